@@ -1,0 +1,39 @@
+// What the type passes need to know about the running kernel, as an interface: ast/ declares
+// it, runtime/ implements it from tracefs and BTF, tests substitute a fake. Implementations
+// load lazily: a script that asks nothing pays nothing.
+#pragma once
+
+#include "ast/types.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tracelet::ast {
+
+class KernelInfo {
+public:
+  virtual ~KernelInfo() = default;
+
+  // Tracepoints whose category and name match the glob patterns ('*' and '?'), as
+  // (category, name) pairs sorted by category then name.
+  virtual std::vector<std::pair<std::string, std::string>>
+  match_tracepoints(const std::string& category_glob, const std::string& name_glob) = 0;
+
+  // The layout of a tracepoint's record, named "struct <category>_<name>_args": every field
+  // after the common_* header, offsets from the start of the record (as in the tracefs format
+  // file). `__data_loc` fields have is_data_loc set. nullptr if there is no such tracepoint.
+  virtual std::shared_ptr<const RecordDef> tracepoint_args(const std::string& category,
+                                                           const std::string& name) = 0;
+
+  // A kernel struct/union from BTF by C name ("struct task_struct"); nullptr if unknown.
+  virtual std::shared_ptr<const RecordDef> kernel_record(const std::string& /*name*/) {
+    return nullptr;
+  }
+};
+
+// True if `text` matches the glob `pattern` ('*' any run, '?' one character).
+bool glob_match(const std::string& pattern, const std::string& text);
+
+} // namespace tracelet::ast

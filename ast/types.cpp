@@ -1,0 +1,238 @@
+#include "ast/types.h"
+
+#include <algorithm>
+#include <bit>
+
+namespace tracelet::ast {
+
+const Field* RecordDef::find(const std::string& field_name) const {
+  for (const auto& f : fields)
+    if (f.name == field_name)
+      return &f;
+  return nullptr;
+}
+
+Type Type::none() { return Type{}; }
+
+Type Type::integer(uint64_t bytes, bool is_signed) {
+  Type t;
+  t.kind = TypeKind::Integer;
+  t.bytes = bytes;
+  t.is_signed = is_signed;
+  return t;
+}
+
+Type Type::string(uint64_t bytes) {
+  Type t;
+  t.kind = TypeKind::String;
+  t.bytes = bytes;
+  return t;
+}
+
+Type Type::tuple(std::vector<Type> elems) {
+  Type t;
+  t.kind = TypeKind::Tuple;
+  t.elems = std::move(elems);
+  return t;
+}
+
+Type Type::pointer(Type pointee, AddrSpace as) {
+  Type t;
+  t.kind = TypeKind::Pointer;
+  t.pointee = std::make_shared<Type>(std::move(pointee));
+  t.as = as;
+  t.bytes = 8;
+  return t;
+}
+
+Type Type::array(Type elem, uint64_t count) {
+  Type t;
+  t.kind = TypeKind::Array;
+  t.bytes = elem.size() * count;
+  t.count = count;
+  t.as = elem.as;
+  t.pointee = std::make_shared<Type>(std::move(elem));
+  return t;
+}
+
+Type Type::record(std::shared_ptr<const RecordDef> def, AddrSpace as) {
+  Type t;
+  t.kind = TypeKind::Record;
+  t.bytes = def ? def->size : 0;
+  t.record = std::move(def);
+  t.as = as;
+  return t;
+}
+
+Type Type::ctx() {
+  Type t;
+  t.kind = TypeKind::Ctx;
+  t.bytes = 8;
+  return t;
+}
+
+Type Type::probe() {
+  Type t;
+  t.kind = TypeKind::Probe;
+  t.bytes = 8;
+  return t;
+}
+
+Type Type::aggregation(TypeKind kind) {
+  Type t;
+  t.kind = kind;
+  t.is_signed = true;
+  t.bytes = 8;
+  return t;
+}
+
+Type Type::lhist(int64_t min, int64_t max, int64_t step) {
+  Type t = aggregation(TypeKind::Lhist);
+  t.lhist_min = min;
+  t.lhist_max = max;
+  t.lhist_step = step;
+  return t;
+}
+
+uint64_t Type::size() const {
+  switch (kind) {
+  case TypeKind::None: return 0;
+  case TypeKind::Integer:
+  case TypeKind::String:
+  case TypeKind::Array:
+  case TypeKind::Record: return bytes;
+  case TypeKind::Pointer:
+  case TypeKind::Ctx:
+  case TypeKind::Probe:
+  case TypeKind::Count:
+  case TypeKind::Sum:
+  case TypeKind::Hist:
+  case TypeKind::Lhist: return 8;
+  case TypeKind::Min:
+  case TypeKind::Max:
+  case TypeKind::Avg:
+  case TypeKind::Stats: return 16;
+  case TypeKind::Tuple: {
+    if (elems.empty())
+      return 0;
+    auto offs = offsets();
+    uint64_t end = offs.back() + elems.back().size();
+    uint64_t a = align();
+    return (end + a - 1) / a * a;
+  }
+  }
+  return 0;
+}
+
+uint64_t Type::align() const {
+  switch (kind) {
+  case TypeKind::Integer: return bytes;
+  case TypeKind::String: return 1;
+  case TypeKind::Array: return pointee ? pointee->align() : 1;
+  case TypeKind::Record: return bytes >= 8 ? 8 : std::max<uint64_t>(1, std::bit_floor(bytes));
+  case TypeKind::Tuple: {
+    uint64_t a = 1;
+    for (const auto& e : elems)
+      a = std::max(a, e.align());
+    return a;
+  }
+  case TypeKind::None: return 1;
+  default: return 8;
+  }
+}
+
+std::vector<uint64_t> Type::offsets() const {
+  std::vector<uint64_t> offs;
+  uint64_t off = 0;
+  for (const auto& e : elems) {
+    uint64_t a = e.align();
+    off = (off + a - 1) / a * a;
+    offs.push_back(off);
+    off += e.size();
+  }
+  return offs;
+}
+
+bool Type::compatible(const Type& o) const {
+  if (kind != o.kind)
+    return false;
+  switch (kind) {
+  case TypeKind::Integer: return bytes == o.bytes && is_signed == o.is_signed;
+  case TypeKind::String: return true;
+  case TypeKind::Tuple:
+    if (elems.size() != o.elems.size())
+      return false;
+    for (size_t i = 0; i < elems.size(); ++i)
+      if (!elems[i].compatible(o.elems[i]))
+        return false;
+    return true;
+  case TypeKind::Pointer:
+    return pointee && o.pointee && pointee->compatible(*o.pointee);
+  case TypeKind::Record: return record == o.record || (record && o.record && record->name == o.record->name);
+  case TypeKind::Lhist:
+    return lhist_min == o.lhist_min && lhist_max == o.lhist_max && lhist_step == o.lhist_step;
+  default: return true;
+  }
+}
+
+bool Type::operator==(const Type& o) const {
+  if (!compatible(o))
+    return false;
+  if (kind == TypeKind::String && bytes != o.bytes)
+    return false;
+  if (kind == TypeKind::Tuple)
+    for (size_t i = 0; i < elems.size(); ++i)
+      if (elems[i] != o.elems[i])
+        return false;
+  return true;
+}
+
+std::string Type::str() const {
+  switch (kind) {
+  case TypeKind::None: return "none";
+  case TypeKind::Integer:
+    return std::string(is_signed ? "int" : "uint") + std::to_string(bytes * 8);
+  case TypeKind::String: return "string[" + std::to_string(bytes) + "]";
+  case TypeKind::Tuple: {
+    std::string s = "(";
+    for (size_t i = 0; i < elems.size(); ++i)
+      s += (i ? "," : "") + elems[i].str();
+    return s + ")";
+  }
+  case TypeKind::Pointer: return (pointee ? pointee->str() : "void") + " *";
+  case TypeKind::Array:
+    return (pointee ? pointee->str() : "?") + "[" + std::to_string(count) + "]";
+  case TypeKind::Record: return record ? record->name : "struct ?";
+  case TypeKind::Ctx: return "ctx";
+  case TypeKind::Probe: return "probe";
+  case TypeKind::Count: return "count";
+  case TypeKind::Sum: return "sum";
+  case TypeKind::Avg: return "avg";
+  case TypeKind::Min: return "min";
+  case TypeKind::Max: return "max";
+  case TypeKind::Stats: return "stats";
+  case TypeKind::Hist: return "hist";
+  case TypeKind::Lhist:
+    return "lhist(" + std::to_string(lhist_min) + "," + std::to_string(lhist_max) + "," +
+           std::to_string(lhist_step) + ")";
+  }
+  return "?";
+}
+
+uint64_t hist_bucket(int64_t v) {
+  if (v < 0)
+    return 0;
+  if (v == 0)
+    return 1;
+  return 2 + (63 - std::countl_zero(static_cast<uint64_t>(v)));
+}
+
+uint64_t lhist_bucket(int64_t v, int64_t min, int64_t max, int64_t step) {
+  if (v < min)
+    return 0;
+  if (v >= max)
+    return static_cast<uint64_t>((max - min) / step) + 1;
+  return 1 + static_cast<uint64_t>((v - min) / step);
+}
+
+} // namespace tracelet::ast

@@ -1,0 +1,146 @@
+// tracelet: command line -> parse -> analyse -> codegen -> run. Environment failures arrive
+// here as tracelet::Error and leave as one line on stderr and exit status 1.
+#include "ast/diagnostics.h"
+#include "ast/passes/semantic.h"
+#include "ast/printer.h"
+#include "codegen/codegen.h"
+#include "parser/driver.h"
+#include "runtime/runner.h"
+#include "runtime/tracefs.h"
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace {
+
+constexpr const char* kUsage = R"(USAGE:
+    tracelet [options] filename [arg ...]
+    tracelet [options] -e 'program' [arg ...]
+
+OPTIONS:
+    -e 'program'   execute this program
+    -d ast|ir|all  print the typed AST, the LLVM IR, or both, before running
+    --dry-run      compile and load every program into the kernel verifier, attach nothing
+    -v             verbose messages
+    -h, --help     show this help message
+    --version      print the version
+
+EXAMPLES:
+    tracelet -e 'BEGIN { printf("hello\n"); exit(); }'
+    tracelet -e 'tracepoint:syscalls:sys_enter_openat { printf("%s %s\n", comm, str(args.filename)); }'
+    tracelet -e 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); }'
+)";
+
+struct CliOptions {
+  std::string program_text;
+  std::string program_name;
+  bool have_program = false;
+  bool debug_ast = false, debug_ir = false;
+  tracelet::ast::SemanticOptions semantic;
+  tracelet::runtime::RunOptions run;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "tracelet: " << message << "\n\n" << kUsage;
+  std::exit(1);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw tracelet::Error("cannot open '" + path + "': " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+CliOptions parse_args(int argc, char** argv) {
+  CliOptions o;
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* flag) -> std::string {
+      if (i + 1 >= argc)
+        usage_error(std::string("option ") + flag + " needs a value");
+      return argv[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (a == "--version" || a == "-V") {
+      std::cout << "tracelet v" << TRACELET_VERSION << "\n";
+      std::exit(0);
+    } else if (a == "-e") {
+      o.program_text = value("-e");
+      o.program_name = "stdin";
+      o.have_program = true;
+    } else if (a == "-d") {
+      std::string what = value("-d");
+      if (what == "ast")
+        o.debug_ast = true;
+      else if (what == "ir")
+        o.debug_ir = true;
+      else if (what == "all")
+        o.debug_ast = o.debug_ir = true;
+      else
+        usage_error("-d takes ast, ir or all, not '" + what + "'");
+    } else if (a == "--dry-run") {
+      o.run.dry_run = true;
+    } else if (a == "-v") {
+      o.run.verbose = true;
+    } else if (a == "--unsafe") {
+      o.semantic.unsafe = true;
+    } else if (a == "--") {
+      ++i;
+      break;
+    } else if (a.size() > 1 && a[0] == '-') {
+      usage_error("unknown option '" + a + "'");
+    } else {
+      break;
+    }
+  }
+  if (!o.have_program) {
+    if (i >= argc)
+      usage_error("no program given: use -e 'program' or a file name");
+    o.program_name = argv[i];
+    o.program_text = read_file(argv[i]);
+    o.have_program = true;
+    ++i;
+  }
+  for (; i < argc; ++i)
+    o.semantic.positional_params.push_back(argv[i]);
+  return o;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  using namespace tracelet;
+  try {
+    CliOptions opts = parse_args(argc, argv);
+    Diagnostics diags;
+    auto program = parser::parse(opts.program_name, opts.program_text, diags);
+    if (!program) {
+      diags.print(std::cerr);
+      return 1;
+    }
+    runtime::KernelInfoImpl kernel;
+    bool ok = ast::analyse(*program, kernel, diags, opts.semantic);
+    diags.print(std::cerr);
+    if (!ok)
+      return 1;
+    if (opts.debug_ast)
+      ast::print_ast(*program, std::cout);
+    codegen::CodegenOptions cg;
+    if (opts.debug_ir)
+      cg.ir_out = &std::cout;
+    codegen::CompiledProgram compiled = codegen::compile(*program, cg);
+    std::cout.flush();
+    return runtime::run(compiled, opts.run);
+  } catch (const Error& e) {
+    std::cerr << "tracelet: error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,18 @@
+// Typed AST -> LLVM IR -> BPF ELF object. Every LLVM API call lives in codegen/.
+#pragma once
+
+#include "ast/ast.h"
+#include "codegen/compiled_program.h"
+
+#include <ostream>
+
+namespace tracelet::codegen {
+
+struct CodegenOptions {
+  std::ostream* ir_out = nullptr; // `-d ir`: print the optimised IR here
+};
+
+// Lowers a program that ast::analyse() accepted. Throws tracelet::Error if LLVM fails.
+CompiledProgram compile(ast::Program& program, const CodegenOptions& options);
+
+} // namespace tracelet::codegen

@@ -1,0 +1,84 @@
+// What codegen hands to the runtime: the ELF object plus everything needed to attach its
+// programs and decode what they send back. This and ast/types.h (value layouts) are the whole
+// contract between the two stages.
+#pragma once
+
+#include "ast/location.h"
+#include "ast/types.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tracelet::codegen {
+
+// A user-visible map (`@name`). Internal maps (event array, scratch buffers) are not listed.
+struct MapDesc {
+  std::string name;     // as written, with '@': "@", "@opens"
+  std::string elf_name; // its symbol in the ELF's .maps section
+  ast::Type key;        // user key type: None for a keyless map, a Tuple for several keys
+  ast::Type value;      // value type; aggregation kinds for count()/hist()/...
+  uint32_t bpf_type = 0; // BPF_MAP_TYPE_*
+  uint32_t key_size = 0; // bytes of the BPF key (hist/lhist: user key padded to 8, + u64 bucket)
+  uint32_t value_size = 0;
+  uint32_t max_entries = 0;
+  bool per_cpu = false; // values are per-CPU copies to fold in user space
+};
+
+// Every perf event begins with this header; the payload follows at offset 8.
+enum class EventKind : uint32_t {
+  Printf = 1,     // id: index into printfs; payload: printfs[id].args layout
+  Exit = 2,       // no payload
+  PrintMap = 3,   // id: index into map_actions
+  ClearMap = 4,   // id: index into map_actions
+  ZeroMap = 5,    // id: index into map_actions
+  PrintValue = 6, // id: index into print_values; payload: print_values[id].value layout
+};
+
+struct EventHeader {
+  uint32_t kind; // EventKind
+  uint32_t id;
+};
+
+struct PrintfDesc {
+  std::string format; // the format string, escapes decoded, as the user wrote it
+  ast::Type args;     // a Tuple: the payload layout (strings as char[N], integers as written)
+  Location loc;
+};
+
+struct MapActionDesc {
+  size_t map = 0; // index into maps
+  uint64_t top = 0, div = 0; // print(@m, top, div); 0 = not given
+};
+
+struct PrintValueDesc {
+  ast::Type value;
+};
+
+// One BPF program (one per concrete attach point) and where to attach it.
+struct ProgramDesc {
+  std::string func_name; // its symbol in the ELF (bpf_object__find_program_by_name)
+  std::string section;   // libbpf section name, e.g. "tracepoint/syscalls/sys_enter_openat"
+  std::string provider;  // as AttachPoint::provider: BEGIN END tracepoint interval ...
+  std::string target;    // as AttachPoint::target
+  std::string func;      // as AttachPoint::func, no wildcards left
+  uint64_t freq = 0;     // as AttachPoint::freq
+  uint64_t offset = 0;   // as AttachPoint::offset
+  std::string probe_name; // AttachPoint::name(), for messages
+};
+
+struct CompiledProgram {
+  std::vector<uint8_t> elf; // the object file, loaded with bpf_object__open_mem
+  std::vector<ProgramDesc> programs;
+  std::vector<MapDesc> maps;
+  std::string event_map; // ELF name of the BPF_MAP_TYPE_PERF_EVENT_ARRAY; empty if unused
+  // ELF name of a 1-entry BPF_MAP_TYPE_ARRAY of u64 that the runtime fills with the
+  // CLOCK_MONOTONIC start time in ns before attaching anything (for `elapsed`); empty if unused.
+  std::string start_time_map;
+  std::vector<PrintfDesc> printfs;
+  std::vector<MapActionDesc> map_actions;
+  std::vector<PrintValueDesc> print_values;
+  std::vector<std::string> probe_names; // values of TypeKind::Probe index this
+};
+
+} // namespace tracelet::codegen

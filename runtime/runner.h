@@ -1,0 +1,20 @@
+// ELF -> kernel -> output. Loads and attaches, serves events, prints maps, detaches.
+#pragma once
+
+#include "codegen/compiled_program.h"
+
+#include <cstdio>
+#include <string>
+
+namespace tracelet::runtime {
+
+struct RunOptions {
+  bool dry_run = false; // load every program into the verifier, attach nothing, exit 0
+  bool verbose = false; // -v: verifier logs on failure, attach details
+};
+
+// Returns the process exit status. Throws tracelet::Error for environment failures (libbpf
+// refusing the object, a probe that cannot attach), after detaching whatever was attached.
+int run(const codegen::CompiledProgram& program, const RunOptions& options);
+
+} // namespace tracelet::runtime

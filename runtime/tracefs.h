@@ -1,0 +1,30 @@
+// Tracepoints from tracefs: listing (for wildcards) and format files (for `args`).
+#pragma once
+
+#include "ast/kernel_info.h"
+
+#include <map>
+#include <string>
+
+namespace tracelet::runtime {
+
+// Mounts tracefs at /sys/kernel/tracing if it is not mounted yet; returns the directory to use.
+// Throws tracelet::Error if neither it nor /sys/kernel/debug/tracing can be had.
+std::string tracefs_dir();
+
+class KernelInfoImpl : public ast::KernelInfo {
+public:
+  std::vector<std::pair<std::string, std::string>>
+  match_tracepoints(const std::string& category_glob, const std::string& name_glob) override;
+  std::shared_ptr<const ast::RecordDef> tracepoint_args(const std::string& category,
+                                                        const std::string& name) override;
+
+private:
+  std::map<std::string, std::shared_ptr<const ast::RecordDef>> formats_;
+};
+
+// Parses the text of a tracefs `format` file into a record (exposed for unit tests).
+std::shared_ptr<ast::RecordDef> parse_tracepoint_format(const std::string& record_name,
+                                                        const std::string& text);
+
+} // namespace tracelet::runtime
