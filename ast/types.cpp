@@ -55,7 +55,7 @@ Type Type::array(Type elem, uint64_t count) {
   return t;
 }
 
-Type Type::record(std::shared_ptr<const RecordDef> def, AddrSpace as) {
+Type Type::of_record(std::shared_ptr<const RecordDef> def, AddrSpace as) {
   Type t;
   t.kind = TypeKind::Record;
   t.bytes = def ? def->size : 0;

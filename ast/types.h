@@ -78,7 +78,7 @@ struct Type {
   static Type tuple(std::vector<Type> elems);
   static Type pointer(Type pointee, AddrSpace as = AddrSpace::Kernel);
   static Type array(Type elem, uint64_t count);
-  static Type record(std::shared_ptr<const RecordDef> def, AddrSpace as = AddrSpace::Kernel);
+  static Type of_record(std::shared_ptr<const RecordDef> def, AddrSpace as = AddrSpace::Kernel);
   static Type ctx();
   static Type probe();
   static Type aggregation(TypeKind kind); // Count..Hist
