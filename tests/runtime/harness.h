@@ -1,0 +1,50 @@
+// Runs the real tracelet binary as a child process and collects what it prints.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tracelet::test {
+
+struct RunResult {
+  int exit_status = -1; // exit code, or 128 + signal if killed
+  std::string out, err;
+  bool timed_out = false;
+};
+
+struct RunSpec {
+  std::vector<std::string> args; // arguments after the binary name
+  // Called once tracelet's stdout contains `ready_marker` (e.g. a BEGIN printf): the probes
+  // are attached by then. The workload runs there; then `stop_signal` is sent (0: none, wait
+  // for tracelet to exit by itself).
+  std::string ready_marker;
+  std::function<void()> workload;
+  int stop_signal = 0;
+  std::chrono::milliseconds timeout{20000};
+};
+
+RunResult run_tracelet(const RunSpec& spec);
+RunResult run_tracelet(std::vector<std::string> args); // no workload, waits for exit
+
+// Runs a command to completion (workloads, bpftool); returns its exit status.
+int run_command(const std::vector<std::string>& argv, std::string* out = nullptr);
+
+std::string workload_binary(); // path of tl_workload
+std::string tracelet_binary();
+
+// GTEST_SKIP()s with the reason unless we are root with BPF available.
+bool can_run_bpf(std::string* reason);
+
+// Number of BPF links currently in the kernel (to check that nothing is left attached).
+int count_bpf_links();
+
+} // namespace tracelet::test
+
+#define REQUIRE_BPF()                                                                              \
+  do {                                                                                             \
+    std::string why_;                                                                              \
+    if (!tracelet::test::can_run_bpf(&why_))                                                       \
+      GTEST_SKIP() << why_;                                                                        \
+  } while (0)
