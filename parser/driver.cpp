@@ -1,0 +1,38 @@
+#include "parser/driver.h"
+
+#include "lexer/scanner.h"
+#include "parser/parse_context.h"
+#include "parser/parser.tab.hh"
+#include "parser/preprocessor.h"
+
+namespace tracelet::parser {
+
+std::unique_ptr<ast::Program> parse(const std::string& filename, const std::string& text,
+                                    Diagnostics& diags) {
+  // bpftrace names a one-liner "stdin" in its messages.
+  auto file = std::make_shared<const std::string>(filename == "-e" ? "stdin" : filename);
+  diags.add_source(*file, text);
+  int errors_before = diags.error_count();
+
+  Preprocessed pre = preprocess(text, file, diags);
+  ParseContext ctx(file, diags);
+  {
+    lexer::Scanner scanner(pre.text, ctx);
+    Parser parser(scanner.handle(), ctx);
+    parser.parse();
+  }
+  if (diags.error_count() > errors_before) return nullptr;
+
+  auto program = std::move(ctx.program);
+  program->includes = std::move(pre.includes);
+  // `#define`s come first: C definitions may use them.
+  program->c_definitions.insert(program->c_definitions.begin(),
+                                std::make_move_iterator(pre.defines.begin()),
+                                std::make_move_iterator(pre.defines.end()));
+  program->loc.line = program->loc.col = 1;
+  program->loc.end_line = ctx.loc.end_line;
+  program->loc.end_col = ctx.loc.end_col;
+  return program;
+}
+
+} // namespace tracelet::parser
