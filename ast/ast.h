@@ -43,6 +43,9 @@ struct String : Expr {
 struct PositionalParam : Expr {
   int index = 0;
   bool is_count = false;
+  // Filled by type inference: the argument's text ("" if not given; the count for `$#`). The
+  // node's type says how to use it: an integer (value is its decimal text) or a string.
+  std::string value;
   void accept(Visitor& v) override;
 };
 
@@ -245,6 +248,10 @@ struct AttachPoint : Node {
   uint64_t freq = 0;    // interval/profile period or frequency, software/hardware count
   uint64_t offset = 0;  // kprobe/uprobe +offset
   bool need_expansion = false; // func or target contains '*' or '?'
+  // Tracepoint entries of Probe::expanded whose probe uses `args`: this tracepoint's record
+  // (filled by type inference). Records of entries of one probe may differ in layout; a field
+  // of `args` is looked up by name in each entry's own record.
+  std::shared_ptr<const RecordDef> args_record;
   void accept(Visitor& v) override;
 
   // The canonical name used by the `probe` builtin and in messages: "tracepoint:syscalls:x".

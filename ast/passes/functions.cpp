@@ -1,0 +1,276 @@
+// Calls: the signature table (name, number of arguments, where the call may appear) and the
+// type rules of each function.
+#include "ast/passes/type_inference.h"
+
+#include <algorithm>
+
+namespace tracelet::ast::passes {
+
+namespace {
+
+enum class CallKind {
+  Statement,   // no value: printf, exit, print, delete, clear, zero
+  Value,       // an expression: str
+  Aggregation, // only as `@m[...] = f(...)`
+};
+
+struct Signature {
+  const char* name;
+  size_t min_args;
+  size_t max_args; // SIZE_MAX: any number
+  CallKind kind;
+};
+
+const std::vector<Signature>& signatures() {
+  static const std::vector<Signature> table = {
+      {"printf", 1, SIZE_MAX, CallKind::Statement},
+      {"exit", 0, 0, CallKind::Statement},
+      {"print", 1, 3, CallKind::Statement},
+      {"delete", 1, 2, CallKind::Statement},
+      {"clear", 1, 1, CallKind::Statement},
+      {"zero", 1, 1, CallKind::Statement},
+      {"str", 1, 2, CallKind::Value},
+      {"count", 0, 0, CallKind::Aggregation},
+      {"sum", 1, 1, CallKind::Aggregation},
+      {"avg", 1, 1, CallKind::Aggregation},
+      {"min", 1, 1, CallKind::Aggregation},
+      {"max", 1, 1, CallKind::Aggregation},
+      {"stats", 1, 1, CallKind::Aggregation},
+      {"hist", 1, 1, CallKind::Aggregation},
+      {"lhist", 4, 4, CallKind::Aggregation},
+  };
+  return table;
+}
+
+// bpftrace functions that tracelet does not implement yet.
+const std::vector<std::string>& unsupported_functions() {
+  static const std::vector<std::string> names = {
+      "buf",    "cat",         "cgroupid",  "join",     "kaddr",       "kptr",
+      "ksym",   "macaddr",     "ntop",      "override", "path",        "reg",
+      "signal", "sizeof",      "skboutput", "strftime", "strncmp",     "system",
+      "time",   "uaddr",       "uptr",      "usym",     "strerror",    "kstack",
+      "ustack", "cgroup_path", "bswap",     "pton",     "strcontains", "offsetof",
+  };
+  return names;
+}
+
+std::string plural(size_t n, const char* what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
+
+std::string expected_args(const Signature& s) {
+  if (s.min_args == s.max_args)
+    return s.min_args == 0 ? "no arguments" : plural(s.min_args, "argument");
+  if (s.max_args == SIZE_MAX) return "at least " + plural(s.min_args, "argument");
+  return std::to_string(s.min_args) + " to " + std::to_string(s.max_args) + " arguments";
+}
+
+// An integer literal, possibly negated: lhist() bounds must be known at compile time.
+std::optional<int64_t> literal_integer(const Expr& e) {
+  if (auto* i = dynamic_cast<const Integer*>(&e)) return static_cast<int64_t>(i->value);
+  if (auto* u = dynamic_cast<const Unary*>(&e); u && u->op == UnaryOp::Neg)
+    if (auto* i = dynamic_cast<const Integer*>(u->operand.get()))
+      return -static_cast<int64_t>(i->value);
+  return std::nullopt;
+}
+
+TypeKind aggregation_kind(const std::string& name) {
+  if (name == "count") return TypeKind::Count;
+  if (name == "sum") return TypeKind::Sum;
+  if (name == "avg") return TypeKind::Avg;
+  if (name == "min") return TypeKind::Min;
+  if (name == "max") return TypeKind::Max;
+  if (name == "stats") return TypeKind::Stats;
+  return TypeKind::Hist;
+}
+
+} // namespace
+
+void TypeInference::visit(Call& n) {
+  type_call(n, /*assigned_to_map=*/false);
+}
+
+void TypeInference::type_call(Call& n, bool assigned_to_map) {
+  n.type = Type::none();
+  const auto& table = signatures();
+  auto sig = std::find_if(table.begin(), table.end(),
+                          [&](const Signature& s) { return n.func == s.name; });
+  if (sig == table.end()) {
+    for (auto& a : n.args)
+      walk(a);
+    const auto& unsupported = unsupported_functions();
+    if (std::find(unsupported.begin(), unsupported.end(), n.func) != unsupported.end()) {
+      diags_.error(n.loc, "function '" + n.func + "' is not supported yet");
+      return;
+    }
+    std::vector<std::string> names;
+    for (const auto& s : table)
+      names.push_back(s.name);
+    diags_.error(n.loc, "unknown function '" + n.func + "'" + did_you_mean(n.func, names));
+    return;
+  }
+  if (n.args.size() < sig->min_args || n.args.size() > sig->max_args) {
+    for (auto& a : n.args)
+      walk(a);
+    diags_.error(n.loc, n.func + "() takes " + expected_args(*sig) + ", not " +
+                            std::to_string(n.args.size()));
+    return;
+  }
+  if (sig->kind == CallKind::Aggregation) {
+    type_aggregation(n);
+    if (!assigned_to_map) {
+      diags_.error(n.loc, n.func + "() must be assigned directly to a map, as in @m = " + n.func +
+                              "(...)");
+      n.type = Type::none();
+    }
+    return;
+  }
+  if (n.func == "printf") return type_printf(n);
+  if (n.func == "str") return type_str(n);
+  if (n.func == "print") return type_print(n);
+  if (n.func == "delete" || n.func == "clear" || n.func == "zero") return type_map_function(n);
+  // exit(): nothing to check.
+}
+
+void TypeInference::type_aggregation(Call& n) {
+  for (auto& a : n.args)
+    walk(a);
+  if (!n.args.empty()) {
+    const Expr& value = *n.args[0];
+    if (value.type.is_none()) {
+      report_missing_value(value, diags_);
+      return;
+    }
+    if (!value.type.is_integer()) {
+      diags_.error(value.loc, n.func + "() needs an integer, not " + value.type.str());
+      return;
+    }
+  }
+  if (n.func != "lhist") {
+    n.type = Type::aggregation(aggregation_kind(n.func));
+    return;
+  }
+  const char* names[] = {"min", "max", "step"};
+  int64_t bounds[3];
+  for (int i = 0; i < 3; ++i) {
+    auto v = literal_integer(*n.args[i + 1]);
+    if (!v) {
+      diags_.error(n.args[i + 1]->loc,
+                   std::string("lhist() ") + names[i] + " must be an integer literal");
+      return;
+    }
+    bounds[i] = *v;
+  }
+  if (bounds[2] < 1) {
+    diags_.error(n.args[3]->loc,
+                 "lhist() step must be at least 1, not " + std::to_string(bounds[2]));
+    return;
+  }
+  if (bounds[1] <= bounds[0]) {
+    diags_.error(n.args[2]->loc, "lhist() max must be greater than min (" +
+                                     std::to_string(bounds[1]) +
+                                     " <= " + std::to_string(bounds[0]) + ")");
+    return;
+  }
+  n.type = Type::lhist(bounds[0], bounds[1], bounds[2]);
+}
+
+void TypeInference::type_str(Call& n) {
+  Expr& arg = *n.args[0];
+  if (auto* param = dynamic_cast<PositionalParam*>(&arg); param && !param->is_count) {
+    // str($1): the command-line argument itself, a constant ("" if not given).
+    const auto& params = options_.positional_params;
+    param->value = param->index >= 1 && static_cast<size_t>(param->index) <= params.size()
+                       ? params[param->index - 1]
+                       : std::string();
+    param->type = Type::string(param->value.size() + 1);
+    n.type = Type::string(std::max<uint64_t>(Type::kDefaultStringSize, param->type.bytes));
+  } else {
+    walk(n.args[0]);
+    const Type& t = arg.type;
+    if (t.is_none()) return report_missing_value(arg, diags_);
+    if (t.kind == TypeKind::Pointer) {
+      n.type = Type::string();
+      n.type.as = t.as; // probe_read_{user,kernel}_str chosen by the pointer's address space
+    } else if (t.is_integer()) {
+      n.type = Type::string();
+      n.type.as = probe_.syscalls ? AddrSpace::User : AddrSpace::Kernel;
+    } else if (t.is_string()) {
+      n.type = t; // already a string: nothing to read
+    } else {
+      diags_.error(arg.loc, "str() needs a pointer or an integer address, not " + t.str());
+      return;
+    }
+  }
+  if (n.args.size() == 2) {
+    walk(n.args[1]);
+    const Expr& len = *n.args[1];
+    if (!len.type.is_none() && !len.type.is_integer()) {
+      diags_.error(len.loc, "str() length must be an integer, not " + len.type.str());
+      n.type = Type::none();
+    }
+  }
+}
+
+void TypeInference::type_print(Call& n) {
+  auto* m = dynamic_cast<Map*>(n.args[0].get());
+  if (m && m->keys.empty()) {
+    // print(@m [, top [, div]]): the whole map.
+    read_map(*m, /*check_key=*/false);
+    if (const auto* entry = maps_.find(m->name); entry && entry->key.known)
+      m->key_type = entry->key.type;
+    for (size_t i = 1; i < n.args.size(); ++i) {
+      walk(n.args[i]);
+      const Expr& a = *n.args[i];
+      if (!a.type.is_none() && !a.type.is_integer())
+        diags_.error(a.loc, std::string("print() ") + (i == 1 ? "top" : "div") +
+                                " must be an integer, not " + a.type.str());
+    }
+    return;
+  }
+  for (auto& a : n.args)
+    walk(a);
+  if (n.args.size() > 1) {
+    diags_.error(n.loc,
+                 "print() of a value takes one argument, not " + std::to_string(n.args.size()));
+    return;
+  }
+  const Expr& v = *n.args[0];
+  if (v.type.is_none()) return report_missing_value(v, diags_);
+  if (!is_storable(v.type) || v.type.is_aggregation() || v.type.kind == TypeKind::Pointer)
+    diags_.error(v.loc, "print() cannot print a value of type " + v.type.str());
+}
+
+void TypeInference::type_map_function(Call& n) {
+  auto* m = dynamic_cast<Map*>(n.args[0].get());
+  bool keyed_form = n.func == "delete" && n.args.size() == 1 && m && !m->keys.empty();
+  if (!m || (!keyed_form && !m->keys.empty()) || (n.func != "delete" && n.args.size() != 1)) {
+    for (auto& a : n.args)
+      walk(a);
+    diags_.error(n.args[0]->loc, n.func == "delete"
+                                     ? "delete() takes a map element: delete(@m[key]) or "
+                                       "delete(@m, key)"
+                                     : n.func + "() takes a whole map, as in " + n.func + "(@m)");
+    return;
+  }
+  if (keyed_form) {
+    read_map(*m, /*check_key=*/true); // delete(@m[k])
+    return;
+  }
+  read_map(*m, /*check_key=*/false);
+  if (n.func == "delete") {
+    // delete(@m, key) or delete(@m) for the keyless map.
+    Type key = Type::none();
+    if (n.args.size() == 2) {
+      walk(n.args[1]);
+      const Expr& k = *n.args[1];
+      if (k.type.is_none()) return report_missing_value(k, diags_);
+      key = widened(k.type);
+    }
+    maps_.use_key(m->name, key, n.args.size() == 2 ? n.args[1]->loc : m->loc, diags_);
+  }
+  if (const auto* entry = maps_.find(m->name); entry && entry->key.known)
+    m->key_type = entry->key.type;
+}
+
+} // namespace tracelet::ast::passes

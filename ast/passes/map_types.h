@@ -1,0 +1,43 @@
+// The global table of map types: every use of a map must agree on its key and value types.
+// The first use fixes the type; a later use that disagrees is reported at the later use,
+// naming both. Integers of either sign agree (the first use's sign is kept); strings of any
+// size agree and the map keeps the largest size.
+#pragma once
+
+#include "ast/ast.h"
+#include "ast/diagnostics.h"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace tracelet::ast::passes {
+
+// The type both `a` and `b` fit in, if they agree by the rule above.
+std::optional<Type> unify(const Type& a, const Type& b);
+
+class MapTypes {
+public:
+  struct Slot {
+    Type type;
+    Location first_use;
+    bool known = false;
+  };
+  struct Entry {
+    Slot key, value;
+  };
+
+  // Record a use with `key` (Type::none() for no key); report a disagreement.
+  void use_key(const std::string& map, const Type& key, const Location& loc, Diagnostics& diags);
+  // Record a value stored into the map; report a disagreement.
+  void use_value(const std::string& map, const Type& value, const Location& loc,
+                 Diagnostics& diags);
+
+  const Entry* find(const std::string& map) const;
+  const std::map<std::string, Entry>& all() const { return maps_; }
+
+private:
+  std::map<std::string, Entry> maps_;
+};
+
+} // namespace tracelet::ast::passes

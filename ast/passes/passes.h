@@ -1,0 +1,33 @@
+// The individual passes run by analyse() (semantic.cpp), in this order. Internal to ast/passes.
+#pragma once
+
+#include "ast/ast.h"
+#include "ast/diagnostics.h"
+#include "ast/kernel_info.h"
+#include "ast/passes/semantic.h"
+
+#include <string>
+#include <vector>
+
+namespace tracelet::ast::passes {
+
+// attach_points.cpp: aliases -> canonical provider; fills target/func/freq/offset and
+// need_expansion; validates the shape of each attach point; BEGIN/END at most once.
+void resolve_attach_points(Program& program, Diagnostics& diags);
+
+// probe_expansion.cpp: fills Probe::expanded, one entry per concrete attach point.
+void expand_probes(Program& program, KernelInfo& kernel, Diagnostics& diags);
+
+// control_flow.cpp: break/continue only inside loops; unroll counts 1..100.
+void check_control_flow(Program& program, Diagnostics& diags, const SemanticOptions& options);
+
+// type_inference.cpp: names, types, function signatures, map consistency.
+void infer_types(Program& program, KernelInfo& kernel, Diagnostics& diags,
+                 const SemanticOptions& options);
+
+// suggest.cpp: the candidate closest to `name` by edit distance, or "" if none is close.
+std::string closest_name(const std::string& name, const std::vector<std::string>& candidates);
+// " (did you mean 'x'?)" or "".
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
+
+} // namespace tracelet::ast::passes

@@ -1,0 +1,112 @@
+// printf(): the format string is a literal whose conversions are checked against the
+// arguments, one by one, like bpftrace.
+#include "ast/passes/type_inference.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace tracelet::ast::passes {
+
+namespace {
+
+struct Conversion {
+  std::string text; // e.g. "%-08lld"
+  char spec;        // d i u x X o s c p
+};
+
+// The conversions of `format`, or an error message.
+std::optional<std::vector<Conversion>> parse_format(const std::string& format, std::string& error) {
+  std::vector<Conversion> out;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') continue;
+    size_t start = i++;
+    if (i < format.size() && format[i] == '%') continue;
+    while (i < format.size() && std::strchr("-+ 0#", format[i]))
+      ++i;
+    while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])))
+      ++i;
+    if (i < format.size() && format[i] == '.') {
+      ++i;
+      while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])))
+        ++i;
+    }
+    for (const char* length : {"hh", "ll", "h", "l"})
+      if (format.compare(i, std::strlen(length), length) == 0) {
+        i += std::strlen(length);
+        break;
+      }
+    if (i >= format.size()) {
+      error = "printf: incomplete conversion specifier '" + format.substr(start) +
+              "' at the end of the format";
+      return std::nullopt;
+    }
+    if (!std::strchr("diuxXoscp", format[i])) {
+      error = "printf: invalid conversion specifier '" + format.substr(start, i - start + 1) + "'";
+      return std::nullopt;
+    }
+    out.push_back({format.substr(start, i - start + 1), format[i]});
+  }
+  return out;
+}
+
+// Why `t` cannot be printed with `c`, or "" if it can.
+std::string conversion_mismatch(const Conversion& c, const Type& t) {
+  bool ok;
+  const char* expected;
+  switch (c.spec) {
+  case 's':
+    ok = t.is_string() || t.kind == TypeKind::Probe;
+    expected = "string";
+    break;
+  case 'p':
+    ok = is_integer_like(t);
+    expected = "integer or pointer";
+    break;
+  default:
+    ok = t.is_integer();
+    expected = "integer";
+    break;
+  }
+  if (ok) return {};
+  return "printf: " + c.text + " expects a value of type " + expected + " (" + t.str() +
+         " supplied)";
+}
+
+} // namespace
+
+void TypeInference::type_printf(Call& n) {
+  for (auto& a : n.args)
+    walk(a);
+  auto* fmt = dynamic_cast<String*>(n.args[0].get());
+  if (!fmt) {
+    const Type& t = n.args[0]->type;
+    diags_.error(n.args[0]->loc, "printf() needs a string literal as its format" +
+                                     (t.is_none() ? std::string() : " (" + t.str() + " given)"));
+    return;
+  }
+  std::string error;
+  auto conversions = parse_format(fmt->value, error);
+  if (!conversions) {
+    diags_.error(fmt->loc, error);
+    return;
+  }
+  size_t supplied = n.args.size() - 1;
+  if (supplied != conversions->size()) {
+    diags_.error(n.loc, std::string("printf: ") +
+                            (supplied < conversions->size() ? "not enough" : "too many") +
+                            " arguments for the format (" + std::to_string(supplied) +
+                            " supplied, " + std::to_string(conversions->size()) + " expected)");
+    return;
+  }
+  for (size_t i = 0; i < supplied; ++i) {
+    const Expr& arg = *n.args[i + 1];
+    if (arg.type.is_none()) {
+      report_missing_value(arg, diags_);
+      continue;
+    }
+    std::string why = conversion_mismatch((*conversions)[i], arg.type);
+    if (!why.empty()) diags_.error(arg.loc, why);
+  }
+}
+
+} // namespace tracelet::ast::passes

@@ -1,0 +1,51 @@
+// Probe expansion: one concrete attach point per BPF program. Tracepoint wildcards are
+// resolved through KernelInfo (so tracefs is only read when a script names tracepoints);
+// every other provider is copied as is.
+#include "ast/passes/passes.h"
+
+#include <set>
+
+namespace tracelet::ast::passes {
+
+namespace {
+
+AttachPointPtr concrete_tracepoint(const AttachPoint& pattern, const std::string& category,
+                                   const std::string& name) {
+  auto ap = std::make_unique<AttachPoint>(pattern);
+  ap->target = category;
+  ap->func = name;
+  ap->raw = "tracepoint:" + category + ":" + name;
+  ap->parts = {"tracepoint", category, name};
+  ap->need_expansion = false;
+  return ap;
+}
+
+} // namespace
+
+void expand_probes(Program& program, KernelInfo& kernel, Diagnostics& diags) {
+  for (auto& probe : program.probes) {
+    probe->expanded.clear();
+    std::set<std::string> seen; // the same concrete point listed twice runs once
+    auto add = [&](AttachPointPtr ap) {
+      if (seen.insert(ap->name()).second) probe->expanded.push_back(std::move(ap));
+    };
+    for (const auto& ap : probe->attach_points) {
+      if (ap->provider != "tracepoint") {
+        add(std::make_unique<AttachPoint>(*ap));
+        continue;
+      }
+      if (ap->need_expansion) {
+        auto matches = kernel.match_tracepoints(ap->target, ap->func);
+        if (matches.empty()) diags.error(ap->loc, "tracepoint not found: " + ap->raw);
+        for (const auto& [category, name] : matches)
+          add(concrete_tracepoint(*ap, category, name));
+      } else if (!kernel.tracepoint_args(ap->target, ap->func)) {
+        diags.error(ap->loc, "tracepoint not found: " + ap->raw);
+      } else {
+        add(concrete_tracepoint(*ap, ap->target, ap->func));
+      }
+    }
+  }
+}
+
+} // namespace tracelet::ast::passes

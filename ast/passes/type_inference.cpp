@@ -1,0 +1,694 @@
+// Type inference: operators, variables, maps and statements. Builtins, calls and printf live
+// in their own files (see type_inference.h). An expression whose type could not be found gets
+// Type::none() after its error was reported, and uses of it report nothing more.
+#include "ast/passes/type_inference.h"
+
+namespace tracelet::ast::passes {
+
+Type widened(const Type& t) {
+  if (t.is_integer()) return Type::integer(8, t.is_signed);
+  if (t.kind == TypeKind::Tuple) {
+    std::vector<Type> elems;
+    for (const auto& e : t.elems)
+      elems.push_back(widened(e));
+    return Type::tuple(std::move(elems));
+  }
+  return t;
+}
+
+bool is_integer_like(const Type& t) {
+  return t.is_integer() || t.kind == TypeKind::Pointer;
+}
+
+namespace {
+
+std::string where(const Location& loc) {
+  return loc.filename() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col);
+}
+
+bool is_arithmetic(BinaryOp op) {
+  return op <= BinaryOp::Shr;
+}
+
+} // namespace
+
+// A value that has no type because a statement-only call produced it gets its own message;
+// any other typeless value already had its error reported.
+void report_missing_value(const Expr& e, Diagnostics& diags) {
+  if (auto* call = dynamic_cast<const Call*>(&e))
+    if (call->type.is_none()) diags.error(e.loc, call->func + "() does not return a value");
+}
+
+bool is_storable(const Type& t) {
+  switch (t.kind) {
+  case TypeKind::Integer:
+  case TypeKind::String:
+  case TypeKind::Probe:
+  case TypeKind::Pointer:
+    return true;
+  case TypeKind::Tuple:
+    for (const auto& e : t.elems)
+      if (!is_storable(e)) return false;
+    return true;
+  default:
+    return t.is_aggregation();
+  }
+}
+
+void TypeInference::run(Program& program) {
+  for (auto& probe : program.probes)
+    probe->accept(*this);
+  // Maps are global: every node shows the type agreed by all uses (e.g. the largest string).
+  for (Map* m : map_nodes_) {
+    if (const auto* entry = maps_.find(m->name)) {
+      if (entry->value.known) m->type = entry->value.type;
+      if (entry->key.known) m->key_type = entry->key.type;
+    }
+  }
+}
+
+void TypeInference::visit(Probe& n) {
+  probe_ = ProbeContext{};
+  probe_.probe = &n;
+  // Expansion may have failed (error already reported); fall back to what was written.
+  if (!n.expanded.empty()) {
+    probe_.syscalls = true;
+    for (const auto& ap : n.expanded) {
+      probe_.providers.insert(ap->provider);
+      probe_.syscalls &= ap->provider == "tracepoint" && ap->target == "syscalls";
+    }
+  } else {
+    for (const auto& ap : n.attach_points)
+      probe_.providers.insert(ap->provider);
+  }
+  variables_.clear();
+  variable_nodes_.clear();
+  if (n.predicate) {
+    walk(n.predicate);
+    expect_condition(*n.predicate, "predicate");
+  }
+  visit(n.body);
+  finish_probe();
+}
+
+void TypeInference::finish_probe() {
+  for (Variable* v : variable_nodes_) {
+    auto it = variables_.find(v->name);
+    if (it != variables_.end()) v->type = it->second.type;
+  }
+}
+
+void TypeInference::expect_condition(Expr& e, const std::string& what) {
+  if (e.type.is_none()) {
+    report_missing_value(e, diags_);
+    return;
+  }
+  if (!is_integer_like(e.type))
+    diags_.error(e.loc, "the " + what + " must be an integer, not " + e.type.str());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Literals.
+
+void TypeInference::visit(Integer& n) {
+  n.type = n.value > static_cast<uint64_t>(INT64_MAX) ? Type::u64() : Type::i64();
+}
+
+void TypeInference::visit(String& n) {
+  n.type = Type::string(n.value.size() + 1);
+}
+
+void TypeInference::visit(PositionalParam& n) {
+  // Positional parameters are used as integers except inside str() (see type_str()). A
+  // missing one reads as 0, like bpftrace.
+  const auto& params = options_.positional_params;
+  n.type = Type::i64();
+  if (n.is_count) {
+    n.value = std::to_string(params.size());
+    return;
+  }
+  std::string text = n.index >= 1 && static_cast<size_t>(n.index) <= params.size()
+                         ? params[n.index - 1]
+                         : std::string();
+  if (text.empty()) {
+    n.value = "0";
+    return;
+  }
+  size_t pos = text[0] == '-' ? 1 : 0;
+  bool numeric = pos < text.size();
+  for (size_t i = pos; i < text.size(); ++i)
+    numeric &= text[i] >= '0' && text[i] <= '9';
+  if (!numeric) {
+    std::string name = "$" + std::to_string(n.index);
+    diags_.error(n.loc,
+                 name + " used numerically but given \"" + text + "\"; try str(" + name + ")");
+    n.type = Type::none();
+    return;
+  }
+  n.value = text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Variables and maps.
+
+void TypeInference::visit(Variable& n) {
+  auto it = variables_.find(n.name);
+  if (it == variables_.end()) {
+    diags_.error(n.loc, "undefined variable " + n.name);
+    n.type = Type::none();
+    return;
+  }
+  n.type = it->second.type;
+  variable_nodes_.push_back(&n);
+}
+
+void TypeInference::assign_variable(Variable& var, const Type& value, const Location& loc) {
+  var.type = value;
+  variable_nodes_.push_back(&var);
+  auto it = variables_.find(var.name);
+  if (it == variables_.end()) {
+    variables_[var.name] = {value, loc};
+    return;
+  }
+  auto merged = unify(it->second.type, value);
+  if (!merged) {
+    diags_.error(loc, "type mismatch for " + var.name + ": assigning " + value.str() + ", but " +
+                          var.name + " was first assigned " + it->second.type.str() + " at " +
+                          where(it->second.first_assignment));
+    var.type = it->second.type;
+    return;
+  }
+  it->second.type = *merged;
+}
+
+std::optional<Type> TypeInference::storage_type(const Expr& value, const std::string& target) {
+  if (value.type.is_none()) {
+    report_missing_value(value, diags_);
+    return std::nullopt;
+  }
+  if (!is_storable(value.type)) {
+    diags_.error(value.loc, "cannot store a value of type " + value.type.str() + " in " + target);
+    return std::nullopt;
+  }
+  return widened(value.type);
+}
+
+std::optional<Type> TypeInference::key_type_of(Map& m) {
+  std::vector<Type> keys;
+  bool ok = true;
+  for (auto& k : m.keys) {
+    walk(k);
+    if (k->type.is_none()) {
+      report_missing_value(*k, diags_);
+      ok = false;
+    } else if (!is_storable(k->type) || k->type.is_aggregation()) {
+      diags_.error(k->loc, "a value of type " + k->type.str() + " cannot be a map key");
+      ok = false;
+    } else {
+      keys.push_back(widened(k->type));
+    }
+  }
+  if (!ok) return std::nullopt;
+  if (keys.empty()) return Type::none();
+  return keys.size() == 1 ? keys[0] : Type::tuple(std::move(keys));
+}
+
+const Type* TypeInference::known_map_value(const std::string& name) const {
+  if (const auto* entry = maps_.find(name); entry && entry->value.known) return &entry->value.type;
+  if (map_hints_)
+    if (const auto* entry = map_hints_->find(name); entry && entry->value.known)
+      return &entry->value.type;
+  return nullptr;
+}
+
+void TypeInference::read_map(Map& m, bool check_key) {
+  map_nodes_.push_back(&m);
+  if (check_key) {
+    if (auto key = key_type_of(m)) {
+      m.key_type = *key;
+      maps_.use_key(m.name, *key, m.loc, diags_);
+    }
+  }
+  if (const Type* value = known_map_value(m.name)) {
+    m.type = *value;
+  } else {
+    diags_.error(m.loc, "undefined map " + m.name + ": it is never assigned a value");
+    m.type = Type::none();
+  }
+}
+
+void TypeInference::visit(Map& n) {
+  read_map(n, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operators.
+
+void TypeInference::visit(Binary& n) {
+  walk(n.lhs);
+  walk(n.rhs);
+  n.type = Type::none();
+  const Type& l = n.lhs->type;
+  const Type& r = n.rhs->type;
+  if (l.is_none() || r.is_none()) {
+    report_missing_value(*n.lhs, diags_);
+    report_missing_value(*n.rhs, diags_);
+    return;
+  }
+  auto mismatch = [&] {
+    diags_.error(n.loc, std::string("invalid operands to '") + to_string(n.op) + "': " + l.str() +
+                            " and " + r.str());
+  };
+  if (is_arithmetic(n.op)) {
+    if ((n.op == BinaryOp::Div || n.op == BinaryOp::Mod))
+      if (auto* lit = dynamic_cast<Integer*>(n.rhs.get()); lit && lit->value == 0) {
+        diags_.error(n.rhs->loc, "division by zero");
+        return;
+      }
+    if (l.is_integer() && r.is_integer()) {
+      n.type = l.is_signed || r.is_signed ? Type::i64() : Type::u64();
+    } else if (l.kind == TypeKind::Pointer && r.is_integer() &&
+               (n.op == BinaryOp::Add || n.op == BinaryOp::Sub)) {
+      n.type = l; // pointer arithmetic, in units of the pointee like C
+    } else {
+      mismatch();
+    }
+    return;
+  }
+  bool ok = false;
+  switch (n.op) {
+  case BinaryOp::Eq:
+  case BinaryOp::Ne:
+    ok = (is_integer_like(l) && is_integer_like(r)) || (l.is_string() && r.is_string()) ||
+         (l.kind == TypeKind::Probe && r.kind == TypeKind::Probe);
+    break;
+  default:
+    ok = is_integer_like(l) && is_integer_like(r);
+    break;
+  }
+  if (!ok) return mismatch();
+  n.type = Type::u64();
+}
+
+void TypeInference::visit(Unary& n) {
+  n.type = Type::none();
+  bool is_step = n.op == UnaryOp::PreInc || n.op == UnaryOp::PreDec || n.op == UnaryOp::PostInc ||
+                 n.op == UnaryOp::PostDec;
+  if (is_step) {
+    // `@m++` on a map never assigned defines it as int64, like `@m = 0` then `@m++`.
+    if (auto* m = dynamic_cast<Map*>(n.operand.get())) {
+      map_nodes_.push_back(m);
+      if (auto key = key_type_of(*m)) {
+        m->key_type = *key;
+        maps_.use_key(m->name, *key, m->loc, diags_);
+      }
+      const Type* value = known_map_value(m->name);
+      m->type = value ? *value : Type::i64();
+      if (!value) maps_.use_value(m->name, Type::i64(), m->loc, diags_);
+    } else if (dynamic_cast<Variable*>(n.operand.get())) {
+      walk(n.operand);
+    } else {
+      walk(n.operand);
+      diags_.error(n.operand->loc, "++ and -- need a variable or a map");
+      return;
+    }
+    if (n.operand->type.is_none()) return;
+    if (!n.operand->type.is_integer()) {
+      diags_.error(n.operand->loc, "++ and -- need an integer, not " + n.operand->type.str());
+      return;
+    }
+    n.type = n.operand->type;
+    return;
+  }
+  walk(n.operand);
+  const Type& t = n.operand->type;
+  if (t.is_none()) {
+    report_missing_value(*n.operand, diags_);
+    return;
+  }
+  switch (n.op) {
+  case UnaryOp::Neg:
+    if (t.is_integer()) n.type = Type::i64();
+    break;
+  case UnaryOp::LogicalNot:
+    if (is_integer_like(t)) n.type = Type::u64();
+    break;
+  case UnaryOp::BitNot:
+    if (t.is_integer()) n.type = widened(t);
+    break;
+  case UnaryOp::Deref:
+    if (t.kind == TypeKind::Pointer && t.pointee) {
+      n.type = *t.pointee;
+      n.type.as = t.as;
+    }
+    break;
+  case UnaryOp::AddrOf:
+    diags_.error(n.loc, "the address-of operator '&' is not supported");
+    return;
+  default:
+    break;
+  }
+  if (n.type.is_none())
+    diags_.error(n.loc, std::string("invalid operand to '") + to_string(n.op) + "': " + t.str());
+}
+
+void TypeInference::visit(Ternary& n) {
+  walk(n.cond);
+  expect_condition(*n.cond, "condition");
+  walk(n.then_expr);
+  walk(n.else_expr);
+  const Type& a = n.then_expr->type;
+  const Type& b = n.else_expr->type;
+  n.type = Type::none();
+  if (a.is_integer() && b.is_integer())
+    n.type = a.is_signed || b.is_signed ? Type::i64() : Type::u64();
+  else if (a.is_string() && b.is_string())
+    n.type = a.bytes >= b.bytes ? a : b;
+  else if (a.is_none() || b.is_none())
+    return; // statement ternary (`c ? exit() : printf(..)`) or an error reported below it
+  else if (a.compatible(b))
+    n.type = a;
+  else
+    diags_.error(n.loc, "the branches of ?: have different types: " + a.str() + " and " + b.str());
+}
+
+void TypeInference::visit(FieldAccess& n) {
+  walk(n.base);
+  n.type = Type::none();
+  if (auto* b = dynamic_cast<Builtin*>(n.base.get()); b && b->name == "args")
+    return type_args_field(n);
+  const Type& t = n.base->type;
+  if (t.is_none()) return;
+  const RecordDef* record = nullptr;
+  if (t.kind == TypeKind::Record)
+    record = t.record.get();
+  else if (t.kind == TypeKind::Pointer && t.pointee && t.pointee->kind == TypeKind::Record)
+    record = t.pointee->record.get();
+  if (!record) {
+    diags_.error(n.loc, "cannot access field '" + n.field + "' of a value of type " + t.str());
+    return;
+  }
+  const Field* f = record->find(n.field);
+  if (!f || !f->type) {
+    diags_.error(n.loc, record->name + " has no field '" + n.field + "'");
+    return;
+  }
+  n.type = *f->type;
+  if (n.type.kind != TypeKind::Integer) n.type.as = t.as;
+}
+
+void TypeInference::visit(TupleIndex& n) {
+  walk(n.base);
+  n.type = Type::none();
+  const Type& t = n.base->type;
+  if (t.is_none()) return;
+  if (t.kind != TypeKind::Tuple) {
+    diags_.error(n.loc, "cannot take element " + std::to_string(n.index) + " of a value of type " +
+                            t.str() + ": not a tuple");
+    return;
+  }
+  if (n.index >= t.elems.size()) {
+    diags_.error(n.loc,
+                 "tuple index " + std::to_string(n.index) + " is out of range for " + t.str());
+    return;
+  }
+  n.type = t.elems[n.index];
+}
+
+void TypeInference::visit(Index& n) {
+  walk(n.base);
+  walk(n.index);
+  n.type = Type::none();
+  const Type& t = n.base->type;
+  if (t.is_none() || n.index->type.is_none()) return;
+  if (!n.index->type.is_integer()) {
+    diags_.error(n.index->loc, "an index must be an integer, not " + n.index->type.str());
+    return;
+  }
+  if ((t.kind != TypeKind::Array && t.kind != TypeKind::Pointer) || !t.pointee) {
+    diags_.error(n.loc, "cannot index a value of type " + t.str());
+    return;
+  }
+  n.type = *t.pointee;
+  n.type.as = t.as;
+}
+
+std::optional<Type> TypeInference::resolve_type_spec(const TypeSpec& spec) {
+  struct Named {
+    const char* name;
+    uint64_t bytes;
+    bool is_signed;
+  };
+  static const Named integers[] = {
+      {"int8", 1, true},
+      {"int16", 2, true},
+      {"int32", 4, true},
+      {"int64", 8, true},
+      {"uint8", 1, false},
+      {"uint16", 2, false},
+      {"uint32", 4, false},
+      {"uint64", 8, false},
+      {"char", 1, true},
+      {"short", 2, true},
+      {"int", 4, true},
+      {"long", 8, true},
+      {"unsigned char", 1, false},
+      {"unsigned short", 2, false},
+      {"unsigned int", 4, false},
+      {"unsigned long", 8, false},
+      {"unsigned", 4, false},
+      {"bool", 1, false},
+      {"void", 1, false},
+  };
+  std::optional<Type> base;
+  for (const auto& i : integers)
+    if (spec.name == i.name) base = Type::integer(i.bytes, i.is_signed);
+  if (!base && spec.name == "string") {
+    base = Type::string(spec.array_size.value_or(Type::kDefaultStringSize));
+    if (spec.pointer_depth == 0) return base;
+  }
+  if (!base && (spec.name.rfind("struct ", 0) == 0 || spec.name.rfind("union ", 0) == 0)) {
+    if (auto def = kernel_.kernel_record(spec.name))
+      base = Type::of_record(def);
+    else {
+      diags_.error(spec.loc, "unknown type '" + spec.name + "'");
+      return std::nullopt;
+    }
+  }
+  if (!base) {
+    diags_.error(spec.loc, "unknown type '" + spec.name + "'");
+    return std::nullopt;
+  }
+  Type t = *base;
+  for (int i = 0; i < spec.pointer_depth; ++i)
+    t = Type::pointer(t, probe_.syscalls ? AddrSpace::User : AddrSpace::Kernel);
+  if (spec.array_size && spec.name != "string") t = Type::array(t, *spec.array_size);
+  return t;
+}
+
+void TypeInference::visit(Cast& n) {
+  walk(n.operand);
+  n.type = Type::none();
+  auto target = resolve_type_spec(n.target);
+  if (!target || n.operand->type.is_none()) return;
+  if (!is_integer_like(n.operand->type)) {
+    diags_.error(n.operand->loc, "cannot cast a value of type " + n.operand->type.str());
+    return;
+  }
+  if (!is_integer_like(*target)) {
+    diags_.error(n.target.loc,
+                 "cannot cast to " + target->str() + ": casts are to integers and pointers");
+    return;
+  }
+  n.type = *target;
+}
+
+void TypeInference::visit(Tuple& n) {
+  std::vector<Type> elems;
+  n.type = Type::none();
+  bool ok = true;
+  for (auto& e : n.elems) {
+    walk(e);
+    if (e->type.is_none()) {
+      report_missing_value(*e, diags_);
+      ok = false;
+    } else if (!is_storable(e->type) || e->type.is_aggregation()) {
+      diags_.error(e->loc, "a tuple cannot hold a value of type " + e->type.str());
+      ok = false;
+    }
+    elems.push_back(widened(e->type));
+  }
+  if (ok) n.type = Type::tuple(std::move(elems));
+}
+
+void TypeInference::visit(Sizeof& n) {
+  n.type = Type::u64();
+  if (n.of_type) {
+    if (!resolve_type_spec(*n.of_type)) n.type = Type::none();
+  } else {
+    walk(n.of_expr);
+  }
+}
+
+void TypeInference::visit(Offsetof& n) {
+  n.type = Type::none();
+  auto record = resolve_type_spec(n.record);
+  if (!record) return;
+  if (record->kind != TypeKind::Record || !record->record) {
+    diags_.error(n.record.loc, "offsetof() needs a struct or union, not " + record->str());
+    return;
+  }
+  if (!record->record->find(n.field)) {
+    diags_.error(n.loc, record->record->name + " has no field '" + n.field + "'");
+    return;
+  }
+  n.type = Type::u64();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements.
+
+void TypeInference::visit(ExprStmt& n) {
+  walk(n.expr);
+}
+
+void TypeInference::visit(AssignMap& n) {
+  Map& m = *n.map;
+  map_nodes_.push_back(&m);
+  if (auto key = key_type_of(m)) {
+    m.key_type = *key;
+    maps_.use_key(m.name, *key, m.loc, diags_);
+  }
+  if (auto* call = dynamic_cast<Call*>(n.value.get()); call && !n.compound)
+    type_call(*call, /*assigned_to_map=*/true);
+  else
+    walk(n.value);
+
+  std::optional<Type> stored;
+  if (n.compound) {
+    const Type* current = known_map_value(m.name);
+    const Type& v = n.value->type;
+    if (v.is_none()) {
+      report_missing_value(*n.value, diags_);
+    } else if (current && !current->is_integer()) {
+      diags_.error(m.loc, std::string("'") + to_string(*n.compound) +
+                              "=' needs an integer map, but " + m.name + " holds " +
+                              current->str());
+    } else if (!v.is_integer()) {
+      diags_.error(n.value->loc, std::string("'") + to_string(*n.compound) +
+                                     "=' needs an integer, not " + v.str());
+    } else {
+      stored = current ? *current : widened(v);
+    }
+  } else {
+    stored = storage_type(*n.value, "map " + m.name);
+  }
+  if (!stored) return;
+  m.type = *stored;
+  maps_.use_value(m.name, *stored, m.loc, diags_);
+}
+
+void TypeInference::visit(AssignVar& n) {
+  Variable& var = *n.var;
+  std::optional<Type> declared;
+  if (n.declared && !(declared = resolve_type_spec(*n.declared))) return walk(n.value);
+  if (!n.value) { // `let $x: type;`
+    if (declared) assign_variable(var, widened(*declared), n.loc);
+    return;
+  }
+  walk(n.value);
+  const Type& v = n.value->type;
+  if (n.compound) {
+    auto it = variables_.find(var.name);
+    if (it == variables_.end()) {
+      diags_.error(var.loc, "undefined variable " + var.name);
+      return;
+    }
+    if (v.is_none()) return report_missing_value(*n.value, diags_);
+    if (!it->second.type.is_integer() || !v.is_integer()) {
+      diags_.error(n.value->loc, std::string("'") + to_string(*n.compound) +
+                                     "=' needs integers, not " + it->second.type.str() + " and " +
+                                     v.str());
+      return;
+    }
+    var.type = it->second.type;
+    variable_nodes_.push_back(&var);
+    return;
+  }
+  if (v.is_none()) return report_missing_value(*n.value, diags_);
+  // Besides what maps hold, variables may hold records and arrays read from memory.
+  std::optional<Type> stored;
+  if (v.kind == TypeKind::Record || v.kind == TypeKind::Array)
+    stored = v;
+  else if (v.is_aggregation())
+    return diags_.error(n.value->loc,
+                        "cannot store a value of type " + v.str() + " in variable " + var.name);
+  else if (!(stored = storage_type(*n.value, "variable " + var.name)))
+    return;
+  if (declared && !unify(widened(*declared), *stored)) {
+    diags_.error(n.value->loc, "cannot assign " + stored->str() + " to " + var.name +
+                                   " declared as " + declared->str());
+    return;
+  }
+  assign_variable(var, declared ? widened(*declared) : *stored, n.value->loc);
+}
+
+void TypeInference::visit(If& n) {
+  walk(n.cond);
+  expect_condition(*n.cond, "condition");
+  visit(n.then_block);
+  if (n.else_block) visit(*n.else_block);
+}
+
+void TypeInference::visit(While& n) {
+  walk(n.cond);
+  expect_condition(*n.cond, "loop condition");
+  visit(n.body);
+}
+
+void TypeInference::visit(Unroll& n) {
+  walk(n.count);
+  visit(n.body);
+}
+
+void TypeInference::visit(Jump& n) {
+  walk(n.value);
+  if (n.value && !n.value->type.is_none() && !n.value->type.is_integer())
+    diags_.error(n.value->loc, "return needs an integer, not " + n.value->type.str());
+}
+
+void TypeInference::visit(For& n) {
+  if (n.map) {
+    // for ($kv : @m): $kv is the tuple (key, value).
+    Map& m = *n.map;
+    map_nodes_.push_back(&m);
+    const Type* value = known_map_value(m.name);
+    const auto* entry = maps_.find(m.name);
+    const auto* hint = map_hints_ ? map_hints_->find(m.name) : nullptr;
+    const Type* key = entry && entry->key.known ? &entry->key.type
+                      : hint && hint->key.known ? &hint->key.type
+                                                : nullptr;
+    if (!value) {
+      diags_.error(m.loc, "undefined map " + m.name + ": it is never assigned a value");
+    } else if (!key || key->is_none()) {
+      diags_.error(m.loc, "for can only iterate over a map with keys, and " + m.name + " has none");
+    } else if (value->is_aggregation()) {
+      diags_.error(m.loc, "for cannot iterate over " + m.name + ", which holds " + value->str() +
+                              " values");
+    } else {
+      m.type = *value;
+      m.key_type = *key;
+      assign_variable(*n.var, Type::tuple({*key, *value}), n.var->loc);
+    }
+  } else {
+    walk(n.range_start);
+    walk(n.range_end);
+    for (Expr* e : {n.range_start.get(), n.range_end.get()})
+      if (e && !e->type.is_none() && !e->type.is_integer())
+        diags_.error(e->loc, "a range bound must be an integer, not " + e->type.str());
+    assign_variable(*n.var, Type::i64(), n.var->loc);
+  }
+  visit(n.body);
+}
+
+} // namespace tracelet::ast::passes

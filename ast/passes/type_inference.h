@@ -1,0 +1,125 @@
+// Type inference: one visitor that gives every expression its type (the typing contract of the
+// project brief), split over files by subject: type_inference.cpp (operators, statements,
+// variables, maps), builtins.cpp (builtins and `args`), functions.cpp (calls),
+// printf_format.cpp (printf format strings).
+#pragma once
+
+#include "ast/passes/map_types.h"
+#include "ast/passes/passes.h"
+
+#include <map>
+#include <set>
+
+namespace tracelet::ast::passes {
+
+// What a probe's body may use: derived from its expanded attach points.
+struct ProbeContext {
+  Probe* probe = nullptr;
+  std::set<std::string> providers; // canonical providers of every expanded entry
+  bool syscalls = false;           // every entry is a tracepoint in category "syscalls"
+  bool args_loaded = false;
+  bool args_ok = false;                                       // every entry has a record
+  std::vector<std::shared_ptr<const RecordDef>> args_records; // one per expanded entry
+  bool only(const std::string& provider) const {
+    return providers.size() == 1 && *providers.begin() == provider;
+  }
+};
+
+class TypeInference : public Visitor {
+public:
+  using Visitor::visit;
+  // `map_hints`: map value types learnt by an earlier, silent round, so that a map read
+  // before (in program order) its assignment still has a type.
+  TypeInference(KernelInfo& kernel, Diagnostics& diags, const SemanticOptions& options,
+                const MapTypes* map_hints)
+      : kernel_(kernel), diags_(diags), options_(options), map_hints_(map_hints) {}
+
+  void run(Program& program);
+  const MapTypes& maps() const { return maps_; }
+
+  // Expressions.
+  void visit(Integer& n) override;
+  void visit(String& n) override;
+  void visit(PositionalParam& n) override;
+  void visit(Builtin& n) override;
+  void visit(Call& n) override;
+  void visit(Map& n) override;
+  void visit(Variable& n) override;
+  void visit(Binary& n) override;
+  void visit(Unary& n) override;
+  void visit(Ternary& n) override;
+  void visit(FieldAccess& n) override;
+  void visit(TupleIndex& n) override;
+  void visit(Index& n) override;
+  void visit(Cast& n) override;
+  void visit(Tuple& n) override;
+  void visit(Sizeof& n) override;
+  void visit(Offsetof& n) override;
+  // Statements.
+  void visit(ExprStmt& n) override;
+  void visit(AssignMap& n) override;
+  void visit(AssignVar& n) override;
+  void visit(If& n) override;
+  void visit(While& n) override;
+  void visit(Unroll& n) override;
+  void visit(Jump& n) override;
+  void visit(For& n) override;
+  void visit(Probe& n) override;
+
+private:
+  // type_inference.cpp
+  void expect_condition(Expr& e, const std::string& what);
+  // Visits the keys: Type::none() if keyless, nullopt after an error.
+  std::optional<Type> key_type_of(Map& m);
+  const Type* known_map_value(const std::string& name) const; // this round's, else the hint
+  void read_map(Map& m, bool check_key);                      // types a map read
+  std::optional<Type> storage_type(const Expr& value, const std::string& target);
+  void assign_variable(Variable& var, const Type& value, const Location& loc);
+  std::optional<Type> resolve_type_spec(const TypeSpec& spec);
+  void finish_probe();
+
+  // builtins.cpp
+  void type_args_builtin(Builtin& n);
+  void type_args_field(FieldAccess& n);
+  bool load_args_records();
+
+  // functions.cpp
+  void type_call(Call& n, bool assigned_to_map);
+  void type_aggregation(Call& n);
+  void type_map_function(Call& n);
+  void type_print(Call& n);
+  void type_str(Call& n);
+
+  // printf_format.cpp
+  void type_printf(Call& n);
+
+  KernelInfo& kernel_;
+  Diagnostics& diags_;
+  const SemanticOptions& options_;
+  const MapTypes* map_hints_;
+  MapTypes maps_;
+  std::vector<Map*> map_nodes_; // every map node, typed once all uses are known
+
+  // Per probe.
+  ProbeContext probe_;
+  struct VariableInfo {
+    Type type;
+    Location first_assignment;
+  };
+  std::map<std::string, VariableInfo> variables_;
+  std::vector<Variable*> variable_nodes_;
+  bool in_map_assignment_ = false; // the value being typed is `@m[...] = <here>`
+};
+
+// Integers widen to 64 bits keeping their sign; everything else is unchanged.
+Type widened(const Type& t);
+// Integer-typed (or a pointer, which compares and tests like one).
+bool is_integer_like(const Type& t);
+// Can live in a map value, a map key or a tuple (integers, strings, probe, pointers, tuples
+// of those, and aggregations for map values).
+bool is_storable(const Type& t);
+// Reports "f() does not return a value" when `e` is a statement-only call; other typeless
+// expressions already had their error reported.
+void report_missing_value(const Expr& e, Diagnostics& diags);
+
+} // namespace tracelet::ast::passes
