@@ -1,0 +1,118 @@
+#include "runtime/events.h"
+
+#include "ast/diagnostics.h"
+#include "runtime/map_printer.h"
+#include "runtime/map_reader.h"
+#include "runtime/printf_format.h"
+#include "runtime/value_format.h"
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace tracelet::runtime {
+
+using codegen::EventHeader;
+using codegen::EventKind;
+
+EventHandler::EventHandler(const codegen::CompiledProgram& program, std::vector<int> map_fds,
+                           FILE* out)
+    : program_(program), map_fds_(std::move(map_fds)), out_(out) {}
+
+void EventHandler::handle(const void* data, size_t size) {
+  if (exit_requested_ || size < sizeof(EventHeader)) return;
+  EventHeader header;
+  std::memcpy(&header, data, sizeof header);
+  const uint8_t* payload = static_cast<const uint8_t*>(data) + sizeof header;
+  size_t payload_size = size - sizeof header;
+  std::string text;
+  switch (static_cast<EventKind>(header.kind)) {
+  case EventKind::Printf:
+    if (header.id < program_.printfs.size()) {
+      const auto& desc = program_.printfs[header.id];
+      text = format_printf(desc.format, desc.args, payload, payload_size, program_.probe_names);
+    }
+    break;
+  case EventKind::Exit:
+    exit_requested_ = true;
+    break;
+  case EventKind::PrintMap:
+    if (header.id < program_.map_actions.size()) print_map(program_.map_actions[header.id]);
+    break;
+  case EventKind::ClearMap:
+  case EventKind::ZeroMap:
+    if (header.id < program_.map_actions.size()) {
+      size_t m = program_.map_actions[header.id].map;
+      if (m < map_fds_.size() && map_fds_[m] >= 0) {
+        if (static_cast<EventKind>(header.kind) == EventKind::ClearMap)
+          clear_map(map_fds_[m], program_.maps[m]);
+        else
+          zero_map(map_fds_[m], program_.maps[m]);
+      }
+    }
+    break;
+  case EventKind::PrintValue:
+    if (header.id < program_.print_values.size()) {
+      const auto& type = program_.print_values[header.id].value;
+      std::vector<uint8_t> value(type.size(), 0);
+      std::memcpy(value.data(), payload, std::min<size_t>(payload_size, value.size()));
+      text = format_value(type, value.data(), program_.probe_names) + "\n";
+    }
+    break;
+  }
+  if (!text.empty()) std::fwrite(text.data(), 1, text.size(), out_);
+}
+
+void EventHandler::print_map(const codegen::MapActionDesc& action) {
+  if (action.map >= program_.maps.size() || action.map >= map_fds_.size() ||
+      map_fds_[action.map] < 0)
+    return;
+  const auto& map = program_.maps[action.map];
+  std::string text = format_map(map, read_map(map_fds_[action.map], map), program_.probe_names,
+                                action.top, action.div);
+  std::fwrite(text.data(), 1, text.size(), out_);
+}
+
+void EventHandler::lost(uint64_t count) {
+  lost_total_ += count;
+  std::fprintf(out_, "Lost %llu events\n", static_cast<unsigned long long>(count));
+}
+
+EventReader::EventReader(int event_map_fd, EventHandler& handler) : handler_(handler) {
+  // 64 pages per CPU (256 KiB), as bpftrace's default perf_rb_pages.
+  perf_buffer* pb = perf_buffer__new(event_map_fd, 64, on_sample, on_lost, this, nullptr);
+  if (!pb) throw Error("cannot open the perf buffer for events: " + errno_text(errno));
+  buffer_.reset(pb);
+}
+
+void EventReader::on_sample(void* ctx, int, void* data, __u32 size) {
+  auto* self = static_cast<EventReader*>(ctx);
+  if (self->pending_) return;
+  try {
+    self->handler_.handle(data, size);
+  } catch (...) {
+    self->pending_ = std::current_exception();
+  }
+}
+
+void EventReader::on_lost(void* ctx, int, __u64 count) {
+  static_cast<EventReader*>(ctx)->handler_.lost(count);
+}
+
+void EventReader::rethrow_pending() {
+  if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
+}
+
+void EventReader::poll(int timeout_ms) {
+  int err = perf_buffer__poll(buffer_.get(), timeout_ms);
+  rethrow_pending();
+  if (err < 0 && err != -EINTR) throw Error("reading events failed: " + errno_text(err));
+}
+
+void EventReader::drain() {
+  int err = perf_buffer__consume(buffer_.get());
+  rethrow_pending();
+  if (err < 0 && err != -EINTR) throw Error("reading events failed: " + errno_text(err));
+}
+
+} // namespace tracelet::runtime

@@ -1,0 +1,63 @@
+// Events from BPF programs (printf, exit, print, clear, zero) read through a perf buffer and
+// acted on in user space.
+#pragma once
+
+#include "codegen/compiled_program.h"
+#include "runtime/bpf_object.h"
+
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+namespace tracelet::runtime {
+
+// Decodes and acts on one event record at a time. Separate from the perf buffer so that unit
+// tests can feed it records.
+class EventHandler {
+public:
+  // map_fds[i] is the fd of program.maps[i] (-1 when there is no kernel map, in tests).
+  EventHandler(const codegen::CompiledProgram& program, std::vector<int> map_fds, FILE* out);
+
+  void handle(const void* data, size_t size);
+  void lost(uint64_t count);
+
+  // exit() was called. Events after it are ignored, as bpftrace does, until END runs.
+  bool exit_requested() const { return exit_requested_; }
+  void accept_events_again() { exit_requested_ = false; }
+  uint64_t lost_total() const { return lost_total_; }
+
+private:
+  void print_map(const codegen::MapActionDesc& action);
+
+  const codegen::CompiledProgram& program_;
+  std::vector<int> map_fds_;
+  FILE* out_;
+  bool exit_requested_ = false;
+  uint64_t lost_total_ = 0;
+};
+
+// The perf buffer on CompiledProgram::event_map (all CPUs), feeding an EventHandler.
+class EventReader {
+public:
+  EventReader(int event_map_fd, EventHandler& handler);
+
+  // Waits up to timeout_ms for events and handles them. A signal ends the wait early.
+  void poll(int timeout_ms);
+  // Handles whatever is already in the buffers, without waiting.
+  void drain();
+
+private:
+  static void on_sample(void* ctx, int cpu, void* data, __u32 size);
+  static void on_lost(void* ctx, int cpu, __u64 count);
+
+  void rethrow_pending();
+
+  EventHandler& handler_;
+  PerfBufferPtr buffer_;
+  // An error raised while handling an event; libbpf's C frames must not be unwound through, so
+  // it is kept here and rethrown once the poll returns.
+  std::exception_ptr pending_;
+};
+
+} // namespace tracelet::runtime

@@ -1,0 +1,130 @@
+// run(): open -> load -> (dry run stops here) -> attach -> BEGIN -> events until exit() or a
+// signal -> detach -> END -> last events -> maps. Every link and fd is owned by an RAII object
+// on this stack, so every path out, errors included, detaches everything.
+#include "runtime/runner.h"
+
+#include "ast/diagnostics.h"
+#include "runtime/attach.h"
+#include "runtime/bpf_object.h"
+#include "runtime/events.h"
+#include "runtime/map_printer.h"
+#include "runtime/map_reader.h"
+#include "runtime/signals.h"
+
+#include <bpf/bpf.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+#include <optional>
+#include <poll.h>
+#include <set>
+
+namespace tracelet::runtime {
+
+namespace {
+
+constexpr int kPollTimeoutMs = 100;
+
+// libbpf must load exactly the programs codegen described and attach none by itself.
+void configure_programs(BpfObject& obj, const codegen::CompiledProgram& program) {
+  std::set<std::string> wanted;
+  for (const auto& desc : program.programs) {
+    obj.program(desc.func_name); // throws if codegen's description and ELF disagree
+    wanted.insert(desc.func_name);
+  }
+  bpf_program* prog;
+  bpf_object__for_each_program(prog, obj.get()) {
+    bpf_program__set_autoattach(prog, false);
+    bpf_program__set_autoload(prog, wanted.count(bpf_program__name(prog)) > 0);
+  }
+}
+
+void fill_start_time(const BpfObject& obj, const codegen::CompiledProgram& program) {
+  if (program.start_time_map.empty()) return;
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  uint64_t now = static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
+  uint32_t key = 0;
+  if (bpf_map_update_elem(obj.map_fd(program.start_time_map), &key, &now, BPF_ANY) != 0)
+    throw Error("cannot set the start time for `elapsed`: " + errno_text(errno));
+}
+
+void print_attaching(size_t probes) {
+  std::printf("Attaching %zu probe%s...\n", probes, probes == 1 ? "" : "s");
+  std::fflush(stdout);
+}
+
+void run_programs(const BpfObject& obj, const codegen::CompiledProgram& program,
+                  const std::string& provider) {
+  for (const auto& desc : program.programs)
+    if (desc.provider == provider) run_once(obj.program(desc.func_name), desc);
+}
+
+// At exit bpftrace prints two newlines, then every user map in name order.
+void print_all_maps(const codegen::CompiledProgram& program, const std::vector<int>& map_fds) {
+  std::printf("\n\n");
+  std::vector<size_t> order(program.maps.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return program.maps[a].name < program.maps[b].name; });
+  for (size_t i : order) {
+    const auto& map = program.maps[i];
+    std::string text = format_map(map, read_map(map_fds[i], map), program.probe_names);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
+  std::fflush(stdout);
+}
+
+// Waits for events until exit() or a signal; without an event map only a signal ends it.
+void serve_events(EventReader* reader, const EventHandler& handler) {
+  while (!handler.exit_requested() && !StopSignals::received()) {
+    if (reader)
+      reader->poll(kPollTimeoutMs);
+    else
+      ::poll(nullptr, 0, kPollTimeoutMs); // a signal interrupts the sleep
+    std::fflush(stdout);
+  }
+}
+
+} // namespace
+
+int run(const codegen::CompiledProgram& program, const RunOptions& options) {
+  BpfObject obj(program.elf, options.verbose);
+  configure_programs(obj, program);
+  obj.load();
+  if (options.dry_run) return 0;
+  fill_start_time(obj, program);
+  check_attachable(program);
+
+  std::vector<int> map_fds;
+  for (const auto& map : program.maps)
+    map_fds.push_back(obj.map_fd(map.elf_name));
+  EventHandler handler(program, map_fds, stdout);
+  std::optional<EventReader> reader;
+  if (!program.event_map.empty()) reader.emplace(obj.map_fd(program.event_map), handler);
+
+  StopSignals signals;
+  print_attaching(program.programs.size());
+  {
+    std::vector<Link> links; // destroyed at the end of this block: detaches everything
+    for (const auto& desc : program.programs) {
+      if (is_begin_end(desc.provider)) continue;
+      links.push_back(attach_program(obj.program(desc.func_name), desc));
+      if (options.verbose) std::fprintf(stderr, "tracelet: attached %s\n", desc.probe_name.c_str());
+    }
+    run_programs(obj, program, "BEGIN");
+    serve_events(reader ? &*reader : nullptr, handler);
+  }
+
+  // Like bpftrace: probes detached, END runs, its events and any left are served, maps printed.
+  handler.accept_events_again();
+  run_programs(obj, program, "END");
+  if (reader) reader->drain();
+  std::fflush(stdout);
+  print_all_maps(program, map_fds);
+  return 0;
+}
+
+} // namespace tracelet::runtime

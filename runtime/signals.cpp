@@ -1,0 +1,37 @@
+#include "runtime/signals.h"
+
+#include <cstring>
+
+namespace tracelet::runtime {
+
+namespace {
+
+volatile std::sig_atomic_t g_stop_requested = 0;
+
+void request_stop(int) {
+  g_stop_requested = 1;
+}
+
+} // namespace
+
+StopSignals::StopSignals() {
+  g_stop_requested = 0;
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = request_stop;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; // no SA_RESTART: interrupt epoll_wait
+  sigaction(SIGINT, &sa, &old_int_);
+  sigaction(SIGTERM, &sa, &old_term_);
+}
+
+StopSignals::~StopSignals() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+}
+
+bool StopSignals::received() {
+  return g_stop_requested != 0;
+}
+
+} // namespace tracelet::runtime

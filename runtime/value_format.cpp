@@ -1,0 +1,103 @@
+#include "runtime/value_format.h"
+
+#include <cstring>
+
+namespace tracelet::runtime {
+
+int64_t read_signed(const uint8_t* data, uint64_t bytes) {
+  switch (bytes) {
+  case 1:
+    return static_cast<int8_t>(data[0]);
+  case 2: {
+    int16_t v;
+    std::memcpy(&v, data, 2);
+    return v;
+  }
+  case 4: {
+    int32_t v;
+    std::memcpy(&v, data, 4);
+    return v;
+  }
+  default: {
+    int64_t v;
+    std::memcpy(&v, data, 8);
+    return v;
+  }
+  }
+}
+
+uint64_t read_unsigned(const uint8_t* data, uint64_t bytes) {
+  switch (bytes) {
+  case 1:
+    return data[0];
+  case 2: {
+    uint16_t v;
+    std::memcpy(&v, data, 2);
+    return v;
+  }
+  case 4: {
+    uint32_t v;
+    std::memcpy(&v, data, 4);
+    return v;
+  }
+  default: {
+    uint64_t v;
+    std::memcpy(&v, data, 8);
+    return v;
+  }
+  }
+}
+
+std::string read_string(const uint8_t* data, uint64_t size) {
+  const void* nul = std::memchr(data, 0, size);
+  size_t len = nul ? static_cast<size_t>(static_cast<const uint8_t*>(nul) - data) : size;
+  return std::string(reinterpret_cast<const char*>(data), len);
+}
+
+std::string probe_name(uint64_t index, const std::vector<std::string>& probe_names) {
+  if (index < probe_names.size()) return probe_names[index];
+  return "probe#" + std::to_string(index);
+}
+
+std::string format_value(const ast::Type& type, const uint8_t* data,
+                         const std::vector<std::string>& probe_names) {
+  using ast::TypeKind;
+  switch (type.kind) {
+  case TypeKind::Integer:
+    return type.is_signed ? std::to_string(read_signed(data, type.bytes))
+                          : std::to_string(read_unsigned(data, type.bytes));
+  case TypeKind::String:
+    return read_string(data, type.bytes);
+  case TypeKind::Probe:
+    return probe_name(read_unsigned(data, 8), probe_names);
+  case TypeKind::Tuple: {
+    std::string out = "(";
+    auto offsets = type.offsets();
+    for (size_t i = 0; i < type.elems.size(); ++i) {
+      if (i) out += ", ";
+      out += format_value(type.elems[i], data + offsets[i], probe_names);
+    }
+    return out + ")";
+  }
+  case TypeKind::Pointer:
+  case TypeKind::Ctx:
+    return std::to_string(read_unsigned(data, 8));
+  default:
+    return std::to_string(read_signed(data, 8));
+  }
+}
+
+std::string format_key(const ast::Type& key, const uint8_t* data,
+                       const std::vector<std::string>& probe_names) {
+  if (key.is_none()) return "";
+  if (key.kind != ast::TypeKind::Tuple) return "[" + format_value(key, data, probe_names) + "]";
+  std::string out = "[";
+  auto offsets = key.offsets();
+  for (size_t i = 0; i < key.elems.size(); ++i) {
+    if (i) out += ", ";
+    out += format_value(key.elems[i], data + offsets[i], probe_names);
+  }
+  return out + "]";
+}
+
+} // namespace tracelet::runtime
