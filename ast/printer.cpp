@@ -90,7 +90,11 @@ public:
     walk(n.rhs);
   }
   void visit(Unary& n) override {
-    expr(to_string(n.op), n);
+    // `*` and `&` would read like the binary operators in the dump.
+    expr(n.op == UnaryOp::Deref    ? "dereference"
+         : n.op == UnaryOp::AddrOf ? "address of"
+                                   : to_string(n.op),
+         n);
     Nest in(*this);
     walk(n.operand);
   }
@@ -192,11 +196,12 @@ public:
     child_block("body", n.body);
   }
 
-  void visit(AttachPoint& n) override { line(n.raw); }
+  void visit(AttachPoint& n) override { line("attach: " + n.raw); }
   void visit(Probe& n) override {
+    line("probe");
+    Nest in(*this);
     for (auto& ap : n.attach_points)
       walk(ap);
-    Nest in(*this);
     for (auto& ap : n.expanded)
       line("expanded: " + ap->name());
     if (n.predicate) {
