@@ -14,10 +14,10 @@ namespace tracelet::codegen {
 
 // A user-visible map (`@name`). Internal maps (event array, scratch buffers) are not listed.
 struct MapDesc {
-  std::string name;     // as written, with '@': "@", "@opens"
-  std::string elf_name; // its symbol in the ELF's .maps section
-  ast::Type key;        // user key type: None for a keyless map, a Tuple for several keys
-  ast::Type value;      // value type; aggregation kinds for count()/hist()/...
+  std::string name;      // as written, with '@': "@", "@opens"
+  std::string elf_name;  // its symbol in the ELF's .maps section
+  ast::Type key;         // user key type: None for a keyless map, a Tuple for several keys
+  ast::Type value;       // value type; aggregation kinds for count()/hist()/...
   uint32_t bpf_type = 0; // BPF_MAP_TYPE_*
   uint32_t key_size = 0; // bytes of the BPF key (hist/lhist: user key padded to 8, + u64 bucket)
   uint32_t value_size = 0;
@@ -47,7 +47,7 @@ struct PrintfDesc {
 };
 
 struct MapActionDesc {
-  size_t map = 0; // index into maps
+  size_t map = 0;            // index into maps
   uint64_t top = 0, div = 0; // print(@m, top, div); 0 = not given
 };
 
@@ -57,13 +57,13 @@ struct PrintValueDesc {
 
 // One BPF program (one per concrete attach point) and where to attach it.
 struct ProgramDesc {
-  std::string func_name; // its symbol in the ELF (bpf_object__find_program_by_name)
-  std::string section;   // libbpf section name, e.g. "tracepoint/syscalls/sys_enter_openat"
-  std::string provider;  // as AttachPoint::provider: BEGIN END tracepoint interval ...
-  std::string target;    // as AttachPoint::target
-  std::string func;      // as AttachPoint::func, no wildcards left
-  uint64_t freq = 0;     // as AttachPoint::freq
-  uint64_t offset = 0;   // as AttachPoint::offset
+  std::string func_name;  // its symbol in the ELF (bpf_object__find_program_by_name)
+  std::string section;    // libbpf section name, e.g. "tracepoint/syscalls/sys_enter_openat"
+  std::string provider;   // as AttachPoint::provider: BEGIN END tracepoint interval ...
+  std::string target;     // as AttachPoint::target
+  std::string func;       // as AttachPoint::func, no wildcards left
+  uint64_t freq = 0;      // as AttachPoint::freq
+  uint64_t offset = 0;    // as AttachPoint::offset
   std::string probe_name; // AttachPoint::name(), for messages
 };
 

@@ -1,0 +1,127 @@
+// count/sum/avg/min/max/stats/hist/lhist. Storage per ast/types.h (AggregationStorage).
+// Values are per-CPU, so updates in place need no atomics. A keyless aggregation is one slot
+// of a per-CPU array: lookup + add in place, never an update call.
+#include "codegen/emitter.h"
+
+#include "ast/diagnostics.h"
+
+#include <llvm/IR/Intrinsics.h>
+
+namespace tracelet::codegen {
+
+using ast::Type;
+using ast::TypeKind;
+
+template <class InPlace, class Initial>
+void IrEmitter::lookup_or_init(UserMap& um, llvm::Value* key, InPlace in_place, Initial initial) {
+  auto* slot = helpers_.map_lookup(map_ptr(um.gv), key);
+  auto* found = llvm::BasicBlock::Create(ctx_, "agg_found", fn_);
+  auto* missing = llvm::BasicBlock::Create(ctx_, "agg_missing", fn_);
+  auto* done = llvm::BasicBlock::Create(ctx_, "agg_done", fn_);
+  b_.CreateCondBr(b_.CreateIsNull(slot), missing, found);
+  b_.SetInsertPoint(found);
+  in_place(slot);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(missing);
+  bool is_array = out_.maps[um.desc_index].bpf_type == kMapPercpuArray;
+  if (!is_array) { // an array slot always exists; the check only satisfies the verifier
+    auto* init = stack_buffer(um.value.size(), "agg_init");
+    initial(init);
+    emit_map_update(um.gv, key, init);
+  }
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+}
+
+llvm::Value* IrEmitter::hist_bucket(llvm::Value* v) {
+  // 0 if v < 0, 1 if v == 0, else 2 + floor(log2 v) = 65 - clz(v) (clz(0) = 64 gives 1).
+  auto* ctlz = llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::ctlz, {b_.getInt64Ty()});
+  auto* lz = b_.CreateCall(ctlz, {v, b_.getFalse()});
+  auto* bucket = b_.CreateSub(i64c(65), lz);
+  return b_.CreateSelect(b_.CreateICmpSLT(v, i64c(0)), i64c(0), bucket, "hist_bucket");
+}
+
+llvm::Value* IrEmitter::lhist_bucket(llvm::Value* v, const Type& t) {
+  uint64_t n = static_cast<uint64_t>((t.lhist_max - t.lhist_min) / t.lhist_step);
+  auto* min = i64c(static_cast<uint64_t>(t.lhist_min));
+  auto* inside = b_.CreateAdd(
+      b_.CreateUDiv(b_.CreateSub(v, min), i64c(static_cast<uint64_t>(t.lhist_step))), i64c(1));
+  auto* upper = b_.CreateSelect(b_.CreateICmpSGE(v, i64c(static_cast<uint64_t>(t.lhist_max))),
+                                i64c(n + 1), inside);
+  return b_.CreateSelect(b_.CreateICmpSLT(v, min), i64c(0), upper, "lhist_bucket");
+}
+
+void IrEmitter::emit_aggregation(ast::Map& m, ast::Call& c) {
+  if (m.type.is_none()) m.type = c.type;
+  UserMap& um = user_map(m);
+  const TypeKind kind = um.value.kind;
+  llvm::Value* v = nullptr;
+  if (kind != TypeKind::Count) {
+    if (c.args.empty()) throw Error("internal error: " + c.func + "() without an argument");
+    v = widen(emit_scalar(*c.args[0]), c.args[0]->type);
+  }
+  auto* key = emit_map_key(m, um);
+  auto field = [&](llvm::Value* base, uint64_t index) { return byte_ptr(base, index * 8); };
+  auto load = [&](llvm::Value* p) { return load_scalar(b_.getInt64Ty(), p, 8); };
+  auto add_to = [&](llvm::Value* p, llvm::Value* delta) {
+    store_scalar(b_.CreateAdd(load(p), delta), p);
+  };
+
+  switch (kind) {
+  case TypeKind::Count:
+    lookup_or_init(
+        um, key, [&](llvm::Value* p) { add_to(p, i64c(1)); },
+        [&](llvm::Value* p) { store_scalar(i64c(1), p); });
+    return;
+  case TypeKind::Sum:
+    lookup_or_init(
+        um, key, [&](llvm::Value* p) { add_to(p, v); },
+        [&](llvm::Value* p) { store_scalar(v, p); });
+    return;
+  case TypeKind::Min:
+  case TypeKind::Max:
+    lookup_or_init(
+        um, key,
+        [&](llvm::Value* p) {
+          // { i64 value; u64 is_set; }: replace if unset or beaten.
+          auto* cur = load(field(p, 0));
+          auto* is_set = b_.CreateICmpNE(load(field(p, 1)), i64c(0));
+          auto* better =
+              kind == TypeKind::Min ? b_.CreateICmpSLT(v, cur) : b_.CreateICmpSGT(v, cur);
+          auto* keep = b_.CreateAnd(is_set, b_.CreateNot(better));
+          store_scalar(b_.CreateSelect(keep, cur, v), field(p, 0));
+          store_scalar(i64c(1), field(p, 1));
+        },
+        [&](llvm::Value* p) {
+          store_scalar(v, field(p, 0));
+          store_scalar(i64c(1), field(p, 1));
+        });
+    return;
+  case TypeKind::Avg:
+  case TypeKind::Stats:
+    lookup_or_init(
+        um, key,
+        [&](llvm::Value* p) { // { u64 count; i64 total; }
+          add_to(field(p, 0), i64c(1));
+          add_to(field(p, 1), v);
+        },
+        [&](llvm::Value* p) {
+          store_scalar(i64c(1), field(p, 0));
+          store_scalar(v, field(p, 1));
+        });
+    return;
+  case TypeKind::Hist:
+  case TypeKind::Lhist: {
+    auto* bucket = kind == TypeKind::Hist ? hist_bucket(v) : lhist_bucket(v, um.value);
+    store_scalar(bucket, byte_ptr(key, um.user_key_bytes));
+    lookup_or_init(
+        um, key, [&](llvm::Value* p) { add_to(p, i64c(1)); },
+        [&](llvm::Value* p) { store_scalar(i64c(1), p); });
+    return;
+  }
+  default:
+    throw Error("internal error: " + c.func + "() is not an aggregation");
+  }
+}
+
+} // namespace tracelet::codegen

@@ -1,0 +1,70 @@
+// Builtin variables: pid, tid, uid, gid, cpu, nsecs, elapsed, comm, probe, args.
+#include "codegen/emitter.h"
+
+#include "ast/diagnostics.h"
+
+namespace tracelet::codegen {
+
+using ast::Type;
+
+namespace {
+constexpr const char* kStartTimeMap = "tl_start_time";
+}
+
+llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
+  const std::string& n = b.name;
+  llvm::Value* v = nullptr;
+  if (n == "pid" || n == "tid") {
+    auto* pid_tgid = helpers_.get_current_pid_tgid();
+    v = n == "pid" ? b_.CreateLShr(pid_tgid, 32) : pid_tgid;
+  } else if (n == "uid" || n == "gid") {
+    auto* uid_gid = helpers_.get_current_uid_gid();
+    v = n == "gid" ? b_.CreateLShr(uid_gid, 32) : uid_gid;
+  } else if (n == "cpu") {
+    v = helpers_.get_smp_processor_id();
+  } else if (n == "nsecs") {
+    v = helpers_.ktime_get_ns();
+  } else if (n == "elapsed") {
+    // nsecs minus the start time the runtime stored in a 1-entry array before attaching.
+    MapDef* def = maps_.find(kStartTimeMap);
+    if (!def) {
+      def = &maps_.define(kStartTimeMap, kMapArray, 4, 8, 1);
+      out_.start_time_map = kStartTimeMap;
+    }
+    auto* key = stack_buffer(4, "zero_key");
+    store_scalar(i32c(0), key);
+    auto* slot = helpers_.map_lookup(map_ptr(def->gv), key);
+    auto* now = helpers_.ktime_get_ns();
+    auto* have = llvm::BasicBlock::Create(ctx_, "start_time", fn_);
+    auto* done = llvm::BasicBlock::Create(ctx_, "elapsed", fn_);
+    auto* before = b_.GetInsertBlock();
+    b_.CreateCondBr(b_.CreateIsNull(slot), done, have);
+    b_.SetInsertPoint(have);
+    auto* since = b_.CreateSub(now, load_scalar(b_.getInt64Ty(), slot, 8));
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    auto* phi = b_.CreatePHI(b_.getInt64Ty(), 2);
+    phi->addIncoming(now, before);
+    phi->addIncoming(since, have);
+    v = phi;
+  } else if (n == "probe") {
+    v = i64c(probe_index_);
+  } else if (n == "args" && ap_ && ap_->provider == "tracepoint") {
+    v = b_.CreatePtrToInt(ctx_arg_, b_.getInt64Ty());
+  } else {
+    throw Error(b.loc.filename() + ":" + std::to_string(b.loc.line) + ":" +
+                std::to_string(b.loc.col) + ": builtin " + n + " not supported yet" +
+                (ap_ ? " in " + ap_->provider + " probes" : ""));
+  }
+  return convert_int(v, Type::u64(), b.type);
+}
+
+void IrEmitter::emit_comm_into(llvm::Value* dst, uint64_t dst_bytes, bool zero_tail) {
+  constexpr uint64_t kCommBytes = 16; // TASK_COMM_LEN
+  uint64_t n = std::min(dst_bytes, kCommBytes);
+  // The helper NUL-pads the whole buffer it is given.
+  helpers_.get_current_comm(dst, n);
+  if (dst_bytes > n && zero_tail) zero_bytes(byte_ptr(dst, n), dst_bytes - n);
+}
+
+} // namespace tracelet::codegen

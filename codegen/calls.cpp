@@ -1,0 +1,150 @@
+// Function calls used as statements (printf, print, clear, zero, delete, exit) and str().
+#include "codegen/emitter.h"
+
+#include "ast/diagnostics.h"
+
+#include <algorithm>
+
+namespace tracelet::codegen {
+
+using ast::Type;
+using ast::TypeKind;
+
+namespace {
+
+[[noreturn]] void fail(const ast::Node& n, const std::string& what) {
+  throw Error(n.loc.filename() + ":" + std::to_string(n.loc.line) + ":" +
+              std::to_string(n.loc.col) + ": " + what);
+}
+
+ast::Map& map_arg(ast::Call& c) {
+  auto* m = c.args.empty() ? nullptr : dynamic_cast<ast::Map*>(c.args[0].get());
+  if (!m) fail(c, "internal error: " + c.func + "() expects a map");
+  return *m;
+}
+
+uint64_t literal_arg(ast::Call& c, size_t i) {
+  if (c.args.size() <= i) return 0;
+  if (auto* n = dynamic_cast<ast::Integer*>(c.args[i].get())) return n->value;
+  fail(*c.args[i],
+       c.func + "() takes integer literals after the map; other values not supported yet");
+}
+
+} // namespace
+
+void IrEmitter::emit_call_stmt(ast::Call& c) {
+  const std::string& f = c.func;
+  if (f == "printf")
+    emit_printf(c);
+  else if (f == "print")
+    emit_print(c);
+  else if (f == "clear")
+    emit_map_action(c, EventKind::ClearMap);
+  else if (f == "zero")
+    emit_map_action(c, EventKind::ZeroMap);
+  else if (f == "delete")
+    emit_delete(c);
+  else if (f == "exit")
+    emit_exit();
+  else if (f == "str")
+    emit_addr(c); // evaluated for its reads only
+  else
+    fail(c, "function " + f + "() not supported yet");
+}
+
+void IrEmitter::emit_printf(ast::Call& c) {
+  auto* fmt = c.args.empty() ? nullptr : dynamic_cast<ast::String*>(c.args[0].get());
+  if (!fmt) fail(c, "internal error: printf() without a literal format");
+  std::vector<Type> arg_types;
+  for (size_t i = 1; i < c.args.size(); ++i)
+    arg_types.push_back(c.args[i]->type);
+  Type payload = Type::tuple(arg_types);
+  auto id = static_cast<uint32_t>(out_.printfs.size());
+  out_.printfs.push_back(PrintfDesc{fmt->value, payload, c.loc});
+
+  auto* record = begin_event(EventKind::Printf, id, payload.size());
+  auto offs = payload.offsets();
+  for (size_t i = 1; i < c.args.size(); ++i)
+    emit_into(*c.args[i], payload.elems[i - 1], byte_ptr(record, 8 + offs[i - 1]), false);
+  send_event(record, payload.size());
+}
+
+void IrEmitter::emit_print(ast::Call& c) {
+  auto* m = c.args.empty() ? nullptr : dynamic_cast<ast::Map*>(c.args[0].get());
+  if (m && m->keys.empty()) {
+    emit_map_action(c, EventKind::PrintMap);
+    return;
+  }
+  if (c.args.empty()) fail(c, "internal error: print() without an argument");
+  ast::Expr& value = *c.args[0];
+  auto id = static_cast<uint32_t>(out_.print_values.size());
+  out_.print_values.push_back(PrintValueDesc{value.type});
+  auto* record = begin_event(EventKind::PrintValue, id, value.type.size());
+  emit_into(value, value.type, byte_ptr(record, 8), false);
+  send_event(record, value.type.size());
+}
+
+void IrEmitter::emit_map_action(ast::Call& c, EventKind kind) {
+  ast::Map& m = map_arg(c);
+  UserMap& um = user_map(m);
+  MapActionDesc action;
+  action.map = um.desc_index;
+  if (kind == EventKind::PrintMap) {
+    action.top = literal_arg(c, 1);
+    action.div = literal_arg(c, 2);
+  }
+  auto id = static_cast<uint32_t>(out_.map_actions.size());
+  out_.map_actions.push_back(action);
+  send_event(begin_event(kind, id, 0), 0);
+}
+
+void IrEmitter::emit_delete(ast::Call& c) {
+  ast::Map& m = map_arg(c);
+  UserMap& um = user_map(m);
+  if (um.bucketed) fail(c, "delete() on a hist()/lhist() map not supported yet");
+  llvm::Value* key = nullptr;
+  if (c.args.size() >= 2 && !um.keyless) {
+    key = stack_buffer(um.bpf_key_size, "key"); // delete(@m, k)
+    emit_into(*c.args[1], um.key, key, true);
+  } else {
+    key = emit_map_key(m, um); // delete(@m[k]) or a keyless map
+  }
+  helpers_.map_delete(map_ptr(um.gv), key);
+}
+
+void IrEmitter::emit_exit() {
+  send_event(begin_event(EventKind::Exit, 0, 0), 0);
+  // Like a return: nothing after exit() runs in this probe.
+  b_.CreateRet(i64c(0));
+  start_dead_block();
+}
+
+void IrEmitter::emit_str_into(ast::Call& c, llvm::Value* dst, uint64_t dst_bytes, bool zero_tail) {
+  if (c.args.empty()) fail(c, "internal error: str() without an argument");
+  ast::Expr& src = *c.args[0];
+  if (src.type.is_string()) { // str() of something already a string
+    if (zero_tail) zero_bytes(dst, dst_bytes);
+    emit_into(src, Type::string(dst_bytes), dst, false);
+    return;
+  }
+  ast::AddrSpace as = src.type.kind == TypeKind::Pointer ? src.type.as : ast::AddrSpace::None;
+  if (as == ast::AddrSpace::None)
+    as = ap_ && ap_->provider == "tracepoint" && ap_->target == "syscalls" ? ast::AddrSpace::User
+                                                                           : ast::AddrSpace::Kernel;
+  uint64_t max = std::min<uint64_t>(dst_bytes, c.type.size() ? c.type.size() : dst_bytes);
+  llvm::Value* size = i32c(static_cast<uint32_t>(max));
+  if (c.args.size() >= 2) {
+    // str(p, n): n bytes plus the NUL, at most the buffer. The helper wants a known bound.
+    auto* n = widen(emit_scalar(*c.args[1]), c.args[1]->type);
+    auto* want = b_.CreateAdd(n, i64c(1));
+    auto* clamped = b_.CreateSelect(b_.CreateICmpUGT(want, i64c(max)), i64c(max), want);
+    size = b_.CreateTrunc(clamped, b_.getInt32Ty());
+  }
+  if (zero_tail) zero_bytes(dst, dst_bytes);
+  auto* addr = emit_scalar(src);
+  helpers_.probe_read(as == ast::AddrSpace::User ? HelperId::ProbeReadUserStr
+                                                 : HelperId::ProbeReadKernelStr,
+                      dst, size, addr);
+}
+
+} // namespace tracelet::codegen

@@ -1,0 +1,348 @@
+// Expressions: scalars as LLVM integers, everything larger through memory.
+#include "codegen/emitter.h"
+
+#include "ast/diagnostics.h"
+
+#include <algorithm>
+
+namespace tracelet::codegen {
+
+using ast::Type;
+using ast::TypeKind;
+
+namespace {
+
+bool is_scalar(const Type& t) {
+  return t.kind == TypeKind::Integer || t.kind == TypeKind::Pointer || t.kind == TypeKind::Probe ||
+         t.kind == TypeKind::Ctx;
+}
+
+[[noreturn]] void unsupported(const ast::Node& n, const std::string& what) {
+  throw Error(n.loc.filename() + ":" + std::to_string(n.loc.line) + ":" +
+              std::to_string(n.loc.col) + ": " + what + " not supported yet");
+}
+
+} // namespace
+
+bool IrEmitter::is_tracepoint_args(ast::Expr& e) const {
+  auto* b = dynamic_cast<ast::Builtin*>(&e);
+  return b && b->name == "args" && ap_ && ap_->provider == "tracepoint";
+}
+
+llvm::Value* IrEmitter::emit_cond(ast::Expr& e) {
+  auto* v = emit_scalar(e);
+  return b_.CreateICmpNE(v, llvm::ConstantInt::get(v->getType(), 0), "cond");
+}
+
+llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
+  if (!is_scalar(e.type)) throw Error("internal error: " + e.type.str() + " used as a scalar");
+  if (auto* n = dynamic_cast<ast::Integer*>(&e))
+    return llvm::ConstantInt::get(scalar_type(e.type), n->value);
+  if (auto* n = dynamic_cast<ast::Builtin*>(&e)) return emit_builtin_scalar(*n);
+  if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
+    auto it = vars_.find(n->name);
+    if (it == vars_.end())
+      throw Error("internal error: variable " + n->name + " used before assignment");
+    return convert_int(load_scalar(scalar_type(it->second.second), it->second.first, 8),
+                       it->second.second, e.type);
+  }
+  if (auto* n = dynamic_cast<ast::Map*>(&e)) return emit_map_scalar(*n);
+  if (auto* n = dynamic_cast<ast::Binary*>(&e)) return emit_binary(*n);
+  if (auto* n = dynamic_cast<ast::Unary*>(&e)) return emit_unary(*n);
+  if (auto* n = dynamic_cast<ast::Ternary*>(&e)) return emit_ternary_scalar(*n);
+  if (auto* n = dynamic_cast<ast::FieldAccess*>(&e)) return emit_field_scalar(*n);
+  if (auto* n = dynamic_cast<ast::Cast*>(&e)) {
+    if (is_scalar(n->operand->type))
+      return convert_int(emit_scalar(*n->operand), n->operand->type, e.type);
+    unsupported(e, "cast from " + n->operand->type.str());
+  }
+  if (auto* n = dynamic_cast<ast::TupleIndex*>(&e)) {
+    auto* base = emit_addr(*n->base);
+    auto offs = n->base->type.offsets();
+    return load_scalar(scalar_type(e.type), byte_ptr(base, offs.at(n->index)));
+  }
+  if (auto* n = dynamic_cast<ast::Sizeof*>(&e)) {
+    const Type& of = n->of_expr ? n->of_expr->type : e.type;
+    if (!n->of_expr) unsupported(e, "sizeof(type)");
+    return llvm::ConstantInt::get(scalar_type(e.type), of.size());
+  }
+  if (auto* n = dynamic_cast<ast::Call*>(&e)) unsupported(e, "the value of " + n->func + "()");
+  if (dynamic_cast<ast::PositionalParam*>(&e)) unsupported(e, "positional parameter");
+  unsupported(e, "this expression");
+}
+
+llvm::Value* IrEmitter::emit_addr(ast::Expr& e) {
+  if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
+    auto it = vars_.find(n->name);
+    if (it != vars_.end() && it->second.second == e.type) return it->second.first;
+  }
+  auto* buf = stack_buffer(e.type.size(), "tmp");
+  emit_into(e, e.type, buf, false);
+  return buf;
+}
+
+void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, bool zero_tail) {
+  if (is_scalar(dst_type)) {
+    auto* v = emit_scalar(e);
+    store_scalar(convert_int(v, e.type, dst_type), dst);
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::String*>(&e)) {
+    store_string_literal(n->value, dst, dst_type.size());
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::Builtin*>(&e); n && n->name == "comm") {
+    emit_comm_into(dst, dst_type.size(), zero_tail);
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "str") {
+    emit_str_into(*n, dst, dst_type.size(), zero_tail);
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::FieldAccess*>(&e)) {
+    emit_field_into(*n, dst_type, dst, zero_tail);
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::Map*>(&e)) {
+    emit_map_into(*n, dst_type, dst, zero_tail);
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::Tuple*>(&e)) {
+    if (dst_type.kind != TypeKind::Tuple || dst_type.elems.size() != n->elems.size())
+      throw Error("internal error: tuple stored as " + dst_type.str());
+    if (zero_tail) zero_bytes(dst, dst_type.size());
+    auto offs = dst_type.offsets();
+    for (size_t i = 0; i < n->elems.size(); ++i)
+      emit_into(*n->elems[i], dst_type.elems[i], byte_ptr(dst, offs[i]), false);
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::Ternary*>(&e)) {
+    auto* then_bb = llvm::BasicBlock::Create(ctx_, "tern_then", fn_);
+    auto* else_bb = llvm::BasicBlock::Create(ctx_, "tern_else", fn_);
+    auto* done = llvm::BasicBlock::Create(ctx_, "tern_done", fn_);
+    b_.CreateCondBr(emit_cond(*n->cond), then_bb, else_bb);
+    b_.SetInsertPoint(then_bb);
+    emit_into(*n->then_expr, dst_type, dst, zero_tail);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(else_bb);
+    emit_into(*n->else_expr, dst_type, dst, zero_tail);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
+    auto it = vars_.find(n->name);
+    if (it == vars_.end())
+      throw Error("internal error: variable " + n->name + " used before assignment");
+    convert_memory(it->second.second, it->second.first, dst_type, dst, zero_tail);
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::TupleIndex*>(&e)) {
+    auto* base = emit_addr(*n->base);
+    auto offs = n->base->type.offsets();
+    convert_memory(e.type, byte_ptr(base, offs.at(n->index)), dst_type, dst, zero_tail);
+    return;
+  }
+  unsupported(e, "a value of type " + e.type.str() + " here");
+}
+
+llvm::Value* IrEmitter::emit_binary(ast::Binary& bin) {
+  using Op = ast::BinaryOp;
+  if (bin.op == Op::LogicalAnd || bin.op == Op::LogicalOr) return emit_logical(bin);
+  if ((bin.op == Op::Eq || bin.op == Op::Ne) && bin.lhs->type.is_string()) {
+    auto* equal = emit_string_compare(*bin.lhs, *bin.rhs);
+    auto* r = bin.op == Op::Eq ? equal : b_.CreateXor(equal, b_.getInt1(true));
+    return b_.CreateZExt(r, scalar_type(bin.type));
+  }
+  bool is_signed = (bin.lhs->type.is_integer() && bin.lhs->type.is_signed) ||
+                   (bin.rhs->type.is_integer() && bin.rhs->type.is_signed);
+  auto* l = widen(emit_scalar(*bin.lhs), bin.lhs->type);
+  auto* r = widen(emit_scalar(*bin.rhs), bin.rhs->type);
+  llvm::Value* v = nullptr;
+  switch (bin.op) {
+  case Op::Add:
+    v = b_.CreateAdd(l, r);
+    break;
+  case Op::Sub:
+    v = b_.CreateSub(l, r);
+    break;
+  case Op::Mul:
+    v = b_.CreateMul(l, r);
+    break;
+  // BPF has only unsigned division (as bpftrace); the kernel defines x/0 = 0, x%0 = x.
+  case Op::Div:
+    v = b_.CreateUDiv(l, r);
+    break;
+  case Op::Mod:
+    v = b_.CreateURem(l, r);
+    break;
+  case Op::BitAnd:
+    v = b_.CreateAnd(l, r);
+    break;
+  case Op::BitOr:
+    v = b_.CreateOr(l, r);
+    break;
+  case Op::BitXor:
+    v = b_.CreateXor(l, r);
+    break;
+  case Op::Shl:
+    v = b_.CreateShl(l, r);
+    break;
+  case Op::Shr:
+    v = is_signed ? b_.CreateAShr(l, r) : b_.CreateLShr(l, r);
+    break;
+  case Op::Eq:
+    v = b_.CreateICmpEQ(l, r);
+    break;
+  case Op::Ne:
+    v = b_.CreateICmpNE(l, r);
+    break;
+  case Op::Lt:
+    v = is_signed ? b_.CreateICmpSLT(l, r) : b_.CreateICmpULT(l, r);
+    break;
+  case Op::Le:
+    v = is_signed ? b_.CreateICmpSLE(l, r) : b_.CreateICmpULE(l, r);
+    break;
+  case Op::Gt:
+    v = is_signed ? b_.CreateICmpSGT(l, r) : b_.CreateICmpUGT(l, r);
+    break;
+  case Op::Ge:
+    v = is_signed ? b_.CreateICmpSGE(l, r) : b_.CreateICmpUGE(l, r);
+    break;
+  default:
+    break;
+  }
+  if (v->getType()->isIntegerTy(1)) v = b_.CreateZExt(v, b_.getInt64Ty());
+  return convert_int(v, Type::u64(), bin.type);
+}
+
+llvm::Value* IrEmitter::emit_logical(ast::Binary& bin) {
+  bool is_and = bin.op == ast::BinaryOp::LogicalAnd;
+  auto* lhs = emit_cond(*bin.lhs);
+  auto* lhs_end = b_.GetInsertBlock();
+  auto* rhs_bb = llvm::BasicBlock::Create(ctx_, is_and ? "and_rhs" : "or_rhs", fn_);
+  auto* done = llvm::BasicBlock::Create(ctx_, is_and ? "and_done" : "or_done", fn_);
+  if (is_and)
+    b_.CreateCondBr(lhs, rhs_bb, done);
+  else
+    b_.CreateCondBr(lhs, done, rhs_bb);
+  b_.SetInsertPoint(rhs_bb);
+  auto* rhs = emit_cond(*bin.rhs);
+  auto* rhs_end = b_.GetInsertBlock();
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto* phi = b_.CreatePHI(b_.getInt1Ty(), 2);
+  phi->addIncoming(b_.getInt1(!is_and), lhs_end);
+  phi->addIncoming(rhs, rhs_end);
+  return convert_int(b_.CreateZExt(phi, b_.getInt64Ty()), Type::u64(), bin.type);
+}
+
+llvm::Value* IrEmitter::emit_string_compare(ast::Expr& lhs, ast::Expr& rhs) {
+  // Byte by byte up to the shorter size; equal at a shared NUL. A literal side bounds the
+  // comparison by its length, and its bytes are constants.
+  auto* lit_l = dynamic_cast<ast::String*>(&lhs);
+  auto* lit_r = dynamic_cast<ast::String*>(&rhs);
+  ast::Expr& mem_side = lit_l ? rhs : lhs;
+  ast::String* literal = lit_l ? lit_l : lit_r;
+  uint64_t n = std::min(lhs.type.size(), rhs.type.size());
+  llvm::Value* a = emit_addr(mem_side);
+  llvm::Value* other = nullptr;
+  if (literal)
+    n = std::min<uint64_t>(n, literal->value.size() + 1);
+  else
+    other = emit_addr(rhs);
+
+  auto* done = llvm::BasicBlock::Create(ctx_, "strcmp_done", fn_);
+  auto* result_false = llvm::BasicBlock::Create(ctx_, "strcmp_ne", fn_);
+  auto* result_true = llvm::BasicBlock::Create(ctx_, "strcmp_eq", fn_);
+  for (uint64_t i = 0; i < n; ++i) {
+    auto* ca = load_scalar(b_.getInt8Ty(), byte_ptr(a, i));
+    llvm::Value* cb = literal ? b_.getInt8(i < literal->value.size() ? literal->value[i] : 0)
+                              : load_scalar(b_.getInt8Ty(), byte_ptr(other, i));
+    auto* next = llvm::BasicBlock::Create(ctx_, "strcmp_next", fn_);
+    b_.CreateCondBr(b_.CreateICmpNE(ca, cb), result_false, next);
+    b_.SetInsertPoint(next);
+    if (i + 1 == n) {
+      b_.CreateBr(result_true);
+    } else {
+      auto* cont = llvm::BasicBlock::Create(ctx_, "strcmp_cont", fn_);
+      b_.CreateCondBr(b_.CreateICmpEQ(ca, b_.getInt8(0)), result_true, cont);
+      b_.SetInsertPoint(cont);
+    }
+  }
+  if (n == 0) b_.CreateBr(result_true);
+  b_.SetInsertPoint(result_false);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(result_true);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto* phi = b_.CreatePHI(b_.getInt1Ty(), 2);
+  phi->addIncoming(b_.getInt1(false), result_false);
+  phi->addIncoming(b_.getInt1(true), result_true);
+  return phi;
+}
+
+llvm::Value* IrEmitter::emit_unary(ast::Unary& u) {
+  using Op = ast::UnaryOp;
+  switch (u.op) {
+  case Op::Neg:
+    return convert_int(b_.CreateNeg(widen(emit_scalar(*u.operand), u.operand->type)), Type::i64(),
+                       u.type);
+  case Op::BitNot:
+    return b_.CreateNot(convert_int(emit_scalar(*u.operand), u.operand->type, u.type));
+  case Op::LogicalNot:
+    return convert_int(b_.CreateZExt(b_.CreateNot(emit_cond(*u.operand)), b_.getInt64Ty()),
+                       Type::u64(), u.type);
+  case Op::PreInc:
+  case Op::PreDec:
+  case Op::PostInc:
+  case Op::PostDec:
+    return emit_incdec(u);
+  default:
+    unsupported(u, std::string("operator ") + ast::to_string(u.op));
+  }
+}
+
+llvm::Value* IrEmitter::emit_incdec(ast::Unary& u) {
+  bool inc = u.op == ast::UnaryOp::PreInc || u.op == ast::UnaryOp::PostInc;
+  bool post = u.op == ast::UnaryOp::PostInc || u.op == ast::UnaryOp::PostDec;
+  const Type& t = u.operand->type;
+  auto* old_value = emit_scalar(*u.operand);
+  auto* new_value = inc ? b_.CreateAdd(old_value, llvm::ConstantInt::get(old_value->getType(), 1))
+                        : b_.CreateSub(old_value, llvm::ConstantInt::get(old_value->getType(), 1));
+  if (auto* var = dynamic_cast<ast::Variable*>(u.operand.get())) {
+    auto& slot = vars_.at(var->name);
+    store_scalar(convert_int(new_value, t, slot.second), slot.first);
+  } else if (auto* m = dynamic_cast<ast::Map*>(u.operand.get())) {
+    auto& um = user_map(*m);
+    auto* key = emit_map_key(*m, um);
+    auto* buf = stack_buffer(um.value.size(), "map_value");
+    store_scalar(convert_int(new_value, t, um.value), buf);
+    emit_map_update(um.gv, key, buf);
+  } else {
+    unsupported(u, "increment of this operand");
+  }
+  return convert_int(post ? old_value : new_value, t, u.type);
+}
+
+llvm::Value* IrEmitter::emit_ternary_scalar(ast::Ternary& t) {
+  auto* then_bb = llvm::BasicBlock::Create(ctx_, "tern_then", fn_);
+  auto* else_bb = llvm::BasicBlock::Create(ctx_, "tern_else", fn_);
+  auto* done = llvm::BasicBlock::Create(ctx_, "tern_done", fn_);
+  b_.CreateCondBr(emit_cond(*t.cond), then_bb, else_bb);
+  b_.SetInsertPoint(then_bb);
+  auto* tv = convert_int(emit_scalar(*t.then_expr), t.then_expr->type, t.type);
+  auto* then_end = b_.GetInsertBlock();
+  b_.CreateBr(done);
+  b_.SetInsertPoint(else_bb);
+  auto* ev = convert_int(emit_scalar(*t.else_expr), t.else_expr->type, t.type);
+  auto* else_end = b_.GetInsertBlock();
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto* phi = b_.CreatePHI(scalar_type(t.type), 2);
+  phi->addIncoming(tv, then_end);
+  phi->addIncoming(ev, else_end);
+  return phi;
+}
+
+} // namespace tracelet::codegen

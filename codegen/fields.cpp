@@ -1,0 +1,117 @@
+// Field access: tracepoint records straight from the context (direct ctx loads are allowed
+// in tracepoint programs), other records through probe_read_{kernel,user}.
+#include "codegen/emitter.h"
+
+#include "ast/diagnostics.h"
+
+#include <algorithm>
+
+namespace tracelet::codegen {
+
+using ast::Type;
+using ast::TypeKind;
+
+namespace {
+
+const Type& record_of(ast::FieldAccess& f) {
+  const Type& base = f.base->type;
+  const Type* record = base.kind == TypeKind::Pointer ? base.pointee.get() : &base;
+  if (!record || record->kind != TypeKind::Record || !record->record)
+    throw Error("internal error: field access on " + base.str());
+  return *record;
+}
+
+const ast::Field& find_field(ast::FieldAccess& f) {
+  const Type& record = record_of(f);
+  const ast::Field* field = record.record->find(f.field);
+  if (!field) throw Error("internal error: no field " + f.field + " in " + record.record->name);
+  return *field;
+}
+
+// The largest power of two (up to 8) dividing `offset`: the alignment of a ctx load there.
+uint64_t alignment_of(uint64_t offset) {
+  uint64_t a = 8;
+  while (a > 1 && offset % a)
+    a /= 2;
+  return a;
+}
+
+HelperId read_helper(ast::AddrSpace as, bool str) {
+  if (as == ast::AddrSpace::User) return str ? HelperId::ProbeReadUserStr : HelperId::ProbeReadUser;
+  return str ? HelperId::ProbeReadKernelStr : HelperId::ProbeReadKernel;
+}
+
+} // namespace
+
+llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
+  const ast::Field& field = find_field(f);
+  llvm::Type* ty = scalar_type(f.type);
+  uint64_t bytes = ty->getIntegerBitWidth() / 8;
+  llvm::Value* raw = nullptr;
+  if (is_tracepoint_args(*f.base)) {
+    raw = load_scalar(b_.getIntNTy(field.type->size() * 8), byte_ptr(ctx_arg_, field.offset),
+                      alignment_of(field.offset));
+  } else {
+    // A record in kernel or user memory: read the field's bytes onto the stack.
+    auto* base = emit_scalar(*f.base);
+    auto* addr = b_.CreateAdd(base, i64c(field.offset));
+    uint64_t read_bytes = field.type->size() ? field.type->size() : bytes;
+    auto* buf = stack_buffer(8, "field");
+    if (read_bytes < 8) store_scalar(i64c(0), buf);
+    helpers_.probe_read(read_helper(record_of(f).as, false), buf, i32c(read_bytes), addr);
+    raw = load_scalar(b_.getIntNTy(read_bytes * 8), buf, 8);
+  }
+  if (field.bitfield_bits) {
+    raw = b_.CreateLShr(raw, field.bitfield_shift);
+    raw = b_.CreateAnd(raw, (uint64_t(1) << field.bitfield_bits) - 1);
+  }
+  const Type& as_read = field.type->is_integer() ? *field.type : f.type;
+  return convert_int(raw, as_read, f.type);
+}
+
+void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm::Value* dst,
+                                bool zero_tail) {
+  const ast::Field& field = find_field(f);
+  if (dst_type.kind != TypeKind::String) {
+    // Tuples/records by value: copy the bytes.
+    if (!is_tracepoint_args(*f.base))
+      throw Error("internal error: by-value field " + f.field + " outside a tracepoint");
+    copy_bytes(dst, byte_ptr(ctx_arg_, field.offset),
+               std::min(field.type->size(), dst_type.size()));
+    return;
+  }
+  uint64_t dst_bytes = dst_type.size();
+  if (is_tracepoint_args(*f.base)) {
+    if (field.is_data_loc) {
+      // __data_loc: u32 (len << 16 | offset from the record start).
+      auto* loc = load_scalar(b_.getInt32Ty(), byte_ptr(ctx_arg_, field.offset),
+                              alignment_of(field.offset));
+      auto* off = b_.CreateZExt(b_.CreateAnd(loc, 0xffff), b_.getInt64Ty());
+      auto* src = b_.CreateGEP(b_.getInt8Ty(), byte_ptr(ctx_arg_, 0), off);
+      if (zero_tail) zero_bytes(dst, dst_bytes);
+      helpers_.probe_read(HelperId::ProbeReadKernelStr, dst,
+                          i32c(std::min<uint64_t>(dst_bytes, f.type.size())), src);
+      return;
+    }
+    // char[N] inline in the record.
+    uint64_t n = std::min(field.type->size(), dst_bytes);
+    b_.CreateMemCpy(byte_ptr(dst, 0), llvm::MaybeAlign(1), byte_ptr(ctx_arg_, field.offset),
+                    llvm::MaybeAlign(alignment_of(field.offset)), n);
+    if (dst_bytes > n) {
+      if (zero_tail)
+        zero_bytes(byte_ptr(dst, n), dst_bytes - n);
+      else
+        store_scalar(b_.getInt8(0), byte_ptr(dst, n));
+    } else {
+      store_scalar(b_.getInt8(0), byte_ptr(dst, dst_bytes - 1));
+    }
+    return;
+  }
+  // char[N] inside a record in memory.
+  auto* addr = b_.CreateAdd(emit_scalar(*f.base), i64c(field.offset));
+  if (zero_tail) zero_bytes(dst, dst_bytes);
+  helpers_.probe_read(read_helper(record_of(f).as, true), dst,
+                      i32c(std::min(field.type->size(), dst_bytes)), addr);
+}
+
+} // namespace tracelet::codegen

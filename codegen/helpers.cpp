@@ -1,0 +1,71 @@
+#include "codegen/helpers.h"
+
+namespace tracelet::codegen {
+
+llvm::Value* Helpers::as_i8ptr(llvm::Value* v) {
+  auto* i8p = b_.getInt8PtrTy();
+  if (v->getType() == i8p) return v;
+  if (v->getType()->isIntegerTy()) return b_.CreateIntToPtr(v, i8p);
+  return b_.CreateBitCast(v, i8p);
+}
+
+llvm::Value* Helpers::call(HelperId id, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args,
+                           const char* name) {
+  std::vector<llvm::Type*> params;
+  for (auto* a : args)
+    params.push_back(a->getType());
+  auto* fn_type = llvm::FunctionType::get(ret, params, false);
+  auto* callee =
+      b_.CreateIntToPtr(b_.getInt64(static_cast<uint64_t>(id)), llvm::PointerType::get(fn_type, 0));
+  return b_.CreateCall(fn_type, callee, args, name);
+}
+
+llvm::Value* Helpers::map_lookup(llvm::Value* map, llvm::Value* key) {
+  return call(HelperId::MapLookupElem, b_.getInt8PtrTy(), {as_i8ptr(map), as_i8ptr(key)}, "lookup");
+}
+
+llvm::Value* Helpers::map_update(llvm::Value* map, llvm::Value* key, llvm::Value* value,
+                                 uint64_t flags) {
+  return call(HelperId::MapUpdateElem, b_.getInt64Ty(),
+              {as_i8ptr(map), as_i8ptr(key), as_i8ptr(value), b_.getInt64(flags)}, "update");
+}
+
+llvm::Value* Helpers::map_delete(llvm::Value* map, llvm::Value* key) {
+  return call(HelperId::MapDeleteElem, b_.getInt64Ty(), {as_i8ptr(map), as_i8ptr(key)}, "delete");
+}
+
+llvm::Value* Helpers::ktime_get_ns() {
+  return call(HelperId::KtimeGetNs, b_.getInt64Ty(), {}, "nsecs");
+}
+
+llvm::Value* Helpers::get_smp_processor_id() {
+  return call(HelperId::GetSmpProcessorId, b_.getInt64Ty(), {}, "cpu");
+}
+
+llvm::Value* Helpers::get_current_pid_tgid() {
+  return call(HelperId::GetCurrentPidTgid, b_.getInt64Ty(), {}, "pid_tgid");
+}
+
+llvm::Value* Helpers::get_current_uid_gid() {
+  return call(HelperId::GetCurrentUidGid, b_.getInt64Ty(), {}, "uid_gid");
+}
+
+llvm::Value* Helpers::get_current_comm(llvm::Value* buf, uint64_t size) {
+  return call(HelperId::GetCurrentComm, b_.getInt64Ty(), {as_i8ptr(buf), b_.getInt32(size)},
+              "comm");
+}
+
+llvm::Value* Helpers::perf_event_output(llvm::Value* ctx, llvm::Value* map, llvm::Value* data,
+                                        uint64_t size) {
+  return call(HelperId::PerfEventOutput, b_.getInt64Ty(),
+              {as_i8ptr(ctx), as_i8ptr(map), b_.getInt64(kBpfFCurrentCpu), as_i8ptr(data),
+               b_.getInt64(size)},
+              "output");
+}
+
+llvm::Value* Helpers::probe_read(HelperId id, llvm::Value* dst, llvm::Value* size,
+                                 llvm::Value* src) {
+  return call(id, b_.getInt64Ty(), {as_i8ptr(dst), size, as_i8ptr(src)}, "read");
+}
+
+} // namespace tracelet::codegen

@@ -1,0 +1,57 @@
+// Calls to BPF helper functions. A helper is called through its id cast to a function pointer,
+// which the BPF backend turns into `call <id>`.
+#pragma once
+
+#include <llvm/IR/IRBuilder.h>
+
+#include <cstdint>
+
+namespace tracelet::codegen {
+
+// Helper ids from the kernel's uapi (enum bpf_func_id).
+enum class HelperId : uint64_t {
+  MapLookupElem = 1,
+  MapUpdateElem = 2,
+  MapDeleteElem = 3,
+  KtimeGetNs = 5,
+  GetSmpProcessorId = 8,
+  GetCurrentPidTgid = 14,
+  GetCurrentUidGid = 15,
+  GetCurrentComm = 16,
+  PerfEventOutput = 25,
+  ProbeReadUser = 112,
+  ProbeReadKernel = 113,
+  ProbeReadUserStr = 114,
+  ProbeReadKernelStr = 115,
+};
+
+constexpr uint64_t kBpfAny = 0;                     // map update flag
+constexpr uint64_t kBpfFCurrentCpu = 0xffffffffULL; // perf_event_output flag
+
+class Helpers {
+public:
+  explicit Helpers(llvm::IRBuilder<>& b) : b_(b) {}
+
+  // Pointer results are i8*; all other results are i64.
+  llvm::Value* map_lookup(llvm::Value* map, llvm::Value* key);
+  llvm::Value* map_update(llvm::Value* map, llvm::Value* key, llvm::Value* value, uint64_t flags);
+  llvm::Value* map_delete(llvm::Value* map, llvm::Value* key);
+  llvm::Value* ktime_get_ns();
+  llvm::Value* get_smp_processor_id();
+  llvm::Value* get_current_pid_tgid();
+  llvm::Value* get_current_uid_gid();
+  llvm::Value* get_current_comm(llvm::Value* buf, uint64_t size);
+  llvm::Value* perf_event_output(llvm::Value* ctx, llvm::Value* map, llvm::Value* data,
+                                 uint64_t size);
+  // probe_read_{user,kernel}[_str](dst, size, src); `size` is an i32 value.
+  llvm::Value* probe_read(HelperId id, llvm::Value* dst, llvm::Value* size, llvm::Value* src);
+
+private:
+  llvm::Value* call(HelperId id, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args,
+                    const char* name);
+  llvm::Value* as_i8ptr(llvm::Value* v);
+
+  llvm::IRBuilder<>& b_;
+};
+
+} // namespace tracelet::codegen

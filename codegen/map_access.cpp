@@ -1,0 +1,93 @@
+// Reads and writes of user maps that hold plain values (not aggregations).
+#include "codegen/emitter.h"
+
+#include "ast/diagnostics.h"
+
+namespace tracelet::codegen {
+
+using ast::Type;
+using ast::TypeKind;
+
+UserMap& IrEmitter::user_map(const ast::Map& m) {
+  if (auto* um = maps_.find_user(m.name)) return *um;
+  Type value = m.type;
+  if (value.is_integer()) value = Type::integer(8, value.is_signed);
+  if (value.is_none()) throw Error("internal error: map " + m.name + " has no value type");
+  return maps_.user_map(m.name, m.key_type, value, out_.maps);
+}
+
+llvm::Value* IrEmitter::map_ptr(llvm::GlobalVariable* gv) {
+  return b_.CreatePointerCast(gv, b_.getInt8PtrTy());
+}
+
+llvm::Value* IrEmitter::emit_map_key(ast::Map& m, const UserMap& um) {
+  auto* key = stack_buffer(um.bpf_key_size, "key");
+  if (um.keyless) {
+    // Keyless: a zero u32 for 1-entry arrays, a zero u64 for hashes; for hist/lhist the
+    // bucket (written by the caller) is the whole key.
+    if (!um.bucketed) store_scalar(um.bpf_key_size == 4 ? i32c(0) : i64c(0), key);
+    return key;
+  }
+  if (m.keys.size() == 1) {
+    emit_into(*m.keys[0], um.key, key, true);
+  } else {
+    if (um.key.kind != TypeKind::Tuple || um.key.elems.size() != m.keys.size())
+      throw Error("internal error: map " + m.name + " key type " + um.key.str());
+    zero_bytes(key, um.key.size(), 8); // padding is part of the key
+    auto offs = um.key.offsets();
+    for (size_t i = 0; i < m.keys.size(); ++i)
+      emit_into(*m.keys[i], um.key.elems[i], byte_ptr(key, offs[i]), false);
+  }
+  if (um.bucketed && um.user_key_bytes > um.key.size())
+    zero_bytes(byte_ptr(key, um.key.size()), um.user_key_bytes - um.key.size());
+  return key;
+}
+
+void IrEmitter::emit_map_update(llvm::GlobalVariable* gv, llvm::Value* key, llvm::Value* value) {
+  helpers_.map_update(map_ptr(gv), key, value, kBpfAny);
+}
+
+llvm::Value* IrEmitter::emit_map_scalar(ast::Map& m) {
+  auto& um = user_map(m);
+  if (um.value.is_aggregation())
+    throw Error(m.loc.filename() + ":" + std::to_string(m.loc.line) + ":" +
+                std::to_string(m.loc.col) + ": reading the value of aggregation map " + m.name +
+                " in a probe not supported yet");
+  auto* key = emit_map_key(m, um);
+  auto* value = helpers_.map_lookup(map_ptr(um.gv), key);
+  auto* before = b_.GetInsertBlock();
+  auto* found = llvm::BasicBlock::Create(ctx_, "map_found", fn_);
+  auto* done = llvm::BasicBlock::Create(ctx_, "map_read", fn_);
+  b_.CreateCondBr(b_.CreateIsNull(value), done, found);
+  b_.SetInsertPoint(found);
+  auto* loaded = load_scalar(scalar_type(um.value), value, 8);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto* phi = b_.CreatePHI(scalar_type(um.value), 2);
+  phi->addIncoming(llvm::ConstantInt::get(scalar_type(um.value), 0), before);
+  phi->addIncoming(loaded, found);
+  return convert_int(phi, um.value, m.type);
+}
+
+void IrEmitter::emit_map_into(ast::Map& m, const Type& dst_type, llvm::Value* dst, bool zero_tail) {
+  auto& um = user_map(m);
+  if (um.value.is_aggregation())
+    throw Error(m.loc.filename() + ":" + std::to_string(m.loc.line) + ":" +
+                std::to_string(m.loc.col) + ": reading the value of aggregation map " + m.name +
+                " in a probe not supported yet");
+  auto* key = emit_map_key(m, um);
+  auto* value = helpers_.map_lookup(map_ptr(um.gv), key);
+  auto* found = llvm::BasicBlock::Create(ctx_, "map_found", fn_);
+  auto* missing = llvm::BasicBlock::Create(ctx_, "map_missing", fn_);
+  auto* done = llvm::BasicBlock::Create(ctx_, "map_read", fn_);
+  b_.CreateCondBr(b_.CreateIsNull(value), missing, found);
+  b_.SetInsertPoint(found);
+  convert_memory(um.value, value, dst_type, dst, zero_tail);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(missing);
+  zero_bytes(dst, dst_type.size()); // a missing entry reads as zero / empty
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+}
+
+} // namespace tracelet::codegen

@@ -1,0 +1,79 @@
+// One BPF function per concrete attach point, in the section libbpf expects for it.
+#include "codegen/emitter.h"
+
+#include "ast/diagnostics.h"
+
+#include <cctype>
+
+namespace tracelet::codegen {
+
+namespace {
+
+// A C identifier naming the program: "p3_tracepoint_syscalls_sys_enter_openat".
+std::string function_name(size_t index, const std::string& probe_name) {
+  std::string name = "p" + std::to_string(index) + "_";
+  for (char c : probe_name)
+    name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+}
+
+} // namespace
+
+std::string IrEmitter::section_for(const ast::AttachPoint& ap) {
+  // BEGIN/END: raw tracepoint programs the runtime runs once with BPF_PROG_TEST_RUN.
+  if (ap.provider == "BEGIN" || ap.provider == "END") return "raw_tp";
+  if (ap.provider == "interval") return "perf_event";
+  if (ap.provider == "tracepoint") return "tracepoint/" + ap.target + "/" + ap.func;
+  throw Error(ap.loc.filename() + ":" + std::to_string(ap.loc.line) + ":" +
+              std::to_string(ap.loc.col) + ": " + ap.provider + " probes not supported yet");
+}
+
+void IrEmitter::emit_license() {
+  // The kernel allows GPL-only helpers (probe_read_*, perf_event_output) for GPL programs.
+  auto* data = llvm::ConstantDataArray::getString(ctx_, "GPL", true);
+  auto* license = new llvm::GlobalVariable(module_, data->getType(), true,
+                                           llvm::GlobalValue::ExternalLinkage, data, "_license");
+  license->setSection("license");
+}
+
+void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap) {
+  ProgramDesc desc;
+  desc.section = section_for(ap);
+  desc.provider = ap.provider;
+  desc.target = ap.target;
+  desc.func = ap.func;
+  desc.freq = ap.freq;
+  desc.offset = ap.offset;
+  desc.probe_name = ap.name();
+  desc.func_name = function_name(out_.programs.size(), desc.probe_name);
+
+  auto* fn_type = llvm::FunctionType::get(b_.getInt64Ty(), {b_.getInt8PtrTy()}, false);
+  fn_ = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, desc.func_name, module_);
+  fn_->setSection(desc.section);
+  fn_->addFnAttr(llvm::Attribute::NoUnwind);
+  ctx_arg_ = fn_->getArg(0);
+  ctx_arg_->setName("ctx");
+  entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
+  b_.SetInsertPoint(entry_);
+  ap_ = &ap;
+  probe_index_ = out_.probe_names.size();
+  out_.probe_names.push_back(desc.probe_name);
+  vars_.clear();
+  loops_.clear();
+
+  if (probe.predicate) {
+    // A false predicate ends the program before the body.
+    auto* body = llvm::BasicBlock::Create(ctx_, "body", fn_);
+    auto* skip = llvm::BasicBlock::Create(ctx_, "skip", fn_);
+    b_.CreateCondBr(emit_cond(*probe.predicate), body, skip);
+    b_.SetInsertPoint(skip);
+    b_.CreateRet(b_.getInt64(0));
+    b_.SetInsertPoint(body);
+  }
+  emit_block(probe.body);
+  b_.CreateRet(b_.getInt64(0));
+  out_.programs.push_back(std::move(desc));
+  ap_ = nullptr;
+}
+
+} // namespace tracelet::codegen

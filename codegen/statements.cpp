@@ -1,0 +1,227 @@
+// Statements: assignments, control flow, calls.
+#include "codegen/emitter.h"
+
+#include "ast/diagnostics.h"
+
+namespace tracelet::codegen {
+
+using ast::Type;
+using ast::TypeKind;
+
+namespace {
+
+[[noreturn]] void unsupported(const ast::Node& n, const std::string& what) {
+  throw Error(n.loc.filename() + ":" + std::to_string(n.loc.line) + ":" +
+              std::to_string(n.loc.col) + ": " + what + " not supported yet");
+}
+
+const char* kAggregations[] = {"count", "sum", "avg", "min", "max", "stats", "hist", "lhist"};
+
+bool is_aggregation_call(const ast::Expr* e) {
+  auto* c = dynamic_cast<const ast::Call*>(e);
+  if (!c) return false;
+  for (const char* f : kAggregations)
+    if (c->func == f) return true;
+  return false;
+}
+
+// `cur op rhs` on 64-bit values for `x op= rhs`; nullptr for an operator that has no
+// compound form.
+llvm::Value* apply_compound(llvm::IRBuilder<>& b, ast::BinaryOp op, llvm::Value* cur,
+                            llvm::Value* rhs, bool is_signed) {
+  using Op = ast::BinaryOp;
+  switch (op) {
+  case Op::Add:
+    return b.CreateAdd(cur, rhs);
+  case Op::Sub:
+    return b.CreateSub(cur, rhs);
+  case Op::Mul:
+    return b.CreateMul(cur, rhs);
+  case Op::Div:
+    return b.CreateUDiv(cur, rhs); // BPF has only unsigned division
+  case Op::Mod:
+    return b.CreateURem(cur, rhs);
+  case Op::BitAnd:
+    return b.CreateAnd(cur, rhs);
+  case Op::BitOr:
+    return b.CreateOr(cur, rhs);
+  case Op::BitXor:
+    return b.CreateXor(cur, rhs);
+  case Op::Shl:
+    return b.CreateShl(cur, rhs);
+  case Op::Shr:
+    return is_signed ? b.CreateAShr(cur, rhs) : b.CreateLShr(cur, rhs);
+  default:
+    return nullptr;
+  }
+}
+
+} // namespace
+
+void IrEmitter::start_dead_block() {
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "unreachable", fn_));
+}
+
+void IrEmitter::emit_block(ast::Block& block) {
+  for (auto& stmt : block.stmts)
+    emit_stmt(*stmt);
+}
+
+void IrEmitter::emit_stmt(ast::Stmt& stmt) {
+  if (auto* s = dynamic_cast<ast::ExprStmt*>(&stmt)) {
+    if (auto* c = dynamic_cast<ast::Call*>(s->expr.get()))
+      emit_call_stmt(*c);
+    else if (s->expr->type.kind == TypeKind::Integer)
+      emit_scalar(*s->expr); // e.g. $x++, @x++
+    else
+      emit_addr(*s->expr);
+  } else if (auto* s = dynamic_cast<ast::AssignVar*>(&stmt)) {
+    emit_assign_var(*s);
+  } else if (auto* s = dynamic_cast<ast::AssignMap*>(&stmt)) {
+    emit_assign_map(*s);
+  } else if (auto* s = dynamic_cast<ast::If*>(&stmt)) {
+    emit_if(*s);
+  } else if (auto* s = dynamic_cast<ast::While*>(&stmt)) {
+    emit_while(*s);
+  } else if (auto* s = dynamic_cast<ast::Unroll*>(&stmt)) {
+    emit_unroll(*s);
+  } else if (auto* s = dynamic_cast<ast::Jump*>(&stmt)) {
+    emit_jump(*s);
+  } else if (dynamic_cast<ast::For*>(&stmt)) {
+    unsupported(stmt, "for loops");
+  } else {
+    unsupported(stmt, "this statement");
+  }
+}
+
+llvm::AllocaInst* IrEmitter::variable_slot(ast::Variable& var, const Type& type) {
+  auto it = vars_.find(var.name);
+  if (it != vars_.end()) return it->second.first;
+  auto* slot = stack_buffer(type.size(), var.name.substr(1));
+  vars_.emplace(var.name, std::make_pair(slot, type));
+  return slot;
+}
+
+void IrEmitter::emit_assign_var(ast::AssignVar& s) {
+  Type type = s.var->type.is_none() && s.value ? s.value->type : s.var->type;
+  auto* slot = variable_slot(*s.var, type);
+  const Type& slot_type = vars_.at(s.var->name).second;
+  if (!s.value) { // `let $x: T;` starts zeroed
+    zero_bytes(slot, slot_type.size(), 8);
+    return;
+  }
+  if (s.compound) {
+    if (!slot_type.is_integer())
+      unsupported(s, "compound assignment to a " + slot_type.str() + " variable");
+    auto* cur = widen(load_scalar(scalar_type(slot_type), slot, 8), slot_type);
+    auto* rhs = widen(emit_scalar(*s.value), s.value->type);
+    bool is_signed = slot_type.is_signed || (s.value->type.is_integer() && s.value->type.is_signed);
+    auto* v = apply_compound(b_, *s.compound, cur, rhs, is_signed);
+    if (!v) unsupported(s, "this compound assignment");
+    store_scalar(convert_int(v, Type::u64(), slot_type), slot);
+    return;
+  }
+  emit_into(*s.value, slot_type, slot, slot_type.kind == TypeKind::Tuple);
+}
+
+void IrEmitter::emit_assign_map(ast::AssignMap& s) {
+  if (is_aggregation_call(s.value.get())) {
+    emit_aggregation(*s.map, static_cast<ast::Call&>(*s.value));
+    return;
+  }
+  if (s.map->type.is_none()) s.map->type = s.value->type;
+  UserMap& um = user_map(*s.map);
+  auto* key = emit_map_key(*s.map, um);
+  auto* value = stack_buffer(um.value.size(), "map_value");
+  if (s.compound) {
+    // @m[k] op= v: read (0 if missing), combine, write back.
+    if (!um.value.is_integer())
+      unsupported(s, "compound assignment to a " + um.value.str() + " map");
+    auto* slot = helpers_.map_lookup(map_ptr(um.gv), key);
+    auto* before = b_.GetInsertBlock();
+    auto* found = llvm::BasicBlock::Create(ctx_, "map_found", fn_);
+    auto* done = llvm::BasicBlock::Create(ctx_, "map_read", fn_);
+    b_.CreateCondBr(b_.CreateIsNull(slot), done, found);
+    b_.SetInsertPoint(found);
+    auto* loaded = load_scalar(b_.getInt64Ty(), slot, 8);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    auto* cur = b_.CreatePHI(b_.getInt64Ty(), 2);
+    cur->addIncoming(i64c(0), before);
+    cur->addIncoming(loaded, found);
+    auto* rhs = widen(emit_scalar(*s.value), s.value->type);
+    bool is_signed = um.value.is_signed || (s.value->type.is_integer() && s.value->type.is_signed);
+    auto* v = apply_compound(b_, *s.compound, cur, rhs, is_signed);
+    if (!v) unsupported(s, "this compound assignment");
+    store_scalar(v, value);
+  } else {
+    emit_into(*s.value, um.value, value, um.value.kind == TypeKind::Tuple);
+  }
+  emit_map_update(um.gv, key, value);
+}
+
+void IrEmitter::emit_if(ast::If& s) {
+  auto* then_bb = llvm::BasicBlock::Create(ctx_, "if_then", fn_);
+  auto* else_bb = s.else_block ? llvm::BasicBlock::Create(ctx_, "if_else", fn_) : nullptr;
+  auto* done = llvm::BasicBlock::Create(ctx_, "if_done", fn_);
+  b_.CreateCondBr(emit_cond(*s.cond), then_bb, else_bb ? else_bb : done);
+  b_.SetInsertPoint(then_bb);
+  emit_block(s.then_block);
+  b_.CreateBr(done);
+  if (else_bb) {
+    b_.SetInsertPoint(else_bb);
+    emit_block(*s.else_block);
+    b_.CreateBr(done);
+  }
+  b_.SetInsertPoint(done);
+}
+
+void IrEmitter::emit_while(ast::While& s) {
+  // Bounded loops are verified by the kernel (5.3+); the verifier rejects unbounded ones.
+  auto* cond_bb = llvm::BasicBlock::Create(ctx_, "while_cond", fn_);
+  auto* body_bb = llvm::BasicBlock::Create(ctx_, "while_body", fn_);
+  auto* done = llvm::BasicBlock::Create(ctx_, "while_done", fn_);
+  b_.CreateBr(cond_bb);
+  b_.SetInsertPoint(cond_bb);
+  b_.CreateCondBr(emit_cond(*s.cond), body_bb, done);
+  b_.SetInsertPoint(body_bb);
+  loops_.push_back({done, cond_bb});
+  emit_block(s.body);
+  loops_.pop_back();
+  b_.CreateBr(cond_bb);
+  b_.SetInsertPoint(done);
+}
+
+void IrEmitter::emit_unroll(ast::Unroll& s) {
+  auto* count = dynamic_cast<ast::Integer*>(s.count.get());
+  if (!count) unsupported(s, "unroll with a non-literal count");
+  // The body emitted N times; `continue` goes to the next copy, `break` past the last.
+  auto* done = llvm::BasicBlock::Create(ctx_, "unroll_done", fn_);
+  for (uint64_t i = 0; i < count->value; ++i) {
+    auto* next = llvm::BasicBlock::Create(ctx_, "unroll_next", fn_);
+    loops_.push_back({done, next});
+    emit_block(s.body);
+    loops_.pop_back();
+    b_.CreateBr(next);
+    b_.SetInsertPoint(next);
+  }
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+}
+
+void IrEmitter::emit_return() {
+  b_.CreateRet(i64c(0));
+  start_dead_block();
+}
+
+void IrEmitter::emit_jump(ast::Jump& s) {
+  if (s.kind == ast::JumpKind::Return) {
+    emit_return();
+    return;
+  }
+  if (loops_.empty()) unsupported(s, "break/continue outside a loop");
+  b_.CreateBr(s.kind == ast::JumpKind::Break ? loops_.back().break_to : loops_.back().continue_to);
+  start_dead_block();
+}
+
+} // namespace tracelet::codegen
