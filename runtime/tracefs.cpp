@@ -144,6 +144,8 @@ std::optional<ast::Field> parse_field(const std::string& line, ast::AddrSpace po
     d = trim(d.substr(0, open));
   }
   size_t name_start = d.find_last_of(" *");
+  if (name_start == std::string::npos || (size == 0 && !array_len))
+    return std::nullopt; // no type before the name, or no storage: not a usable field
   f.name = d.substr(name_start + 1);
   std::string type = trim(d.substr(0, name_start + 1));
 

@@ -86,6 +86,13 @@ TypeKind aggregation_kind(const std::string& name) {
 
 } // namespace
 
+bool is_statement_function(const std::string& name) {
+  for (const auto& s : signatures())
+    if (name == s.name)
+      return s.kind == CallKind::Statement;
+  return false;
+}
+
 void TypeInference::visit(Call& n) {
   type_call(n, /*assigned_to_map=*/false);
 }
@@ -246,7 +253,8 @@ void TypeInference::type_map_function(Call& n) {
   bool keyed_form = n.func == "delete" && n.args.size() == 1 && m && !m->keys.empty();
   if (!m || (!keyed_form && !m->keys.empty()) || (n.func != "delete" && n.args.size() != 1)) {
     for (auto& a : n.args)
-      walk(a);
+      if (!dynamic_cast<Map*>(a.get())) // a misplaced map reports only the misplacement
+        walk(a);
     diags_.error(n.args[0]->loc, n.func == "delete"
                                      ? "delete() takes a map element: delete(@m[key]) or "
                                        "delete(@m, key)"

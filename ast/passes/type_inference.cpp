@@ -16,6 +16,12 @@ Type widened(const Type& t) {
   return t;
 }
 
+Location keys_location(const Map& m) {
+  if (m.keys.empty())
+    return m.loc;
+  return Location::span(m.keys.front()->loc, m.keys.back()->loc);
+}
+
 bool is_integer_like(const Type& t) {
   return t.is_integer() || t.kind == TypeKind::Pointer;
 }
@@ -36,7 +42,7 @@ bool is_arithmetic(BinaryOp op) {
 // any other typeless value already had its error reported.
 void report_missing_value(const Expr& e, Diagnostics& diags) {
   if (auto* call = dynamic_cast<const Call*>(&e))
-    if (call->type.is_none()) diags.error(e.loc, call->func + "() does not return a value");
+    if (call->type.is_none() && is_statement_function(call->func)) diags.error(e.loc, call->func + "() does not return a value");
 }
 
 bool is_storable(const Type& t) {
@@ -226,7 +232,7 @@ void TypeInference::read_map(Map& m, bool check_key) {
   if (check_key) {
     if (auto key = key_type_of(m)) {
       m.key_type = *key;
-      maps_.use_key(m.name, *key, m.loc, diags_);
+      maps_.use_key(m.name, *key, keys_location(m), diags_);
     }
   }
   if (const Type* value = known_map_value(m.name)) {
@@ -300,7 +306,7 @@ void TypeInference::visit(Unary& n) {
       map_nodes_.push_back(m);
       if (auto key = key_type_of(*m)) {
         m->key_type = *key;
-        maps_.use_key(m->name, *key, m->loc, diags_);
+        maps_.use_key(m->name, *key, keys_location(*m), diags_);
       }
       const Type* value = known_map_value(m->name);
       m->type = value ? *value : Type::i64();
@@ -557,7 +563,7 @@ void TypeInference::visit(AssignMap& n) {
   map_nodes_.push_back(&m);
   if (auto key = key_type_of(m)) {
     m.key_type = *key;
-    maps_.use_key(m.name, *key, m.loc, diags_);
+    maps_.use_key(m.name, *key, keys_location(m), diags_);
   }
   if (auto* call = dynamic_cast<Call*>(n.value.get()); call && !n.compound)
     type_call(*call, /*assigned_to_map=*/true);

@@ -115,11 +115,15 @@ private:
 Type widened(const Type& t);
 // Integer-typed (or a pointer, which compares and tests like one).
 bool is_integer_like(const Type& t);
+// Where a map's keys are written (the map itself if it has none): key errors point here.
+Location keys_location(const Map& m);
 // Can live in a map value, a map key or a tuple (integers, strings, probe, pointers, tuples
 // of those, and aggregations for map values).
 bool is_storable(const Type& t);
 // Reports "f() does not return a value" when `e` is a statement-only call; other typeless
 // expressions already had their error reported.
 void report_missing_value(const Expr& e, Diagnostics& diags);
+// printf, exit, print, ...: functions that are statements and have no value (functions.cpp).
+bool is_statement_function(const std::string& name);
 
 } // namespace tracelet::ast::passes

@@ -1,0 +1,90 @@
+// Probe expansion: wildcards through KernelInfo, one entry per concrete attach point, and the
+// `args` record of each entry.
+#include "semantic_fixture.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using tracelet::test::analyse;
+using tracelet::test::FakeKernel;
+
+std::vector<std::string> expanded_names(const tracelet::ast::Probe& probe) {
+  std::vector<std::string> out;
+  for (const auto& ap : probe.expanded)
+    out.push_back(ap->name());
+  return out;
+}
+
+TEST(ProbeExpansion, NameWildcardExpandsToEveryMatchSorted) {
+  auto a = analyse("tracepoint:syscalls:sys_enter_* { @[probe] = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]),
+            (std::vector<std::string>{"tracepoint:syscalls:sys_enter_open",
+                                      "tracepoint:syscalls:sys_enter_openat",
+                                      "tracepoint:syscalls:sys_enter_read"}));
+}
+
+TEST(ProbeExpansion, CategoryWildcardAndDuplicatesRunOnce) {
+  auto a = analyse("t:*:sched_s*, tracepoint:sched:sched_switch, BEGIN {}");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]),
+            (std::vector<std::string>{"tracepoint:sched:sched_switch", "BEGIN"}));
+  // The attach points as written are kept untouched.
+  EXPECT_EQ(a->program->probes[0]->attach_points[0]->func, "sched_s*");
+}
+
+TEST(ProbeExpansion, ScriptsWithoutTracepointsNeverAskTheKernel) {
+  FakeKernel kernel;
+  auto a =
+      analyse("BEGIN { printf(\"hi\\n\"); exit(); } interval:s:1 { @n = count(); }", {}, &kernel);
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(kernel.match_calls, 0);
+  EXPECT_EQ(kernel.args_calls, 0);
+}
+
+TEST(ProbeExpansion, ArgsRecordIsAttachedToEachEntryOnlyWhenArgsIsUsed) {
+  auto unused = analyse("tracepoint:syscalls:sys_enter_open* { @ = count(); }");
+  ASSERT_TRUE(unused->ok) << unused->errors();
+  for (const auto& ap : unused->program->probes[0]->expanded)
+    EXPECT_EQ(ap->args_record, nullptr);
+
+  auto used = analyse("tracepoint:syscalls:sys_enter_open* { printf(\"%s\\n\", "
+                      "str(args.filename)); }");
+  ASSERT_TRUE(used->ok) << used->errors();
+  const auto& expanded = used->program->probes[0]->expanded;
+  ASSERT_EQ(expanded.size(), 2u);
+  // Same field, different offsets: each entry carries its own record.
+  ASSERT_TRUE(expanded[0]->args_record && expanded[1]->args_record);
+  EXPECT_EQ(expanded[0]->args_record->name, "struct syscalls_sys_enter_open_args");
+  EXPECT_EQ(expanded[0]->args_record->find("filename")->offset, 16u);
+  EXPECT_EQ(expanded[1]->args_record->name, "struct syscalls_sys_enter_openat_args");
+  EXPECT_EQ(expanded[1]->args_record->find("filename")->offset, 24u);
+}
+
+TEST(ProbeExpansion, FieldsOfMixedRecordsMustAgreeInType) {
+  // __syscall_nr is int32 in every syscalls record; fd (uint64) exists only in read.
+  auto ok = analyse("t:syscalls:sys_enter_read, t:syscalls:sys_enter_openat "
+                    "{ @[args.__syscall_nr] = count(); }");
+  EXPECT_TRUE(ok->ok) << ok->errors();
+  auto bad = analyse("t:syscalls:sys_enter_read, t:sched:sched_process_exec "
+                     "{ @[args.filename] = count(); }");
+  EXPECT_FALSE(bad->ok);
+  EXPECT_EQ(
+      bad->errors(),
+      "stdin:1:59: error: args.filename is not in every tracepoint of this probe: "
+      "syscalls:sys_enter_read has no field 'filename' (its fields are: __syscall_nr, fd, "
+      "buf, count)\n"
+      "t:syscalls:sys_enter_read, t:sched:sched_process_exec { @[args.filename] = count(); }\n"
+      "                                                          ^~~~~~~~~~~~~\n");
+  auto differ = analyse("t:syscalls:sys_enter_openat, t:sched:sched_process_exec "
+                        "{ @[args.filename] = count(); }");
+  EXPECT_EQ(differ->errors(),
+            "stdin:1:61: error: args.filename has type int8 * in "
+            "syscalls:sys_enter_openat but string[64] in sched:sched_process_exec\n"
+            "t:syscalls:sys_enter_openat, t:sched:sched_process_exec { @[args.filename] = "
+            "count(); }\n"
+            "                                                            ^~~~~~~~~~~~~\n");
+}
+
+} // namespace

@@ -1,0 +1,56 @@
+// Shared helpers for the semantic-pass tests: a fake kernel with canned tracepoints (so tests
+// need no tracefs), a one-call "parse and analyse", and a per-expression type dump.
+#pragma once
+
+#include "ast/ast.h"
+#include "ast/diagnostics.h"
+#include "ast/kernel_info.h"
+#include "ast/passes/semantic.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tracelet::test {
+
+// Canned format files, copied from this machine's tracefs.
+extern const char* const kSysEnterOpenatFormat;
+extern const char* const kSysEnterOpenFormat;
+extern const char* const kSysEnterReadFormat;
+extern const char* const kSchedProcessExecFormat;
+extern const char* const kSchedSwitchFormat;
+
+class FakeKernel : public ast::KernelInfo {
+public:
+  FakeKernel();
+  std::vector<std::pair<std::string, std::string>>
+  match_tracepoints(const std::string& category_glob, const std::string& name_glob) override;
+  std::shared_ptr<const ast::RecordDef> tracepoint_args(const std::string& category,
+                                                        const std::string& name) override;
+
+  int match_calls = 0;
+  int args_calls = 0;
+
+private:
+  std::map<std::pair<std::string, std::string>, std::string> formats_;
+};
+
+struct Analysed {
+  std::unique_ptr<ast::Program> program;
+  Diagnostics diags;
+  bool ok = false;
+  std::string source;
+  // Every diagnostic, formatted as the CLI prints it.
+  std::string errors() const;
+  // The type of the first expression whose source text is exactly `text` ("" if none).
+  std::string type_of(const std::string& text) const;
+  // "text: type" for every expression, in visiting order.
+  std::vector<std::string> all_types() const;
+};
+
+std::unique_ptr<Analysed> analyse(const std::string& source, std::vector<std::string> params = {},
+                                  FakeKernel* kernel = nullptr);
+
+} // namespace tracelet::test
