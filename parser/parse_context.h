@@ -55,6 +55,7 @@ public:
   int brace_depth = 0;   // 0 at the top level, >0 inside a probe body
   std::string cdef_text; // a C definition being collected
   Location cdef_start;
+  Location comment_start; // the `/*` of the block comment being skipped
   int cdef_depth = 0;
 
 private:
