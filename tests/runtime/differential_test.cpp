@@ -191,12 +191,12 @@ std::string unified_diff(const std::string& expected, const std::string& actual)
     if (i < n && j < m && a[i] == b[j]) {
       script.push_back({' ', a[i], i + 1, j + 1});
       ++i, ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      script.push_back({'-', a[i], i + 1, j + 1}); // deletions first, as diff -u does
+      ++i;
+    } else {
       script.push_back({'+', b[j], i + 1, j + 1});
       ++j;
-    } else {
-      script.push_back({'-', a[i], i + 1, j + 1});
-      ++i;
     }
   }
 
