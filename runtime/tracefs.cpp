@@ -202,9 +202,13 @@ std::vector<std::pair<std::string, std::string>>
 KernelInfoImpl::match_tracepoints(const std::string& category_glob, const std::string& name_glob) {
   std::vector<std::pair<std::string, std::string>> out;
   std::string events = tracefs_dir() + "/events";
-  for (const auto& category : subdirectories(events)) {
+  if (!categories_) categories_ = subdirectories(events);
+  for (const auto& category : *categories_) {
     if (!ast::glob_match(category_glob, category)) continue;
-    for (const auto& name : subdirectories(events + "/" + category))
+    auto listed = names_.find(category);
+    if (listed == names_.end())
+      listed = names_.emplace(category, subdirectories(events + "/" + category)).first;
+    for (const auto& name : listed->second)
       if (ast::glob_match(name_glob, name)) out.emplace_back(category, name);
   }
   return out;

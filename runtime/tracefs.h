@@ -4,6 +4,8 @@
 #include "ast/kernel_info.h"
 
 #include <map>
+#include <optional>
+#include <vector>
 #include <string>
 
 namespace tracelet::runtime {
@@ -21,6 +23,10 @@ public:
 
 private:
   std::map<std::string, std::shared_ptr<const ast::RecordDef>> formats_;
+  // Directory listings, read on first use: categories, then the names in each category
+  // (only categories a pattern matched are listed).
+  std::optional<std::vector<std::string>> categories_;
+  std::map<std::string, std::vector<std::string>> names_;
 };
 
 // Parses the text of a tracefs `format` file into a record (exposed for unit tests).

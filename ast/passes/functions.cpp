@@ -88,8 +88,7 @@ TypeKind aggregation_kind(const std::string& name) {
 
 bool is_statement_function(const std::string& name) {
   for (const auto& s : signatures())
-    if (name == s.name)
-      return s.kind == CallKind::Statement;
+    if (name == s.name) return s.kind == CallKind::Statement;
   return false;
 }
 

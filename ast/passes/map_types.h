@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace tracelet::ast::passes {
@@ -34,10 +35,14 @@ public:
                  Diagnostics& diags);
 
   const Entry* find(const std::string& map) const;
+  // A map whose assignment had an error: reads of it report nothing more.
+  void mark_failed(const std::string& map) { failed_.insert(map); }
+  bool failed(const std::string& map) const { return failed_.count(map) != 0; }
   const std::map<std::string, Entry>& all() const { return maps_; }
 
 private:
   std::map<std::string, Entry> maps_;
+  std::set<std::string> failed_;
 };
 
 } // namespace tracelet::ast::passes

@@ -17,8 +17,7 @@ Type widened(const Type& t) {
 }
 
 Location keys_location(const Map& m) {
-  if (m.keys.empty())
-    return m.loc;
+  if (m.keys.empty()) return m.loc;
   return Location::span(m.keys.front()->loc, m.keys.back()->loc);
 }
 
@@ -42,7 +41,8 @@ bool is_arithmetic(BinaryOp op) {
 // any other typeless value already had its error reported.
 void report_missing_value(const Expr& e, Diagnostics& diags) {
   if (auto* call = dynamic_cast<const Call*>(&e))
-    if (call->type.is_none() && is_statement_function(call->func)) diags.error(e.loc, call->func + "() does not return a value");
+    if (call->type.is_none() && is_statement_function(call->func))
+      diags.error(e.loc, call->func + "() does not return a value");
 }
 
 bool is_storable(const Type& t) {
@@ -172,7 +172,7 @@ void TypeInference::assign_variable(Variable& var, const Type& value, const Loca
   var.type = value;
   variable_nodes_.push_back(&var);
   auto it = variables_.find(var.name);
-  if (it == variables_.end()) {
+  if (it == variables_.end() || it->second.type.is_none()) {
     variables_[var.name] = {value, loc};
     return;
   }
@@ -238,8 +238,9 @@ void TypeInference::read_map(Map& m, bool check_key) {
   if (const Type* value = known_map_value(m.name)) {
     m.type = *value;
   } else {
-    diags_.error(m.loc, "undefined map " + m.name + ": it is never assigned a value");
     m.type = Type::none();
+    if (!maps_.failed(m.name) && !(map_hints_ && map_hints_->failed(m.name)))
+      diags_.error(m.loc, "undefined map " + m.name + ": it is never assigned a value");
   }
 }
 
@@ -393,6 +394,17 @@ void TypeInference::visit(FieldAccess& n) {
   if (!record) {
     diags_.error(n.loc, "cannot access field '" + n.field + "' of a value of type " + t.str());
     return;
+  }
+  if (record->fields.empty() && record->size == 0) {
+    // Known only by name (e.g. a pointer target in a tracepoint format): ask BTF.
+    auto def = kernel_.kernel_record(record->name);
+    if (!def) {
+      diags_.error(n.loc, "cannot read field '" + n.field + "': the layout of " + record->name +
+                              " is unknown (kernel BTF types are not available)");
+      return;
+    }
+    record = def.get();
+    kept_records_.push_back(def);
   }
   const Field* f = record->find(n.field);
   if (!f || !f->type) {
@@ -589,13 +601,25 @@ void TypeInference::visit(AssignMap& n) {
   } else {
     stored = storage_type(*n.value, "map " + m.name);
   }
-  if (!stored) return;
+  if (!stored) {
+    maps_.mark_failed(m.name);
+    return;
+  }
   m.type = *stored;
   maps_.use_value(m.name, *stored, m.loc, diags_);
 }
 
 void TypeInference::visit(AssignVar& n) {
   Variable& var = *n.var;
+  // After an error in the value, later reads of the variable report nothing more.
+  struct Poison {
+    std::map<std::string, VariableInfo>& vars;
+    Variable& var;
+    bool armed = true;
+    ~Poison() {
+      if (armed && !vars.count(var.name)) vars[var.name] = {Type::none(), var.loc};
+    }
+  } poison{variables_, var};
   std::optional<Type> declared;
   if (n.declared && !(declared = resolve_type_spec(*n.declared))) return walk(n.value);
   if (!n.value) { // `let $x: type;`
@@ -636,6 +660,7 @@ void TypeInference::visit(AssignVar& n) {
                                    " declared as " + declared->str());
     return;
   }
+  poison.armed = false;
   assign_variable(var, declared ? widened(*declared) : *stored, n.value->loc);
 }
 
@@ -653,7 +678,17 @@ void TypeInference::visit(While& n) {
 }
 
 void TypeInference::visit(Unroll& n) {
-  walk(n.count);
+  // The count was checked by the control-flow pass; a parameter here is always numeric.
+  if (auto* param = dynamic_cast<PositionalParam*>(n.count.get())) {
+    const auto& params = options_.positional_params;
+    param->type = Type::i64();
+    param->value = param->is_count ? std::to_string(params.size())
+                   : static_cast<size_t>(param->index) <= params.size() && param->index >= 1
+                       ? params[param->index - 1]
+                       : "0";
+  } else {
+    walk(n.count);
+  }
   visit(n.body);
 }
 

@@ -99,6 +99,7 @@ private:
   const MapTypes* map_hints_;
   MapTypes maps_;
   std::vector<Map*> map_nodes_; // every map node, typed once all uses are known
+  std::vector<std::shared_ptr<const RecordDef>> kept_records_; // looked up while typing
 
   // Per probe.
   ProbeContext probe_;

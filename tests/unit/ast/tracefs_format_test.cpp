@@ -1,8 +1,11 @@
 // parse_tracepoint_format() on canned format files.
+#include "ast/diagnostics.h"
 #include "runtime/tracefs.h"
 #include "semantic_fixture.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 using tracelet::ast::AddrSpace;
 using tracelet::ast::TypeKind;
@@ -65,6 +68,35 @@ TEST(TracepointFormat, MalformedTextGivesAnEmptyRecordNotAnException) {
   auto record = parse_tracepoint_format("struct x_y_args", "garbage\nfield:\n\tfield:int;\n");
   EXPECT_TRUE(record->fields.empty());
   EXPECT_EQ(record->name, "struct x_y_args");
+}
+
+} // namespace
+
+namespace {
+
+// The real tracefs, when this machine has it (root with tracefs); skipped otherwise.
+TEST(TracefsKernelInfo, ListsAndParsesRealTracepoints) {
+  tracelet::runtime::KernelInfoImpl kernel;
+  std::vector<std::pair<std::string, std::string>> matches;
+  try {
+    matches = kernel.match_tracepoints("syscalls", "sys_enter_open*");
+  } catch (const tracelet::Error& e) {
+    GTEST_SKIP() << e.what();
+  }
+  if (matches.empty()) GTEST_SKIP() << "no syscalls tracepoints here";
+  EXPECT_TRUE(std::is_sorted(matches.begin(), matches.end()));
+  EXPECT_NE(std::find(matches.begin(), matches.end(),
+                      std::make_pair(std::string("syscalls"), std::string("sys_enter_openat"))),
+            matches.end());
+  auto record = kernel.tracepoint_args("syscalls", "sys_enter_openat");
+  ASSERT_NE(record, nullptr);
+  EXPECT_EQ(record->name, "struct syscalls_sys_enter_openat_args");
+  ASSERT_NE(record->find("filename"), nullptr);
+  EXPECT_EQ(record->find("filename")->type->str(), "int8 *");
+  EXPECT_EQ(record->find("common_pid"), nullptr);
+  // Cached: the same record object comes back.
+  EXPECT_EQ(kernel.tracepoint_args("syscalls", "sys_enter_openat"), record);
+  EXPECT_EQ(kernel.tracepoint_args("syscalls", "no_such_tracepoint"), nullptr);
 }
 
 } // namespace
