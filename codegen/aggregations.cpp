@@ -5,8 +5,6 @@
 
 #include "ast/diagnostics.h"
 
-#include <llvm/IR/Intrinsics.h>
-
 namespace tracelet::codegen {
 
 using ast::Type;
@@ -34,11 +32,19 @@ void IrEmitter::lookup_or_init(UserMap& um, llvm::Value* key, InPlace in_place, 
 }
 
 llvm::Value* IrEmitter::hist_bucket(llvm::Value* v) {
-  // 0 if v < 0, 1 if v == 0, else 2 + floor(log2 v) = 65 - clz(v) (clz(0) = 64 gives 1).
-  auto* ctlz = llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::ctlz, {b_.getInt64Ty()});
-  auto* lz = b_.CreateCall(ctlz, {v, b_.getFalse()});
-  auto* bucket = b_.CreateSub(i64c(65), lz);
-  return b_.CreateSelect(b_.CreateICmpSLT(v, i64c(0)), i64c(0), bucket, "hist_bucket");
+  // 0 if v < 0, 1 if v == 0, else 2 + floor(log2 v). log2 by binary search over the bit
+  // width (the BPF backend cannot lower llvm.ctlz).
+  llvm::Value* rest = v;
+  llvm::Value* log2 = i64c(0);
+  for (uint64_t shift : {32, 16, 8, 4, 2, 1}) {
+    auto* high = b_.CreateLShr(rest, shift);
+    auto* has_high = b_.CreateICmpNE(high, i64c(0));
+    log2 = b_.CreateAdd(log2, b_.CreateSelect(has_high, i64c(shift), i64c(0)));
+    rest = b_.CreateSelect(has_high, high, rest);
+  }
+  auto* positive = b_.CreateAdd(log2, i64c(2));
+  auto* non_negative = b_.CreateSelect(b_.CreateICmpEQ(v, i64c(0)), i64c(1), positive);
+  return b_.CreateSelect(b_.CreateICmpSLT(v, i64c(0)), i64c(0), non_negative, "hist_bucket");
 }
 
 llvm::Value* IrEmitter::lhist_bucket(llvm::Value* v, const Type& t) {

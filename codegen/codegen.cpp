@@ -6,7 +6,8 @@
 namespace tracelet::codegen {
 
 IrEmitter::IrEmitter(llvm::LLVMContext& ctx, llvm::Module& module, CompiledProgram& out)
-    : ctx_(ctx), module_(module), out_(out), b_(ctx), helpers_(b_), maps_(module) {}
+    : ctx_(ctx), module_(module), out_(out), b_(ctx), helpers_(b_), maps_(module),
+      debug_info_(module) {}
 
 void IrEmitter::emit(ast::Program& program) {
   emit_license();
@@ -17,7 +18,8 @@ void IrEmitter::emit(ast::Program& program) {
     for (auto& ap : points)
       emit_probe_program(*probe, *ap);
   }
-  maps_.emit_debug_info();
+  maps_.emit_debug_info(debug_info_);
+  debug_info_.finalize();
 }
 
 CompiledProgram compile(ast::Program& program, const CodegenOptions& options) {

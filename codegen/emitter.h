@@ -133,6 +133,7 @@ private:
   llvm::IRBuilder<> b_;
   Helpers helpers_;
   MapRegistry maps_;
+  BtfDebugInfo debug_info_;
 
   // Per BPF function state.
   llvm::Function* fn_ = nullptr;

@@ -2,9 +2,6 @@
 
 #include "ast/diagnostics.h"
 
-#include <llvm/BinaryFormat/Dwarf.h>
-#include <llvm/IR/DIBuilder.h>
-
 namespace tracelet::codegen {
 
 namespace {
@@ -98,37 +95,14 @@ UserMap& MapRegistry::user_map(const std::string& name, const ast::Type& key,
   return user_.emplace(name, std::move(um)).first->second;
 }
 
-void MapRegistry::emit_debug_info() {
-  if (defs_.empty()) return;
-  module_.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
-  module_.addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
-  llvm::DIBuilder dib(module_);
-  auto* file = dib.createFile("tracelet.bt", ".");
-  auto* cu = dib.createCompileUnit(llvm::dwarf::DW_LANG_C, file, "tracelet", true, "", 0);
-  auto* int_ty = dib.createBasicType("int", 32, llvm::dwarf::DW_ATE_signed);
-
-  // `int (*name)[n]`: libbpf reads n back as the array length.
-  auto member = [&](const char* name, uint64_t n, uint64_t index) {
-    auto subscripts = dib.getOrCreateArray({dib.getOrCreateSubrange(0, n)});
-    auto* array = dib.createArrayType(n * 32, 32, int_ty, subscripts);
-    auto* ptr = dib.createPointerType(array, 64);
-    return dib.createMemberType(cu, name, file, 0, 64, 64, index * 64, llvm::DINode::FlagZero, ptr);
-  };
+void MapRegistry::emit_debug_info(BtfDebugInfo& debug_info) {
   for (auto& def : defs_) {
-    std::vector<llvm::Metadata*> members;
-    members.push_back(member("type", def->type, members.size()));
-    if (def->max_entries)
-      members.push_back(member("max_entries", def->max_entries, members.size()));
-    members.push_back(member("key_size", def->key_size, members.size()));
-    members.push_back(member("value_size", def->value_size, members.size()));
-    auto* struct_ty =
-        dib.createStructType(cu, "", file, 0, 64 * members.size(), 64, llvm::DINode::FlagZero,
-                             nullptr, dib.getOrCreateArray(members));
-    auto* gve = dib.createGlobalVariableExpression(cu, def->elf_name, def->elf_name, file, 0,
-                                                   struct_ty, false);
-    def->gv->addDebugInfo(gve);
+    std::vector<std::pair<const char*, uint64_t>> fields = {{"type", def->type}};
+    if (def->max_entries) fields.emplace_back("max_entries", def->max_entries);
+    fields.emplace_back("key_size", def->key_size);
+    fields.emplace_back("value_size", def->value_size);
+    debug_info.describe_map(*def->gv, fields);
   }
-  dib.finalize();
 }
 
 } // namespace tracelet::codegen

@@ -6,6 +6,7 @@
 
 #include "ast/types.h"
 #include "codegen/compiled_program.h"
+#include "codegen/debug_info.h"
 
 #include <llvm/IR/Module.h>
 
@@ -64,7 +65,7 @@ public:
   UserMap* find_user(const std::string& name);
 
   // Attaches the BTF-describing debug info to every map global. Call once, at the end.
-  void emit_debug_info();
+  void emit_debug_info(BtfDebugInfo& debug_info);
 
 private:
   llvm::Module& module_;

@@ -51,6 +51,7 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   fn_ = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, desc.func_name, module_);
   fn_->setSection(desc.section);
   fn_->addFnAttr(llvm::Attribute::NoUnwind);
+  debug_info_.describe_program(*fn_);
   ctx_arg_ = fn_->getArg(0);
   ctx_arg_->setName("ctx");
   entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);

@@ -1,0 +1,48 @@
+#include "codegen/debug_info.h"
+
+#include <llvm/BinaryFormat/Dwarf.h>
+
+namespace tracelet::codegen {
+
+BtfDebugInfo::BtfDebugInfo(llvm::Module& module) : dib_(module) {
+  module.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+  module.addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
+  file_ = dib_.createFile("tracelet.bt", ".");
+  cu_ = dib_.createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "tracelet", true, "", 0);
+  int_ = dib_.createBasicType("int", 32, llvm::dwarf::DW_ATE_signed);
+  auto* long_long = dib_.createBasicType("long long", 64, llvm::dwarf::DW_ATE_signed);
+  auto* void_ptr = dib_.createPointerType(nullptr, 64);
+  program_type_ = dib_.createSubroutineType(dib_.getOrCreateTypeArray({long_long, void_ptr}));
+}
+
+void BtfDebugInfo::describe_program(llvm::Function& fn) {
+  auto* sp =
+      dib_.createFunction(file_, fn.getName(), fn.getName(), file_, 1, program_type_, 1,
+                          llvm::DINode::FlagPrototyped, llvm::DISubprogram::SPFlagDefinition);
+  fn.setSubprogram(sp);
+}
+
+void BtfDebugInfo::describe_map(llvm::GlobalVariable& gv,
+                                const std::vector<std::pair<const char*, uint64_t>>& fields) {
+  std::vector<llvm::Metadata*> members;
+  for (const auto& [name, n] : fields) {
+    // `int (*name)[n]`: libbpf reads n back as the array length.
+    auto subscripts = dib_.getOrCreateArray({dib_.getOrCreateSubrange(0, int64_t(n))});
+    auto* array = dib_.createArrayType(n * 32, 32, int_, subscripts);
+    auto* ptr = dib_.createPointerType(array, 64);
+    members.push_back(dib_.createMemberType(cu_, name, file_, 0, 64, 64, members.size() * 64,
+                                            llvm::DINode::FlagZero, ptr));
+  }
+  auto* struct_ty =
+      dib_.createStructType(cu_, "", file_, 0, 64 * members.size(), 64, llvm::DINode::FlagZero,
+                            nullptr, dib_.getOrCreateArray(members));
+  auto* gve = dib_.createGlobalVariableExpression(cu_, gv.getName(), gv.getName(), file_, 0,
+                                                  struct_ty, false);
+  gv.addDebugInfo(gve);
+}
+
+void BtfDebugInfo::finalize() {
+  dib_.finalize();
+}
+
+} // namespace tracelet::codegen

@@ -1,0 +1,35 @@
+// The debug info the BPF backend turns into .BTF/.BTF.ext: map definitions (which libbpf reads
+// from BTF) and one subprogram per BPF function (the backend needs one for every function
+// once the module carries debug info).
+#pragma once
+
+#include <llvm/IR/DIBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tracelet::codegen {
+
+class BtfDebugInfo {
+public:
+  explicit BtfDebugInfo(llvm::Module& module);
+
+  // `long long fn(void *ctx)`.
+  void describe_program(llvm::Function& fn);
+  // A `.maps` global: struct { int (*name)[value]; ... } for each (name, value).
+  void describe_map(llvm::GlobalVariable& gv,
+                    const std::vector<std::pair<const char*, uint64_t>>& fields);
+  void finalize();
+
+private:
+  llvm::DIBuilder dib_;
+  llvm::DIFile* file_;
+  llvm::DICompileUnit* cu_;
+  llvm::DIBasicType* int_;
+  llvm::DISubroutineType* program_type_;
+};
+
+} // namespace tracelet::codegen

@@ -1,0 +1,94 @@
+// Every program here must compile and pass the kernel verifier (loaded with libbpf, attached
+// nowhere). A rejection prints the verifier log.
+#include "codegen_fixture.h"
+
+namespace tracelet::testing {
+namespace {
+
+struct Case {
+  const char* name;
+  const char* source;
+};
+
+const Case kCases[] = {
+    {"printf_ints", R"(BEGIN { printf("%d %u %x\n", pid, tid, 1 + 2 * 3); })"},
+    {"printf_strings", R"(BEGIN { printf("%s %s %d\n", comm, "lit", -5); })"},
+    {"printf_no_args", R"(BEGIN { printf("hello\n"); exit(); })"},
+    {"printf_many", R"(BEGIN { printf("%d %d %d %d %d %d %s %s %s\n", pid, tid, uid, gid, cpu,
+                                        nsecs, comm, comm, "x"); })"},
+    {"builtins", R"(BEGIN { printf("%d %d %d %d %d %d %s\n", pid, uid, gid, cpu, nsecs,
+                                     elapsed, probe); })"},
+    {"openat_str", R"(tracepoint:syscalls:sys_enter_openat { printf("%s %s\n", comm,
+                                                              str(args.filename)); })"},
+    {"openat_arrow_fields", R"(t:syscalls:sys_enter_openat { printf("%d %d %d\n",
+                                  args->dfd, args->flags, args->mode); })"},
+    {"openat_str_len", R"(tracepoint:syscalls:sys_enter_openat { printf("%s\n",
+                                                              str(args.filename, 8)); })"},
+    {"openat_str_map_key", R"(tracepoint:syscalls:sys_enter_openat {
+                                 @opens[str(args.filename)] = count(); })"},
+    {"exec_data_loc", R"(tracepoint:sched:sched_process_exec { printf("%s %d\n",
+                                                       args.filename, args.pid); })"},
+    {"exec_data_loc_key", R"(tracepoint:sched:sched_process_exec {
+                                 @[args.filename] = count(); })"},
+    {"count_keyless", R"(tracepoint:syscalls:sys_enter_read { @ = count(); })"},
+    {"count_keyed", R"(tracepoint:syscalls:sys_enter_read { @reads[comm] = count(); })"},
+    {"sum_avg_min_max_stats", R"(tracepoint:syscalls:sys_enter_read {
+         @s = sum(args.count); @a = avg(args.count); @mi = min(args.count);
+         @ma = max(args.count); @st = stats(args.count);
+         @ks[pid] = sum(args.count); @ka[pid] = avg(args.count); @kmi[pid] = min(args.count);
+         @kma[pid] = max(args.count); @kst[pid] = stats(args.count); })"},
+    {"hist_lhist", R"(tracepoint:syscalls:sys_enter_read {
+         @h = hist(args.count); @l = lhist(args.count, 0, 1000, 100);
+         @kh[comm] = hist(args.count); @kl[pid, comm] = lhist(args.count, 0, 100, 10); })"},
+    {"multi_key", R"(tracepoint:syscalls:sys_enter_read { @m[pid, comm, args.fd] = count();
+                                                          @v[tid, "x"] = args.count; })"},
+    {"map_values", R"(BEGIN { @x = 1; @s = "str"; @c = comm; @t = (1, "two", comm);
+                              @x++; @x += 5; @y[1] = @x * 2; printf("%d\n", @y[1]); })"},
+    {"if_else", R"(tracepoint:syscalls:sys_enter_read {
+         if (args.count > 100) { @big = count(); } else if (args.count == 0) { @zero = count(); }
+         else { @small = count(); } })"},
+    {"predicate", R"(tracepoint:syscalls:sys_enter_read /args.count > 10 && pid != 1/
+                     { @[comm] = count(); })"},
+    {"while_loop", R"(BEGIN { $i = 0; $s = 0; while ($i < 20) { $s += $i; $i++;
+                              if ($s > 50) { break; } } printf("%d\n", $s); })"},
+    {"unroll", R"(BEGIN { $i = 0; unroll (5) { $i = $i + 2; @u[$i] = $i; }
+                          printf("%d\n", $i); })"},
+    {"ternary", R"(BEGIN { $x = pid > 100 ? 1 : 2; $s = pid > 1 ? "big" : "small";
+                           printf("%d %s\n", $x, $s); })"},
+    {"variables", R"(BEGIN { $a = 5; $b = $a * 3 - 1; $c = comm; $t = (1, comm);
+                             printf("%d %s %s\n", $b, $c, $t.1); @v = $t; })"},
+    {"string_compare", R"(tracepoint:syscalls:sys_enter_openat
+                          /comm == "bash" || str(args.filename) != comm/ { @ = count(); })"},
+    {"wildcards", R"(tracepoint:syscalls:sys_enter_open* { @[probe] = count(); })"},
+    {"probe_builtin", R"(tracepoint:syscalls:sys_enter_read, tracepoint:syscalls:sys_enter_openat
+                         { printf("%s\n", probe); @p[probe] = count(); })"},
+    {"map_functions", R"(BEGIN { @a[1] = 2; @b = count(); @c[comm] = 3;
+                                  delete(@a[1]); delete(@c, comm); print(@b); print(@a, 5);
+                                  clear(@c); zero(@b); print(42); print((1, "x"));
+                                  print(comm); exit(); }
+                         END { print(@b); })"},
+    {"interval", R"(interval:ms:100 { @ticks = count(); printf("%d\n", elapsed); })"},
+    {"return_in_probe", R"(BEGIN { if (pid > 0) { return; } printf("never\n"); })"},
+    {"unsigned_signed_ops", R"(BEGIN { $a = -10; $b = $a / 3; $c = $a % 4; $d = $a >> 1;
+                                       $e = 7 << 3; $f = ~$e; $g = !$a;
+                                       printf("%d %d %d %d %d %d\n", $b, $c, $d, $e, $f, $g); })"},
+};
+
+class VerifierLoad : public ::testing::TestWithParam<Case> {};
+
+TEST_P(VerifierLoad, PassesTheVerifier) {
+  std::string reason = kernel_unavailable_reason();
+  if (!reason.empty()) GTEST_SKIP() << reason;
+  const Case& c = GetParam();
+  auto compiled = compile_source(c.source, /*real_kernel=*/true);
+  ASSERT_TRUE(compiled);
+  ASSERT_FALSE(compiled->program.elf.empty());
+  std::string error = load_into_kernel(compiled->program);
+  EXPECT_EQ(error, "") << c.source << "\n--- IR:\n" << compiled->ir;
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, VerifierLoad, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+} // namespace
+} // namespace tracelet::testing
