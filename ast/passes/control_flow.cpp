@@ -50,8 +50,10 @@ private:
       } else if (param->index >= 1 &&
                  static_cast<size_t>(param->index) <= options_.positional_params.size()) {
         const std::string& text = options_.positional_params[param->index - 1];
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
-        if (ec != std::errc() || end != text.data() + text.size()) {
+        auto number = parse_integer_param(text);
+        if (number)
+          count = *number;
+        else {
           diags_.error(loc, "unroll count must be an integer, but $" +
                                 std::to_string(param->index) + " is \"" + text + "\"");
           return;

@@ -167,6 +167,11 @@ void TypeInference::type_aggregation(Call& n) {
     }
     bounds[i] = *v;
   }
+  if (bounds[0] < 0) {
+    diags_.error(n.args[1]->loc,
+                 "lhist() min must not be negative, not " + std::to_string(bounds[0]));
+    return;
+  }
   if (bounds[2] < 1) {
     diags_.error(n.args[3]->loc,
                  "lhist() step must be at least 1, not " + std::to_string(bounds[2]));
@@ -201,8 +206,10 @@ void TypeInference::type_str(Call& n) {
     } else if (t.is_integer()) {
       n.type = Type::string();
       n.type.as = probe_.syscalls ? AddrSpace::User : AddrSpace::Kernel;
-    } else if (t.is_string()) {
-      n.type = t; // already a string: nothing to read
+    } else if (t.is_string() && dynamic_cast<FieldAccess*>(&arg)) {
+      // A tracepoint's __data_loc or char[] field is already a string; scripts written for
+      // bpftrace still wrap it in str().
+      n.type = t;
     } else {
       diags_.error(arg.loc, "str() needs a pointer or an integer address, not " + t.str());
       return;

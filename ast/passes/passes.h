@@ -6,6 +6,8 @@
 #include "ast/kernel_info.h"
 #include "ast/passes/semantic.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,10 @@ void check_control_flow(Program& program, Diagnostics& diags, const SemanticOpti
 // type_inference.cpp: names, types, function signatures, map consistency.
 void infer_types(Program& program, KernelInfo& kernel, Diagnostics& diags,
                  const SemanticOptions& options);
+
+// type_inference.cpp: a positional parameter used as a number: "42", "-1", "0x10", "010"
+// (octal), " 5"; nullopt if it is not one.
+std::optional<int64_t> parse_integer_param(const std::string& text);
 
 // suggest.cpp: the candidate closest to `name` by edit distance, or "" if none is close.
 std::string closest_name(const std::string& name, const std::vector<std::string>& candidates);

@@ -9,6 +9,20 @@ namespace tracelet::ast::passes {
 
 namespace {
 
+// The text of a conversion as the user wrote it, for messages ("%\\n", not a line break).
+std::string escaped(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else
+      out += c;
+  }
+  return out;
+}
+
 struct Conversion {
   std::string text; // e.g. "%-08lld"
   char spec;        // d i u x X o s c p
@@ -30,18 +44,19 @@ std::optional<std::vector<Conversion>> parse_format(const std::string& format, s
       while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i])))
         ++i;
     }
-    for (const char* length : {"hh", "ll", "h", "l"})
+    for (const char* length : {"hh", "ll", "h", "l", "z", "j", "t"})
       if (format.compare(i, std::strlen(length), length) == 0) {
         i += std::strlen(length);
         break;
       }
     if (i >= format.size()) {
-      error = "printf: incomplete conversion specifier '" + format.substr(start) +
+      error = "printf: incomplete conversion specifier '" + escaped(format.substr(start)) +
               "' at the end of the format";
       return std::nullopt;
     }
     if (!std::strchr("diuxXoscp", format[i])) {
-      error = "printf: invalid conversion specifier '" + format.substr(start, i - start + 1) + "'";
+      error = "printf: invalid conversion specifier '" +
+              escaped(format.substr(start, i - start + 1)) + "'";
       return std::nullopt;
     }
     out.push_back({format.substr(start, i - start + 1), format[i]});

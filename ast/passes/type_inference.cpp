@@ -3,6 +3,9 @@
 // Type::none() after its error was reported, and uses of it report nothing more.
 #include "ast/passes/type_inference.h"
 
+#include <cerrno>
+#include <cstdlib>
+
 namespace tracelet::ast::passes {
 
 Type widened(const Type& t) {
@@ -124,6 +127,17 @@ void TypeInference::visit(String& n) {
   n.type = Type::string(n.value.size() + 1);
 }
 
+std::optional<int64_t> parse_integer_param(const std::string& text) {
+  // Like bpftrace (strtoll with base 0): leading blanks, a sign, then decimal, 0x hex or 0
+  // octal digits, and nothing after them.
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(begin, &end, 0);
+  if (end == begin || *end != '\0' || errno == ERANGE) return std::nullopt;
+  return v;
+}
+
 void TypeInference::visit(PositionalParam& n) {
   // Positional parameters are used as integers except inside str() (see type_str()). A
   // missing one reads as 0, like bpftrace.
@@ -140,18 +154,15 @@ void TypeInference::visit(PositionalParam& n) {
     n.value = "0";
     return;
   }
-  size_t pos = text[0] == '-' ? 1 : 0;
-  bool numeric = pos < text.size();
-  for (size_t i = pos; i < text.size(); ++i)
-    numeric &= text[i] >= '0' && text[i] <= '9';
-  if (!numeric) {
+  auto number = parse_integer_param(text);
+  if (!number) {
     std::string name = "$" + std::to_string(n.index);
     diags_.error(n.loc,
                  name + " used numerically but given \"" + text + "\"; try str(" + name + ")");
     n.type = Type::none();
     return;
   }
-  n.value = text;
+  n.value = std::to_string(*number);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,6 +220,9 @@ std::optional<Type> TypeInference::key_type_of(Map& m) {
       ok = false;
     } else if (!is_storable(k->type) || k->type.is_aggregation()) {
       diags_.error(k->loc, "a value of type " + k->type.str() + " cannot be a map key");
+      ok = false;
+    } else if (k->type.kind == TypeKind::Tuple) {
+      diags_.error(k->loc, "a tuple cannot be a map key: use several keys, as in @m[a, b]");
       ok = false;
     } else {
       keys.push_back(widened(k->type));
@@ -311,7 +325,7 @@ void TypeInference::visit(Unary& n) {
       }
       const Type* value = known_map_value(m->name);
       m->type = value ? *value : Type::i64();
-      if (!value) maps_.use_value(m->name, Type::i64(), m->loc, diags_);
+      maps_.use_value(m->name, m->type, m->loc, diags_);
     } else if (dynamic_cast<Variable*>(n.operand.get())) {
       walk(n.operand);
     } else {
@@ -682,10 +696,11 @@ void TypeInference::visit(Unroll& n) {
   if (auto* param = dynamic_cast<PositionalParam*>(n.count.get())) {
     const auto& params = options_.positional_params;
     param->type = Type::i64();
-    param->value = param->is_count ? std::to_string(params.size())
-                   : static_cast<size_t>(param->index) <= params.size() && param->index >= 1
-                       ? params[param->index - 1]
-                       : "0";
+    std::string text = param->is_count ? std::to_string(params.size())
+                       : static_cast<size_t>(param->index) <= params.size() && param->index >= 1
+                           ? params[param->index - 1]
+                           : "0";
+    param->value = std::to_string(parse_integer_param(text).value_or(0));
   } else {
     walk(n.count);
   }

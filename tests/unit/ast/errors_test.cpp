@@ -105,10 +105,10 @@ const ErrorCase kCases[] = {
      "stdin:1:9: error: printf: too many arguments for the format (2 supplied, 1 expected)\n"
      "BEGIN { printf(\"%d\\n\", 1, 2); }\n"
      "        ^~~~~~~~~~~~~~~~~~~~\n"},
-    {"BEGIN { printf(\"%z\\n\", 1); }",
+    {"BEGIN { printf(\"%y\\n\", 1); }",
      {},
-     "stdin:1:16: error: printf: invalid conversion specifier '%z'\n"
-     "BEGIN { printf(\"%z\\n\", 1); }\n"
+     "stdin:1:16: error: printf: invalid conversion specifier '%y'\n"
+     "BEGIN { printf(\"%y\\n\", 1); }\n"
      "               ^~~~~~\n"},
     {"BEGIN { printf(comm); }",
      {},
@@ -305,6 +305,31 @@ const ErrorCase kCases[] = {
      "stdin:1:9\n"
      "BEGIN { @x = 1; } END { $a = 1; $b = \"s\"; @x = $b; }\n"
      "                                          ^~\n"},
+    {"BEGIN { printf(\"%s\\n\", str(\"a\")); }",
+     {},
+     "stdin:1:28: error: str() needs a pointer or an integer address, not string[2]\n"
+     "BEGIN { printf(\"%s\\n\", str(\"a\")); }\n"
+     "                           ^~~\n"},
+    {"BEGIN { @m[(1, 2)] = 3; }",
+     {},
+     "stdin:1:12: error: a tuple cannot be a map key: use several keys, as in @m[a, b]\n"
+     "BEGIN { @m[(1, 2)] = 3; }\n"
+     "           ^~~~~~\n"},
+    {"BEGIN { @l = lhist(1, -40, 40, 20); }",
+     {},
+     "stdin:1:23: error: lhist() min must not be negative, not -40\n"
+     "BEGIN { @l = lhist(1, -40, 40, 20); }\n"
+     "                      ^~~\n"},
+    {"BEGIN { printf(\"abc %\"); }",
+     {},
+     "stdin:1:16: error: printf: incomplete conversion specifier '%' at the end of the format\n"
+     "BEGIN { printf(\"abc %\"); }\n"
+     "               ^~~~~~~\n"},
+    {"BEGIN { unroll($1) {} }",
+     {"1e3"},
+     "stdin:1:16: error: unroll count must be an integer, but $1 is \"1e3\"\n"
+     "BEGIN { unroll($1) {} }\n"
+     "               ^~\n"},
 };
 
 INSTANTIATE_TEST_SUITE_P(All, SemanticErrors, testing::ValuesIn(kCases));

@@ -113,7 +113,7 @@ TEST(TypeInference, AggregationsAndKeys) {
   auto a = analyse("tracepoint:sched:sched_switch { @[args.prev_comm] = count(); "
                    "@s[args.next_pid, comm] = sum(args.prev_prio); @a = avg(1); @mn = min(1); "
                    "@mx = max(1); @st = stats(1); @h = hist(pid); "
-                   "@l = lhist(pid, -10, 100, 10); }");
+                   "@l = lhist(pid, 0, 100, 10); }");
   ASSERT_TRUE(a->ok) << a->errors();
   EXPECT_EQ(a->type_of("@[args.prev_comm]"), "count");
   EXPECT_EQ(a->type_of("@s[args.next_pid, comm]"), "sum");
@@ -122,7 +122,7 @@ TEST(TypeInference, AggregationsAndKeys) {
   EXPECT_EQ(a->type_of("@mx"), "max");
   EXPECT_EQ(a->type_of("@st"), "stats");
   EXPECT_EQ(a->type_of("@h"), "hist");
-  EXPECT_EQ(a->type_of("@l"), "lhist(-10,100,10)");
+  EXPECT_EQ(a->type_of("@l"), "lhist(0,100,10)");
   const auto& stmts = a->program->probes[0]->body.stmts;
   auto key_of = [&](size_t i) {
     return dynamic_cast<tracelet::ast::AssignMap&>(*stmts[i]).map->key_type.str();
@@ -182,6 +182,37 @@ TEST(TypeInference, PrintfAcceptsMatchingConversions) {
   auto a = analyse("BEGIN { printf(\"%-5d %05u %x %X %o %c %p %s %s %lld %hhu %% %+i\\n\", "
                    "1, pid, 3, 4, 5, 65, 7, comm, probe, nsecs, 9, -1); }");
   EXPECT_TRUE(a->ok) << a->errors();
+}
+
+TEST(TypeInference, NumericParametersAcceptBpftraceForms) {
+  auto a = analyse("BEGIN { $a = $1; $b = $2; $c = $3; $d = $4; unroll($5) {} }",
+                   {"0x10", "010", " +7", "-3", "0x2"});
+  ASSERT_TRUE(a->ok) << a->errors();
+  std::vector<std::string> values;
+  struct Collect : tracelet::ast::Visitor {
+    using Visitor::visit;
+    std::vector<std::string>* out;
+    void visit(tracelet::ast::PositionalParam& p) override { out->push_back(p.value); }
+    void visit(tracelet::ast::Unroll& u) override {
+      walk(u.count);
+      visit(u.body);
+    }
+  } collect;
+  collect.out = &values;
+  a->program->accept(collect);
+  EXPECT_EQ(values, (std::vector<std::string>{"16", "8", "7", "-3", "2"}));
+}
+
+TEST(TypeInference, MapReadBeforeItsFirstAssignmentInTheSameProbe) {
+  auto a = analyse("interval:ms:20 /@n < 5/ { @n++; @ticks = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("@n"), "int64");
+}
+
+TEST(TypeInference, StrOfATracepointStringFieldIsTheStringItself) {
+  auto a = analyse("tracepoint:sched:sched_process_exec { $s = str(args.filename); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("str(args.filename)"), "string[64]");
 }
 
 } // namespace
