@@ -199,3 +199,12 @@ TEST(ErrorRecovery, ErrorsAreAddedToExistingDiagnostics) {
   EXPECT_EQ(diags.error_count(), 1);
   EXPECT_EQ(diags.all()[0].loc.filename(), "a.bt");
 }
+
+TEST(LexicalErrors, NonAsciiCharacterIsOneError) {
+  auto r = parse_text("BEGIN { $x = 1; \xc3\x97 printf(\"\xc3\xa9\\n\"); } // \xc3\xbc");
+  EXPECT_EQ(r.program, nullptr);
+  ASSERT_EQ(r.diags.error_count(), 1) << r.messages();
+  EXPECT_EQ(r.diags.all()[0].message,
+            "invalid character: only ASCII is allowed outside strings and comments");
+  EXPECT_EQ(r.diags.all()[0].loc.col, 17);
+}
