@@ -1,7 +1,7 @@
 // Type inference: one visitor that gives every expression its type (the typing contract of the
-// project brief), split over files by subject: type_inference.cpp (operators, statements,
+// project brief), split over files by subject: type_inference.cpp (literals, operators,
 // variables, maps), builtins.cpp (builtins and `args`), functions.cpp (calls),
-// printf_format.cpp (printf format strings).
+// printf_format.cpp (printf format strings), statement_types.cpp (statements).
 #pragma once
 
 #include "ast/passes/map_types.h"

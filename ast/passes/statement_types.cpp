@@ -1,0 +1,173 @@
+// Type inference of statements: assignments to variables and maps, conditions, loops.
+#include "ast/passes/type_inference.h"
+
+namespace tracelet::ast::passes {
+
+void TypeInference::visit(ExprStmt& n) {
+  walk(n.expr);
+}
+
+void TypeInference::visit(AssignMap& n) {
+  Map& m = *n.map;
+  map_nodes_.push_back(&m);
+  if (auto key = key_type_of(m)) {
+    m.key_type = *key;
+    maps_.use_key(m.name, *key, keys_location(m), diags_);
+  }
+  if (auto* call = dynamic_cast<Call*>(n.value.get()); call && !n.compound)
+    type_call(*call, /*assigned_to_map=*/true);
+  else
+    walk(n.value);
+
+  std::optional<Type> stored;
+  if (n.compound) {
+    const Type* current = known_map_value(m.name);
+    const Type& v = n.value->type;
+    if (v.is_none()) {
+      report_missing_value(*n.value, diags_);
+    } else if (current && !current->is_integer()) {
+      diags_.error(m.loc, std::string("'") + to_string(*n.compound) +
+                              "=' needs an integer map, but " + m.name + " holds " +
+                              current->str());
+    } else if (!v.is_integer()) {
+      diags_.error(n.value->loc, std::string("'") + to_string(*n.compound) +
+                                     "=' needs an integer, not " + v.str());
+    } else {
+      stored = current ? *current : widened(v);
+    }
+  } else {
+    stored = storage_type(*n.value, "map " + m.name);
+  }
+  if (!stored) {
+    maps_.mark_failed(m.name);
+    return;
+  }
+  m.type = *stored;
+  maps_.use_value(m.name, *stored, m.loc, diags_);
+}
+
+void TypeInference::visit(AssignVar& n) {
+  Variable& var = *n.var;
+  // After an error in the value, later reads of the variable report nothing more.
+  struct Poison {
+    std::map<std::string, VariableInfo>& vars;
+    Variable& var;
+    bool armed = true;
+    ~Poison() {
+      if (armed && !vars.count(var.name)) vars[var.name] = {Type::none(), var.loc};
+    }
+  } poison{variables_, var};
+  std::optional<Type> declared;
+  if (n.declared && !(declared = resolve_type_spec(*n.declared))) return walk(n.value);
+  if (!n.value) { // `let $x: type;`
+    if (declared) assign_variable(var, widened(*declared), n.loc);
+    return;
+  }
+  walk(n.value);
+  const Type& v = n.value->type;
+  if (n.compound) {
+    auto it = variables_.find(var.name);
+    if (it == variables_.end()) {
+      diags_.error(var.loc, "undefined variable " + var.name);
+      return;
+    }
+    if (v.is_none()) return report_missing_value(*n.value, diags_);
+    if (!it->second.type.is_integer() || !v.is_integer()) {
+      diags_.error(n.value->loc, std::string("'") + to_string(*n.compound) +
+                                     "=' needs integers, not " + it->second.type.str() + " and " +
+                                     v.str());
+      return;
+    }
+    var.type = it->second.type;
+    variable_nodes_.push_back(&var);
+    return;
+  }
+  if (v.is_none()) return report_missing_value(*n.value, diags_);
+  // Besides what maps hold, variables may hold records and arrays read from memory.
+  std::optional<Type> stored;
+  if (v.kind == TypeKind::Record || v.kind == TypeKind::Array)
+    stored = v;
+  else if (v.is_aggregation())
+    return diags_.error(n.value->loc,
+                        "cannot store a value of type " + v.str() + " in variable " + var.name);
+  else if (!(stored = storage_type(*n.value, "variable " + var.name)))
+    return;
+  if (declared && !unify(widened(*declared), *stored)) {
+    diags_.error(n.value->loc, "cannot assign " + stored->str() + " to " + var.name +
+                                   " declared as " + declared->str());
+    return;
+  }
+  poison.armed = false;
+  assign_variable(var, declared ? widened(*declared) : *stored, n.value->loc);
+}
+
+void TypeInference::visit(If& n) {
+  walk(n.cond);
+  expect_condition(*n.cond, "condition");
+  visit(n.then_block);
+  if (n.else_block) visit(*n.else_block);
+}
+
+void TypeInference::visit(While& n) {
+  walk(n.cond);
+  expect_condition(*n.cond, "loop condition");
+  visit(n.body);
+}
+
+void TypeInference::visit(Unroll& n) {
+  // The count was checked by the control-flow pass; a parameter here is always numeric.
+  if (auto* param = dynamic_cast<PositionalParam*>(n.count.get())) {
+    const auto& params = options_.positional_params;
+    param->type = Type::i64();
+    std::string text = param->is_count ? std::to_string(params.size())
+                       : static_cast<size_t>(param->index) <= params.size() && param->index >= 1
+                           ? params[param->index - 1]
+                           : "0";
+    param->value = std::to_string(parse_integer_param(text).value_or(0));
+  } else {
+    walk(n.count);
+  }
+  visit(n.body);
+}
+
+void TypeInference::visit(Jump& n) {
+  walk(n.value);
+  if (n.value && !n.value->type.is_none() && !n.value->type.is_integer())
+    diags_.error(n.value->loc, "return needs an integer, not " + n.value->type.str());
+}
+
+void TypeInference::visit(For& n) {
+  if (n.map) {
+    // for ($kv : @m): $kv is the tuple (key, value).
+    Map& m = *n.map;
+    map_nodes_.push_back(&m);
+    const Type* value = known_map_value(m.name);
+    const auto* entry = maps_.find(m.name);
+    const auto* hint = map_hints_ ? map_hints_->find(m.name) : nullptr;
+    const Type* key = entry && entry->key.known ? &entry->key.type
+                      : hint && hint->key.known ? &hint->key.type
+                                                : nullptr;
+    if (!value) {
+      diags_.error(m.loc, "undefined map " + m.name + ": it is never assigned a value");
+    } else if (!key || key->is_none()) {
+      diags_.error(m.loc, "for can only iterate over a map with keys, and " + m.name + " has none");
+    } else if (value->is_aggregation()) {
+      diags_.error(m.loc, "for cannot iterate over " + m.name + ", which holds " + value->str() +
+                              " values");
+    } else {
+      m.type = *value;
+      m.key_type = *key;
+      assign_variable(*n.var, Type::tuple({*key, *value}), n.var->loc);
+    }
+  } else {
+    walk(n.range_start);
+    walk(n.range_end);
+    for (Expr* e : {n.range_start.get(), n.range_end.get()})
+      if (e && !e->type.is_none() && !e->type.is_integer())
+        diags_.error(e->loc, "a range bound must be an integer, not " + e->type.str());
+    assign_variable(*n.var, Type::i64(), n.var->loc);
+  }
+  visit(n.body);
+}
+
+} // namespace tracelet::ast::passes
