@@ -208,3 +208,19 @@ TEST(LexicalErrors, NonAsciiCharacterIsOneError) {
             "invalid character: only ASCII is allowed outside strings and comments");
   EXPECT_EQ(r.diags.all()[0].loc.col, 17);
 }
+
+TEST(ErrorRecovery, NoCascadeAfterAnErrorInsideABlockHeader) {
+  // Recovery skips the `{` of the if block; its `}` must not be reported as a second error.
+  auto r = parse_text("BEGIN { if (x +) { @a = 1; } @b = 2; } END { @c = ; }");
+  ASSERT_EQ(r.diags.error_count(), 2) << r.messages();
+  EXPECT_EQ(r.diags.all()[0].loc.col, 16);
+  EXPECT_EQ(r.diags.all()[1].loc.col, 51);
+}
+
+TEST(ErrorRecovery, EveryBadStatementOfABlockIsReported) {
+  auto r = parse_text("BEGIN { @x = ; @y = ; @z = ; }");
+  ASSERT_EQ(r.diags.error_count(), 3) << r.messages();
+  EXPECT_EQ(r.diags.all()[0].loc.col, 14);
+  EXPECT_EQ(r.diags.all()[1].loc.col, 21);
+  EXPECT_EQ(r.diags.all()[2].loc.col, 28);
+}
