@@ -279,7 +279,7 @@ void TypeInference::type_map_function(Call& n) {
       walk(n.args[1]);
       const Expr& k = *n.args[1];
       if (k.type.is_none()) return report_missing_value(k, diags_);
-      key = widened(k.type);
+      key = map_storage(k.type);
     }
     maps_.use_key(m->name, key, n.args.size() == 2 ? n.args[1]->loc : m->loc, diags_);
   }

@@ -33,10 +33,11 @@ void TypeInference::visit(AssignMap& n) {
       diags_.error(n.value->loc, std::string("'") + to_string(*n.compound) +
                                      "=' needs an integer, not " + v.str());
     } else {
-      stored = current ? *current : widened(v);
+      stored = current ? *current : map_storage(v);
     }
   } else {
     stored = storage_type(*n.value, "map " + m.name);
+    if (stored) stored = map_storage(*stored); // maps keep addresses as integers
   }
   if (!stored) {
     maps_.mark_failed(m.name);

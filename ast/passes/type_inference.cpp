@@ -13,10 +13,14 @@ Type widened(const Type& t) {
   if (t.kind == TypeKind::Tuple) {
     std::vector<Type> elems;
     for (const auto& e : t.elems)
-      elems.push_back(widened(e));
+      elems.push_back(map_storage(e));
     return Type::tuple(std::move(elems));
   }
   return t;
+}
+
+Type map_storage(const Type& t) {
+  return t.kind == TypeKind::Pointer ? Type::u64() : widened(t);
 }
 
 Location keys_location(const Map& m) {
@@ -225,7 +229,7 @@ std::optional<Type> TypeInference::key_type_of(Map& m) {
       diags_.error(k->loc, "a tuple cannot be a map key: use several keys, as in @m[a, b]");
       ok = false;
     } else {
-      keys.push_back(widened(k->type));
+      keys.push_back(map_storage(k->type));
     }
   }
   if (!ok) return std::nullopt;

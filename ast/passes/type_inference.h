@@ -112,8 +112,11 @@ private:
   bool in_map_assignment_ = false; // the value being typed is `@m[...] = <here>`
 };
 
-// Integers widen to 64 bits keeping their sign; everything else is unchanged.
+// Integers widen to 64 bits keeping their sign; tuple elements become map_storage() types;
+// everything else is unchanged. Variables hold these types.
 Type widened(const Type& t);
+// What a map key or value holds: widened(), and pointers as uint64 addresses.
+Type map_storage(const Type& t);
 // Integer-typed (or a pointer, which compares and tests like one).
 bool is_integer_like(const Type& t);
 // Where a map's keys are written (the map itself if it has none): key errors point here.

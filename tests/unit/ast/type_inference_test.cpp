@@ -215,4 +215,15 @@ TEST(TypeInference, StrOfATracepointStringFieldIsTheStringItself) {
   EXPECT_EQ(a->type_of("str(args.filename)"), "string[64]");
 }
 
+TEST(TypeInference, MapsKeepAddressesAsIntegersVariablesKeepPointers) {
+  auto a = analyse("tracepoint:syscalls:sys_enter_openat { @p = args.filename; "
+                   "@k[args.filename] = 1; $v = args.filename; $t = (1, args.filename); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("@p"), "uint64");
+  EXPECT_EQ(a->type_of("$v"), "int8 *");
+  EXPECT_EQ(a->type_of("$t"), "(int64,uint64)");
+  const auto& stmts = a->program->probes[0]->body.stmts;
+  EXPECT_EQ(dynamic_cast<tracelet::ast::AssignMap&>(*stmts[1]).map->key_type.str(), "uint64");
+}
+
 } // namespace
