@@ -78,6 +78,8 @@ private:
   llvm::Value* widen(llvm::Value* v, const ast::Type& from); // to i64, sign kept
   llvm::AllocaInst* stack_buffer(uint64_t bytes, const std::string& name);
   llvm::Value* byte_ptr(llvm::Value* base, uint64_t offset);
+  // The alignment `p` is known to have (1..8), from its base buffer and constant offset.
+  uint64_t known_align(llvm::Value* p);
   void store_scalar(llvm::Value* v, llvm::Value* dst_i8);
   llvm::Value* load_scalar(llvm::Type* ty, llvm::Value* src_i8, uint64_t align = 1);
   void zero_bytes(llvm::Value* dst, uint64_t bytes, uint64_t align = 1);

@@ -154,7 +154,8 @@ llvm::Value* IrEmitter::emit_binary(ast::Binary& bin) {
     auto* r = bin.op == Op::Eq ? equal : b_.CreateXor(equal, b_.getInt1(true));
     return b_.CreateZExt(r, scalar_type(bin.type));
   }
-  bool is_signed = (bin.lhs->type.is_integer() && bin.lhs->type.is_signed) ||
+  // As bpftrace: comparisons and >> are signed only when both operands are.
+  bool is_signed = (bin.lhs->type.is_integer() && bin.lhs->type.is_signed) &&
                    (bin.rhs->type.is_integer() && bin.rhs->type.is_signed);
   auto* l = widen(emit_scalar(*bin.lhs), bin.lhs->type);
   auto* r = widen(emit_scalar(*bin.rhs), bin.rhs->type);

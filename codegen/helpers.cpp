@@ -21,7 +21,13 @@ llvm::Value* Helpers::call(HelperId id, llvm::Type* ret, llvm::ArrayRef<llvm::Va
 }
 
 llvm::Value* Helpers::map_lookup(llvm::Value* map, llvm::Value* key) {
-  return call(HelperId::MapLookupElem, b_.getInt8PtrTy(), {as_i8ptr(map), as_i8ptr(key)}, "lookup");
+  auto* value =
+      call(HelperId::MapLookupElem, b_.getInt8PtrTy(), {as_i8ptr(map), as_i8ptr(key)}, "lookup");
+  // The kernel keeps map values 8-byte aligned; saying so lets LLVM use whole-word loads and
+  // stores instead of byte-by-byte ones.
+  llvm::cast<llvm::CallInst>(value)->addRetAttr(
+      llvm::Attribute::getWithAlignment(b_.getContext(), llvm::Align(8)));
+  return value;
 }
 
 llvm::Value* Helpers::map_update(llvm::Value* map, llvm::Value* key, llvm::Value* value,

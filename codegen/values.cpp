@@ -3,6 +3,8 @@
 
 #include "ast/diagnostics.h"
 
+#include <llvm/IR/Operator.h>
+
 #include <algorithm>
 
 namespace tracelet::codegen {
@@ -49,36 +51,72 @@ llvm::Value* IrEmitter::byte_ptr(llvm::Value* base, uint64_t offset) {
   return offset ? b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), p, offset) : p;
 }
 
+uint64_t IrEmitter::known_align(llvm::Value* p) {
+  // Every pointer here is a stack buffer, a map value, the context or a constant offset from
+  // one of them. LLVM 14 does not infer this itself, and the BPF backend splits any access it
+  // cannot prove aligned into single bytes.
+  uint64_t offset = 0;
+  const auto& layout = module_.getDataLayout();
+  for (;;) {
+    if (auto* gep = llvm::dyn_cast<llvm::GEPOperator>(p)) {
+      llvm::APInt off(64, 0);
+      if (!gep->accumulateConstantOffset(layout, off)) return 1;
+      offset += off.getZExtValue();
+      p = gep->getPointerOperand();
+    } else if (auto* cast = llvm::dyn_cast<llvm::BitCastOperator>(p)) {
+      p = cast->getOperand(0);
+    } else {
+      break;
+    }
+  }
+  uint64_t base = 1;
+  if (auto* alloca = llvm::dyn_cast<llvm::AllocaInst>(p))
+    base = alloca->getAlign().value();
+  else if (auto* call = llvm::dyn_cast<llvm::CallBase>(p))
+    base = call->getRetAlign() ? call->getRetAlign()->value() : 1;
+  else if (llvm::isa<llvm::Argument>(p))
+    base = 8; // the program context
+  uint64_t align = std::min<uint64_t>(base, 8);
+  while (align > 1 && offset % align)
+    align /= 2;
+  return align;
+}
+
 void IrEmitter::store_scalar(llvm::Value* v, llvm::Value* dst) {
+  uint64_t align = known_align(dst);
   auto* typed = b_.CreatePointerCast(dst, llvm::PointerType::get(v->getType(), 0));
-  b_.CreateAlignedStore(v, typed, llvm::Align(1));
+  b_.CreateAlignedStore(v, typed, llvm::Align(align));
 }
 
 llvm::Value* IrEmitter::load_scalar(llvm::Type* ty, llvm::Value* src, uint64_t align) {
+  align = std::max(align, known_align(src));
   auto* typed = b_.CreatePointerCast(src, llvm::PointerType::get(ty, 0));
   return b_.CreateAlignedLoad(ty, typed, llvm::Align(align));
 }
 
 void IrEmitter::zero_bytes(llvm::Value* dst, uint64_t bytes, uint64_t align) {
-  if (bytes) b_.CreateMemSet(byte_ptr(dst, 0), b_.getInt8(0), bytes, llvm::MaybeAlign(align));
+  if (bytes)
+    b_.CreateMemSet(byte_ptr(dst, 0), b_.getInt8(0), bytes,
+                    llvm::MaybeAlign(std::max(align, known_align(dst))));
 }
 
 void IrEmitter::copy_bytes(llvm::Value* dst, llvm::Value* src, uint64_t bytes, uint64_t align) {
   if (bytes)
-    b_.CreateMemCpy(byte_ptr(dst, 0), llvm::MaybeAlign(align), byte_ptr(src, 0),
-                    llvm::MaybeAlign(align), bytes);
+    b_.CreateMemCpy(byte_ptr(dst, 0), llvm::MaybeAlign(std::max(align, known_align(dst))),
+                    byte_ptr(src, 0), llvm::MaybeAlign(std::max(align, known_align(src))), bytes);
 }
 
 void IrEmitter::store_string_literal(const std::string& s, llvm::Value* dst, uint64_t dst_bytes) {
   // Immediate stores, 8 bytes at a time: no constant data section, no copy.
   std::string bytes = s.substr(0, dst_bytes ? dst_bytes - 1 : 0);
   bytes.resize(dst_bytes, '\0');
+  uint64_t base_align = known_align(dst);
   uint64_t off = 0;
   while (off < dst_bytes) {
-    uint64_t chunk = dst_bytes - off >= 8   ? 8
-                     : dst_bytes - off >= 4 ? 4
-                     : dst_bytes - off >= 2 ? 2
-                                            : 1;
+    // The widest store that fits what is left and is aligned at dst + off.
+    uint64_t chunk = 8;
+    while (chunk > dst_bytes - off || chunk > base_align || (off % chunk) != 0)
+      chunk /= 2;
     uint64_t value = 0;
     for (uint64_t i = 0; i < chunk; ++i)
       value |= uint64_t(static_cast<uint8_t>(bytes[off + i])) << (8 * i); // little endian
