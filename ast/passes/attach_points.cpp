@@ -222,8 +222,13 @@ private:
 void resolve_attach_points(Program& program, Diagnostics& diags) {
   AttachPointResolver resolver(diags);
   for (auto& probe : program.probes)
-    for (auto& ap : probe->attach_points)
+    for (auto& ap : probe->attach_points) {
+      int errors = diags.error_count();
       resolver.resolve(*ap);
+      // An attach point with an error stays unresolved (no provider): expansion skips it and
+      // type inference does not judge the builtins that depend on it.
+      if (diags.error_count() != errors) ap->provider.clear();
+    }
 }
 
 } // namespace tracelet::ast::passes

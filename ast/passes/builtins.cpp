@@ -60,6 +60,8 @@ void TypeInference::visit(Builtin& n) {
       n.type = b.type();
       return;
     }
+  if ((n.name == "args" || n.name == "retval" || is_register_arg(n.name)) && probe_.unresolved)
+    return; // depends on an attach point whose error is reported already
   if (n.name == "args") return type_args_builtin(n);
   if (is_register_arg(n.name) || n.name == "retval") {
     bool is_return = n.name == "retval";

@@ -14,7 +14,8 @@
 namespace tracelet::ast::passes {
 
 // attach_points.cpp: aliases -> canonical provider; fills target/func/freq/offset and
-// need_expansion; validates the shape of each attach point; BEGIN/END at most once.
+// need_expansion; validates the shape of each attach point; BEGIN/END at most once. An attach
+// point with an error is left with an empty provider.
 void resolve_attach_points(Program& program, Diagnostics& diags);
 
 // probe_expansion.cpp: fills Probe::expanded, one entry per concrete attach point.

@@ -30,6 +30,7 @@ void expand_probes(Program& program, KernelInfo& kernel, Diagnostics& diags) {
       if (seen.insert(ap->name()).second) probe->expanded.push_back(std::move(ap));
     };
     for (const auto& ap : probe->attach_points) {
+      if (ap->provider.empty()) continue; // its error is reported already
       if (ap->provider != "tracepoint") {
         add(std::make_unique<AttachPoint>(*ap));
         continue;

@@ -1,6 +1,6 @@
 // analyse(): runs the semantic passes in order. Later passes rely on earlier ones (type
-// inference needs the expanded attach points to know `args`), so a pass that found errors in
-// the structure of the probes stops the pipeline there.
+// inference needs the expanded attach points to know `args`); each skips what an earlier one
+// could not resolve, so that one run reports every error without cascades.
 #include "ast/passes/semantic.h"
 
 #include "ast/passes/passes.h"
@@ -11,7 +11,6 @@ bool analyse(Program& program, KernelInfo& kernel, Diagnostics& diags,
              const SemanticOptions& options) {
   int errors_before = diags.error_count();
   passes::resolve_attach_points(program, diags);
-  if (diags.error_count() != errors_before) return false;
   passes::expand_probes(program, kernel, diags);
   passes::check_control_flow(program, diags, options);
   passes::infer_types(program, kernel, diags, options);

@@ -94,6 +94,8 @@ void TypeInference::visit(Probe& n) {
     for (const auto& ap : n.attach_points)
       probe_.providers.insert(ap->provider);
   }
+  for (const auto& ap : n.attach_points)
+    probe_.unresolved |= ap->provider.empty();
   variables_.clear();
   variable_nodes_.clear();
   if (n.predicate) {

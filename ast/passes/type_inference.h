@@ -17,6 +17,8 @@ struct ProbeContext {
   Probe* probe = nullptr;
   std::set<std::string> providers; // canonical providers of every expanded entry
   bool syscalls = false;           // every entry is a tracepoint in category "syscalls"
+  bool unresolved = false;         // an attach point had an error: probe-specific builtins
+                                   // (args, argN, retval) stay untyped without more errors
   bool args_loaded = false;
   bool args_ok = false;                                       // every entry has a record
   std::vector<std::shared_ptr<const RecordDef>> args_records; // one per expanded entry

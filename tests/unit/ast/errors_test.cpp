@@ -330,6 +330,15 @@ const ErrorCase kCases[] = {
      "stdin:1:16: error: unroll count must be an integer, but $1 is \"1e3\"\n"
      "BEGIN { unroll($1) {} }\n"
      "               ^~\n"},
+    {"tracepoint:syscalls { print(args.x); $x = \"a\" + 1; }",
+     {},
+     "stdin:1:1: error: tracepoint probe takes the form 'tracepoint:<category>:<name>', not "
+     "'tracepoint:syscalls'\n"
+     "tracepoint:syscalls { print(args.x); $x = \"a\" + 1; }\n"
+     "^~~~~~~~~~~~~~~~~~~\n"
+     "stdin:1:43: error: invalid operands to '+': string[2] and int64\n"
+     "tracepoint:syscalls { print(args.x); $x = \"a\" + 1; }\n"
+     "                                          ^~~~~~~\n"},
 };
 
 INSTANTIATE_TEST_SUITE_P(All, SemanticErrors, testing::ValuesIn(kCases));
