@@ -118,7 +118,10 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     serve_events(reader ? &*reader : nullptr, handler);
   }
 
-  // Like bpftrace: probes detached, END runs, its events and any left are served, maps printed.
+  // Like bpftrace: probes detached, END runs, its events are served, maps printed. What the
+  // probes sent before detaching is served first (and ignored after an exit(), as bpftrace
+  // does), so that a late exit() record from another CPU cannot swallow END's output.
+  if (reader) reader->drain();
   handler.accept_events_again();
   run_programs(obj, program, "END");
   if (reader) reader->drain();
