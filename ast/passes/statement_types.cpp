@@ -36,6 +36,15 @@ void TypeInference::visit(AssignMap& n) {
       stored = current ? *current : map_storage(v);
     }
   } else {
+    if (n.value->type.is_aggregation() && !dynamic_cast<Call*>(n.value.get())) {
+      // Per-CPU aggregation state cannot be copied; only count()/sum()/... make it.
+      diags_.error(n.value->loc, "cannot copy a value of type " + n.value->type.str() +
+                                     ": aggregations are made only by calling their function, "
+                                     "as in @m = " +
+                                     n.value->type.str() + "(...)");
+      maps_.mark_failed(m.name);
+      return;
+    }
     stored = storage_type(*n.value, "map " + m.name);
     if (stored) stored = map_storage(*stored); // maps keep addresses as integers
   }

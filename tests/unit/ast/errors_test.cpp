@@ -339,6 +339,12 @@ const ErrorCase kCases[] = {
      "stdin:1:43: error: invalid operands to '+': string[2] and int64\n"
      "tracepoint:syscalls { print(args.x); $x = \"a\" + 1; }\n"
      "                                          ^~~~~~~\n"},
+    {"BEGIN { @c = count(); @x = @c; }",
+     {},
+     "stdin:1:28: error: cannot copy a value of type count: aggregations are made only by "
+     "calling their function, as in @m = count(...)\n"
+     "BEGIN { @c = count(); @x = @c; }\n"
+     "                           ^~\n"},
 };
 
 INSTANTIATE_TEST_SUITE_P(All, SemanticErrors, testing::ValuesIn(kCases));
