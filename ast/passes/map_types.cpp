@@ -26,14 +26,14 @@ std::optional<Type> unify(const Type& a, const Type& b) {
   }
 }
 
+std::string where(const Location& loc) {
+  return loc.filename() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col);
+}
+
 namespace {
 
 std::string describe_key(const Type& key) {
   return key.is_none() ? "without a key" : "with key type " + key.str();
-}
-
-std::string where(const Location& loc) {
-  return loc.filename() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col);
 }
 
 } // namespace

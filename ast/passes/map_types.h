@@ -14,6 +14,9 @@
 
 namespace tracelet::ast::passes {
 
+// "file:line:col", to name the place of an earlier use in a message.
+std::string where(const Location& loc);
+
 // The type both `a` and `b` fit in, if they agree by the rule above.
 std::optional<Type> unify(const Type& a, const Type& b);
 

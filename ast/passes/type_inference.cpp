@@ -1,4 +1,4 @@
-// Type inference: operators, variables, maps and statements. Builtins, calls and printf live
+// Type inference: literals, operators, variables and maps. Builtins, calls and printf live
 // in their own files (see type_inference.h). An expression whose type could not be found gets
 // Type::none() after its error was reported, and uses of it report nothing more.
 #include "ast/passes/type_inference.h"
@@ -33,10 +33,6 @@ bool is_integer_like(const Type& t) {
 }
 
 namespace {
-
-std::string where(const Location& loc) {
-  return loc.filename() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col);
-}
 
 bool is_arithmetic(BinaryOp op) {
   return op <= BinaryOp::Shr;
