@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 namespace {
 
 struct ErrorCase {
@@ -10,6 +12,11 @@ struct ErrorCase {
   std::vector<std::string> params;
   const char* expected; // all diagnostics, formatted
 };
+
+// Failures name the program, not the bytes of the struct.
+void PrintTo(const ErrorCase& c, std::ostream* os) {
+  *os << c.source;
+}
 
 class SemanticErrors : public testing::TestWithParam<ErrorCase> {};
 
