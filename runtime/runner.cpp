@@ -6,6 +6,7 @@
 #include "ast/diagnostics.h"
 #include "runtime/attach.h"
 #include "runtime/bpf_object.h"
+#include "runtime/detach.h"
 #include "runtime/events.h"
 #include "runtime/map_printer.h"
 #include "runtime/map_reader.h"
@@ -108,7 +109,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   StopSignals signals;
   print_attaching(program.programs.size());
   {
-    std::vector<Link> links; // destroyed at the end of this block: detaches everything
+    std::vector<Link> links; // on an error, destroyed with this block: detaches everything
     for (const auto& desc : program.programs) {
       if (is_begin_end(desc.provider)) continue;
       links.push_back(attach_program(obj.program(desc.func_name), desc));
@@ -116,6 +117,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     }
     run_programs(obj, program, "BEGIN");
     serve_events(reader ? &*reader : nullptr, handler);
+    detach_all(links);
   }
 
   // Like bpftrace: probes detached, END runs, its events are served, maps printed. What the
