@@ -10,6 +10,15 @@ namespace tracelet::codegen {
 using ast::Type;
 using ast::TypeKind;
 
+namespace {
+
+bool kind_has_sign(TypeKind kind) {
+  return kind == TypeKind::Sum || kind == TypeKind::Min || kind == TypeKind::Max ||
+         kind == TypeKind::Avg || kind == TypeKind::Stats;
+}
+
+} // namespace
+
 template <class InPlace, class Initial>
 void IrEmitter::lookup_or_init(UserMap& um, llvm::Value* key, InPlace in_place, Initial initial) {
   auto* slot = helpers_.map_lookup(map_ptr(um.gv), key);
@@ -59,7 +68,14 @@ llvm::Value* IrEmitter::lhist_bucket(llvm::Value* v, const Type& t) {
 
 void IrEmitter::emit_aggregation(ast::Map& m, ast::Call& c) {
   if (m.type.is_none()) m.type = c.type;
+  bool first_use = maps_.find_user(m.name) == nullptr;
   UserMap& um = user_map(m);
+  if (first_use && !c.args.empty() && c.args[0]->type.is_integer() &&
+      kind_has_sign(um.value.kind)) {
+    // Tell the runtime whether the values summed/compared are signed (e.g. sum of uint64).
+    um.value.is_signed = c.args[0]->type.is_signed;
+    out_.maps[um.desc_index].value.is_signed = c.args[0]->type.is_signed;
+  }
   const TypeKind kind = um.value.kind;
   llvm::Value* v = nullptr;
   if (kind != TypeKind::Count) {

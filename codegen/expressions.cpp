@@ -52,8 +52,15 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
   if (auto* n = dynamic_cast<ast::Ternary*>(&e)) return emit_ternary_scalar(*n);
   if (auto* n = dynamic_cast<ast::FieldAccess*>(&e)) return emit_field_scalar(*n);
   if (auto* n = dynamic_cast<ast::Cast*>(&e)) {
-    if (is_scalar(n->operand->type))
-      return convert_int(emit_scalar(*n->operand), n->operand->type, e.type);
+    if (is_scalar(n->operand->type)) {
+      // As bpftrace: a widening cast extends by the signedness of the target type, so
+      // (uint16)(int8)-1 is 255.
+      auto* v = emit_scalar(*n->operand);
+      auto* target = scalar_type(e.type);
+      if (v->getType()->getIntegerBitWidth() < target->getIntegerBitWidth())
+        return e.type.is_signed ? b_.CreateSExt(v, target) : b_.CreateZExt(v, target);
+      return convert_int(v, n->operand->type, e.type);
+    }
     unsupported(e, "cast from " + n->operand->type.str());
   }
   if (auto* n = dynamic_cast<ast::TupleIndex*>(&e)) {
