@@ -36,6 +36,12 @@ const CompiledObject& test_object() {
       o.skip_reason = "needs root for BPF";
       return o;
     }
+    int probe_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, nullptr, 4, 8, 1, nullptr);
+    if (probe_fd < 0) {
+      o.skip_reason = "BPF is not available here (cannot create a map)";
+      return o;
+    }
+    close(probe_fd);
     std::string source =
         std::string(TRACELET_SOURCE_DIR) + "/tests/unit/runtime/bpf/runner_test.bpf.c";
     std::string out = "/tmp/tracelet-runner-test-" + std::to_string(getpid()) + ".o";
