@@ -4,6 +4,8 @@
 #include "ast/diagnostics.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 
 namespace tracelet::codegen {
 
@@ -20,6 +22,25 @@ bool is_scalar(const Type& t) {
 [[noreturn]] void unsupported(const ast::Node& n, const std::string& what) {
   throw Error(n.loc.filename() + ":" + std::to_string(n.loc.line) + ":" +
               std::to_string(n.loc.col) + ": " + what + " not supported yet");
+}
+
+// Size of a type spelled in sizeof(): integer names and pointers; 0 if unknown here.
+uint64_t spelled_type_size(const ast::TypeSpec& spec) {
+  uint64_t size = 0;
+  if (spec.pointer_depth > 0)
+    size = 8;
+  else if (spec.name == "int8" || spec.name == "uint8" || spec.name == "char" ||
+           spec.name == "bool")
+    size = 1;
+  else if (spec.name == "int16" || spec.name == "uint16")
+    size = 2;
+  else if (spec.name == "int32" || spec.name == "uint32")
+    size = 4;
+  else if (spec.name == "int64" || spec.name == "uint64")
+    size = 8;
+  else if (spec.name == "string")
+    size = Type::kDefaultStringSize;
+  return spec.array_size ? size * *spec.array_size : size;
 }
 
 } // namespace
@@ -69,12 +90,20 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
     return load_scalar(scalar_type(e.type), byte_ptr(base, offs.at(n->index)));
   }
   if (auto* n = dynamic_cast<ast::Sizeof*>(&e)) {
-    const Type& of = n->of_expr ? n->of_expr->type : e.type;
-    if (!n->of_expr) unsupported(e, "sizeof(type)");
-    return llvm::ConstantInt::get(scalar_type(e.type), of.size());
+    uint64_t size = n->of_expr ? n->of_expr->type.size() : spelled_type_size(*n->of_type);
+    if (size == 0) unsupported(e, "sizeof(" + n->of_type->name + ")");
+    return llvm::ConstantInt::get(scalar_type(e.type), size);
   }
   if (auto* n = dynamic_cast<ast::Call*>(&e)) unsupported(e, "the value of " + n->func + "()");
-  if (dynamic_cast<ast::PositionalParam*>(&e)) unsupported(e, "positional parameter");
+  if (auto* n = dynamic_cast<ast::PositionalParam*>(&e)) {
+    // Type inference resolved it to the argument's decimal text (or the count for $#).
+    errno = 0;
+    char* end = nullptr;
+    long long v = std::strtoll(n->value.c_str(), &end, 10);
+    if (n->value.empty() || *end != '\0' || errno == ERANGE)
+      throw Error("internal error: positional parameter with value \"" + n->value + "\"");
+    return llvm::ConstantInt::get(scalar_type(e.type), static_cast<uint64_t>(v));
+  }
   unsupported(e, "this expression");
 }
 
@@ -96,6 +125,10 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
   }
   if (auto* n = dynamic_cast<ast::String*>(&e)) {
     store_string_literal(n->value, dst, dst_type.size());
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::PositionalParam*>(&e); n && e.type.is_string()) {
+    store_string_literal(n->value, dst, dst_type.size()); // str($1): a constant
     return;
   }
   if (auto* n = dynamic_cast<ast::Builtin*>(&e); n && n->name == "comm") {

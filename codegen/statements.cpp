@@ -3,6 +3,8 @@
 
 #include "ast/diagnostics.h"
 
+#include <cstdlib>
+
 namespace tracelet::codegen {
 
 using ast::Type;
@@ -193,11 +195,17 @@ void IrEmitter::emit_while(ast::While& s) {
 }
 
 void IrEmitter::emit_unroll(ast::Unroll& s) {
-  auto* count = dynamic_cast<ast::Integer*>(s.count.get());
-  if (!count) unsupported(s, "unroll with a non-literal count");
+  // A literal, or a positional parameter that type inference resolved to its text.
+  uint64_t n = 0;
+  if (auto* literal = dynamic_cast<ast::Integer*>(s.count.get()))
+    n = literal->value;
+  else if (auto* param = dynamic_cast<ast::PositionalParam*>(s.count.get()))
+    n = std::strtoull(param->value.c_str(), nullptr, 0);
+  else
+    unsupported(s, "unroll with a non-literal count");
   // The body emitted N times; `continue` goes to the next copy, `break` past the last.
   auto* done = llvm::BasicBlock::Create(ctx_, "unroll_done", fn_);
-  for (uint64_t i = 0; i < count->value; ++i) {
+  for (uint64_t i = 0; i < n; ++i) {
     auto* next = llvm::BasicBlock::Create(ctx_, "unroll_next", fn_);
     loops_.push_back({done, next});
     emit_block(s.body);
