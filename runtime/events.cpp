@@ -43,8 +43,13 @@ void EventHandler::handle(const void* data, size_t size) {
   case EventKind::ZeroMap:
     if (header.id < program_.map_actions.size()) {
       size_t m = program_.map_actions[header.id].map;
+      bool clear = static_cast<EventKind>(header.kind) == EventKind::ClearMap;
+      if (m < program_.maps.size()) {
+        zeroed_.resize(program_.maps.size());
+        zeroed_[m] = !clear;
+      }
       if (m < map_fds_.size() && map_fds_[m] >= 0) {
-        if (static_cast<EventKind>(header.kind) == EventKind::ClearMap)
+        if (clear)
           clear_map(map_fds_[m], program_.maps[m]);
         else
           zero_map(map_fds_[m], program_.maps[m]);
@@ -69,7 +74,7 @@ void EventHandler::print_map(const codegen::MapActionDesc& action) {
     return;
   const auto& map = program_.maps[action.map];
   std::string text = format_map(map, read_map(map_fds_[action.map], map), program_.probe_names,
-                                action.top, action.div);
+                                action.top, action.div, zeroed(action.map));
   std::fwrite(text.data(), 1, text.size(), out_);
 }
 

@@ -26,6 +26,8 @@ public:
   bool exit_requested() const { return exit_requested_; }
   void accept_events_again() { exit_requested_ = false; }
   uint64_t lost_total() const { return lost_total_; }
+  // zero() was applied to maps[i] since its last clear() (see format_map).
+  bool zeroed(size_t map) const { return map < zeroed_.size() && zeroed_[map]; }
 
 private:
   void print_map(const codegen::MapActionDesc& action);
@@ -33,6 +35,7 @@ private:
   const codegen::CompiledProgram& program_;
   std::vector<int> map_fds_;
   FILE* out_;
+  std::vector<bool> zeroed_;
   bool exit_requested_ = false;
   uint64_t lost_total_ = 0;
 };

@@ -118,7 +118,7 @@ std::string key_text(const codegen::MapDesc& map, const std::vector<uint8_t>& ke
 // count, sum, min, max, plain values.
 std::string format_value_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                              const std::vector<std::string>& probe_names, uint64_t top,
-                             uint64_t div) {
+                             uint64_t div, bool zeroed) {
   const Type& value = map.value;
   struct Row {
     const MapEntry* entry;
@@ -144,6 +144,9 @@ std::string format_value_map(const codegen::MapDesc& map, const std::vector<MapE
       break;
     case TypeKind::Sum:
       row.signed_value = static_cast<int64_t>(fold_sum(*e));
+      // bpftrace keeps a keyless sum() in a hash (count() in an array): a slot still at 0 is,
+      // almost always, one never written or cleared, which bpftrace shows as an empty map.
+      if (row.signed_value == 0 && is_array(map) && !zeroed) continue;
       row.text = std::to_string(row.signed_value / static_cast<int64_t>(div));
       break;
     case TypeKind::Min:
@@ -152,7 +155,7 @@ std::string format_value_map(const codegen::MapDesc& map, const std::vector<MapE
       if (!v) {
         // A keyless array slot that was never set is what bpftrace shows as an empty map;
         // in a hash, an entry always exists because it was set.
-        if (is_array(map)) continue;
+        if (is_array(map) && !zeroed) continue;
         v = 0;
       }
       row.signed_value = *v;
@@ -194,7 +197,7 @@ std::string format_value_map(const codegen::MapDesc& map, const std::vector<MapE
 // avg and stats. bpftrace ignores top and div for stats, and honours them for avg.
 std::string format_stats_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                              const std::vector<std::string>& probe_names, uint64_t top,
-                             uint64_t div) {
+                             uint64_t div, bool zeroed) {
   bool stats = map.value.kind == TypeKind::Stats;
   if (stats) top = 0, div = 1;
   struct Row {
@@ -209,7 +212,7 @@ std::string format_stats_map(const codegen::MapDesc& map, const std::vector<MapE
   std::vector<Row> rows;
   for (const MapEntry* e : ordered) {
     AvgFold f = fold_avg(*e);
-    if (f.count == 0 && is_array(map))
+    if (f.count == 0 && is_array(map) && !zeroed)
       continue; // keyless slot never written: bpftrace shows an empty map
     rows.push_back({e, f});
   }
@@ -278,7 +281,8 @@ std::string format_hist_map(const codegen::MapDesc& map, const std::vector<MapEn
 } // namespace
 
 std::string format_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
-                       const std::vector<std::string>& probe_names, uint64_t top, uint64_t div) {
+                       const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
+                       bool zeroed) {
   if (div == 0) div = 1;
   switch (map.value.kind) {
   case TypeKind::Hist:
@@ -286,9 +290,9 @@ std::string format_map(const codegen::MapDesc& map, const std::vector<MapEntry>&
     return format_hist_map(map, entries, probe_names, top, div);
   case TypeKind::Avg:
   case TypeKind::Stats:
-    return format_stats_map(map, entries, probe_names, top, div);
+    return format_stats_map(map, entries, probe_names, top, div, zeroed);
   default:
-    return format_value_map(map, entries, probe_names, top, div);
+    return format_value_map(map, entries, probe_names, top, div, zeroed);
   }
 }
 

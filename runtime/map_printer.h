@@ -19,8 +19,12 @@ struct MapEntry {
 
 // The text bpftrace prints for `print(@m, top, div)` (top/div 0: not given) and for each map at
 // exit. Entries may come in any order; they are sorted as bpftrace sorts them.
+//
+// A keyless sum/min/max/avg/stats map is a one-slot array here but a hash in bpftrace, so an
+// unset slot (a sum at 0) prints as an empty map — unless zero() was applied since the last clear()
+// (`zeroed`), after which bpftrace's hash holds a zero entry.
 std::string format_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                        const std::vector<std::string>& probe_names, uint64_t top = 0,
-                       uint64_t div = 0);
+                       uint64_t div = 0, bool zeroed = false);
 
 } // namespace tracelet::runtime

@@ -63,7 +63,8 @@ void run_programs(const BpfObject& obj, const codegen::CompiledProgram& program,
 }
 
 // At exit bpftrace prints two newlines, then every user map in name order.
-void print_all_maps(const codegen::CompiledProgram& program, const std::vector<int>& map_fds) {
+void print_all_maps(const codegen::CompiledProgram& program, const std::vector<int>& map_fds,
+                    const EventHandler& handler) {
   std::printf("\n\n");
   std::vector<size_t> order(program.maps.size());
   for (size_t i = 0; i < order.size(); ++i)
@@ -72,7 +73,8 @@ void print_all_maps(const codegen::CompiledProgram& program, const std::vector<i
                    [&](size_t a, size_t b) { return program.maps[a].name < program.maps[b].name; });
   for (size_t i : order) {
     const auto& map = program.maps[i];
-    std::string text = format_map(map, read_map(map_fds[i], map), program.probe_names);
+    std::string text =
+        format_map(map, read_map(map_fds[i], map), program.probe_names, 0, 0, handler.zeroed(i));
     std::fwrite(text.data(), 1, text.size(), stdout);
   }
   std::fflush(stdout);
@@ -128,7 +130,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   run_programs(obj, program, "END");
   if (reader) reader->drain();
   std::fflush(stdout);
-  print_all_maps(program, map_fds);
+  print_all_maps(program, map_fds, handler);
   return 0;
 }
 

@@ -360,6 +360,16 @@ TEST(MapPrinter, KeylessArraySlots) {
   EXPECT_EQ(runtime::format_map(unset_avg, {entry(array_key(), counts(0, 0))}, kProbes), "\n\n");
 }
 
+// BEGIN { @c = sum(3); clear(@c); @d = sum(3); zero(@d); exit(); } prints "\n@d: 0\n".
+TEST(MapPrinter, KeylessSumAtZeroIsEmptyUnlessZeroed) {
+  auto c = map_desc("@c", none(), Type::aggregation(TypeKind::Sum));
+  auto slot = std::vector<MapEntry>{entry(array_key(), counts(0, 0))};
+  auto d = map_desc("@d", none(), Type::aggregation(TypeKind::Sum));
+  EXPECT_EQ(runtime::format_map(c, slot, kProbes) +
+                runtime::format_map(d, slot, kProbes, 0, 0, /*zeroed=*/true),
+            "\n@d: 0\n");
+}
+
 TEST(MapPrinter, SignedSumAndUnsignedValues) {
   auto sum = map_desc("@s", none(), Type::aggregation(TypeKind::Sum));
   EXPECT_EQ(
@@ -370,4 +380,23 @@ TEST(MapPrinter, SignedSumAndUnsignedValues) {
                 u, {entry(u64_bytes(1), {u64_bytes(~0ull)}), entry(u64_bytes(2), {u64_bytes(1)})},
                 kProbes),
             "@u[2]: 1\n@u[1]: 18446744073709551615\n");
+}
+
+// BEGIN { @x = 1; clear(@x); @y[1] = 2; zero(@y); @z = hist(1); zero(@z); @w = stats(5);
+//   zero(@w); @q[1] = stats(5); zero(@q); @m = min(4); zero(@m); exit(); }
+// bpftrace keeps zeroed entries; a zeroed keyless array slot must print the same.
+TEST(MapPrinter, ZeroedMapsKeepTheirEntries) {
+  auto w = map_desc("@w", none(), Type::aggregation(TypeKind::Stats));
+  auto zero_slot = std::vector<MapEntry>{entry(array_key(), counts(0, 0))};
+  EXPECT_EQ(runtime::format_map(w, zero_slot, kProbes, 0, 0, /*zeroed=*/true),
+            "@w: count 0, average 0, total 0\n\n");
+  auto q = map_desc("@q", Type::i64(), Type::aggregation(TypeKind::Stats));
+  EXPECT_EQ(runtime::format_map(q, {entry(i64_key(1), counts(0, 0))}, kProbes),
+            "@q[1]: count 0, average 0, total 0\n\n");
+  auto m = map_desc("@m", none(), Type::aggregation(TypeKind::Min));
+  auto unset = std::vector<MapEntry>{
+      entry(array_key(), cpus(minmax_bytes(0, false), minmax_bytes(0, false)))};
+  EXPECT_EQ(runtime::format_map(m, unset, kProbes, 0, 0, /*zeroed=*/true), "@m: 0\n");
+  auto z = map_desc("@z", none(), Type::aggregation(TypeKind::Hist));
+  EXPECT_EQ(runtime::format_map(z, {entry(u64_bytes(2), counts(0, 0))}, kProbes), "@z: \n\n");
 }
