@@ -40,6 +40,7 @@ private:
   // ---- statements (statements.cpp)
   void emit_block(ast::Block& block);
   void emit_stmt(ast::Stmt& stmt);
+  void emit_stmt_body(ast::Stmt& stmt);
   void emit_assign_var(ast::AssignVar& s);
   void emit_assign_map(ast::AssignMap& s);
   void emit_if(ast::If& s);
@@ -76,7 +77,9 @@ private:
   llvm::Type* scalar_type(const ast::Type& t);
   llvm::Value* convert_int(llvm::Value* v, const ast::Type& from, const ast::Type& to);
   llvm::Value* widen(llvm::Value* v, const ast::Type& from); // to i64, sign kept
-  llvm::AllocaInst* stack_buffer(uint64_t bytes, const std::string& name);
+  // A stack buffer; a temporary one lives until end_temporaries() at the end of the statement.
+  llvm::AllocaInst* stack_buffer(uint64_t bytes, const std::string& name, bool temporary = true);
+  void end_temporaries(size_t mark);
   llvm::Value* byte_ptr(llvm::Value* base, uint64_t offset);
   // The alignment `p` is known to have (1..8), from its base buffer and constant offset.
   uint64_t known_align(llvm::Value* p);
@@ -145,6 +148,7 @@ private:
   uint64_t probe_index_ = 0;
   std::map<std::string, std::pair<llvm::AllocaInst*, ast::Type>> vars_;
   std::vector<LoopTargets> loops_;
+  std::vector<std::pair<llvm::AllocaInst*, uint64_t>> temporaries_; // (buffer, bytes)
   uint64_t max_event_bytes_ = 0;
 };
 

@@ -61,15 +61,18 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   out_.probe_names.push_back(desc.probe_name);
   vars_.clear();
   loops_.clear();
+  temporaries_.clear();
 
   if (probe.predicate) {
     // A false predicate ends the program before the body.
     auto* body = llvm::BasicBlock::Create(ctx_, "body", fn_);
     auto* skip = llvm::BasicBlock::Create(ctx_, "skip", fn_);
+    size_t mark = temporaries_.size();
     b_.CreateCondBr(emit_cond(*probe.predicate), body, skip);
     b_.SetInsertPoint(skip);
     b_.CreateRet(b_.getInt64(0));
     b_.SetInsertPoint(body);
+    end_temporaries(mark);
   }
   emit_block(probe.body);
   b_.CreateRet(b_.getInt64(0));

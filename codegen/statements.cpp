@@ -70,6 +70,12 @@ void IrEmitter::emit_block(ast::Block& block) {
 }
 
 void IrEmitter::emit_stmt(ast::Stmt& stmt) {
+  size_t mark = temporaries_.size();
+  emit_stmt_body(stmt);
+  end_temporaries(mark);
+}
+
+void IrEmitter::emit_stmt_body(ast::Stmt& stmt) {
   if (auto* s = dynamic_cast<ast::ExprStmt*>(&stmt)) {
     if (auto* c = dynamic_cast<ast::Call*>(s->expr.get()))
       emit_call_stmt(*c);
@@ -99,7 +105,7 @@ void IrEmitter::emit_stmt(ast::Stmt& stmt) {
 llvm::AllocaInst* IrEmitter::variable_slot(ast::Variable& var, const Type& type) {
   auto it = vars_.find(var.name);
   if (it != vars_.end()) return it->second.first;
-  auto* slot = stack_buffer(type.size(), var.name.substr(1));
+  auto* slot = stack_buffer(type.size(), var.name.substr(1), /*temporary=*/false);
   vars_.emplace(var.name, std::make_pair(slot, type));
   return slot;
 }

@@ -37,13 +37,25 @@ llvm::Value* IrEmitter::widen(llvm::Value* v, const Type& from) {
   return convert_int(v, from, Type::integer(8, from.is_integer() && from.is_signed));
 }
 
-llvm::AllocaInst* IrEmitter::stack_buffer(uint64_t bytes, const std::string& name) {
+llvm::AllocaInst* IrEmitter::stack_buffer(uint64_t bytes, const std::string& name, bool temporary) {
   // Allocas live in the entry block so that LLVM gives them fixed stack slots.
   llvm::IRBuilder<> entry(entry_, entry_->begin());
-  auto* buf = entry.CreateAlloca(llvm::ArrayType::get(b_.getInt8Ty(), std::max<uint64_t>(bytes, 1)),
-                                 nullptr, name);
+  bytes = std::max<uint64_t>(bytes, 1);
+  auto* buf = entry.CreateAlloca(llvm::ArrayType::get(b_.getInt8Ty(), bytes), nullptr, name);
   buf->setAlignment(llvm::Align(8));
+  if (temporary) {
+    // Live from here to the end of the statement: LLVM then lets temporaries of different
+    // statements share stack slots (the BPF stack is only 512 bytes).
+    b_.CreateLifetimeStart(buf, b_.getInt64(bytes));
+    temporaries_.emplace_back(buf, bytes);
+  }
   return buf;
+}
+
+void IrEmitter::end_temporaries(size_t mark) {
+  for (size_t i = mark; i < temporaries_.size(); ++i)
+    b_.CreateLifetimeEnd(temporaries_[i].first, b_.getInt64(temporaries_[i].second));
+  temporaries_.resize(mark);
 }
 
 llvm::Value* IrEmitter::byte_ptr(llvm::Value* base, uint64_t offset) {

@@ -72,6 +72,17 @@ const Case kCases[] = {
     {"unsigned_signed_ops", R"(BEGIN { $a = -10; $b = $a / 3; $c = $a % 4; $d = $a >> 1;
                                        $e = 7 << 3; $f = ~$e; $g = !$a;
                                        printf("%d %d %d %d %d %d\n", $b, $c, $d, $e, $f, $g); })"},
+    // Many strings and keys in one probe: only fits in 512 bytes of stack because
+    // temporaries of different statements share slots.
+    {"stack_pressure", R"(tracepoint:syscalls:sys_enter_openat {
+         $a = str(args.filename); $b = comm; $c = str(args.filename, 10);
+         if ($a == $c || $b == "bash") { printf("%s %s %s\n", $a, $b, $c); }
+         @x[$a, $b] = count(); @y[$c] = hist(args.flags); @z[comm, pid, $a] = ($a, $b, $c);
+         printf("%s %s\n", str(args.filename), $a); printf("%s\n", @z[comm, pid, $a].0); })"},
+    {"positional_params",
+     R"(BEGIN { printf("%d %s\n", $1 + $#, str($2)); unroll ($1) { @n++; } })"},
+    {"sizeof_and_casts", R"(BEGIN { printf("%d %d %d\n", sizeof(int32), (uint16)(int8)-1,
+                                           (int8)(uint8)200); })"},
 };
 
 class VerifierLoad : public ::testing::TestWithParam<Case> {};
