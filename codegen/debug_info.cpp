@@ -11,14 +11,17 @@ BtfDebugInfo::BtfDebugInfo(llvm::Module& module) : dib_(module) {
   cu_ = dib_.createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "tracelet", true, "", 0);
   int_ = dib_.createBasicType("int", 32, llvm::dwarf::DW_ATE_signed);
   auto* long_long = dib_.createBasicType("long long", 64, llvm::dwarf::DW_ATE_signed);
-  auto* void_ptr = dib_.createPointerType(nullptr, 64);
-  program_type_ = dib_.createSubroutineType(dib_.getOrCreateTypeArray({long_long, void_ptr}));
+  void_ptr_ = dib_.createPointerType(nullptr, 64);
+  program_type_ = dib_.createSubroutineType(dib_.getOrCreateTypeArray({long_long, void_ptr_}));
 }
 
 void BtfDebugInfo::describe_program(llvm::Function& fn) {
   auto* sp =
       dib_.createFunction(file_, fn.getName(), fn.getName(), file_, 1, program_type_, 1,
                           llvm::DINode::FlagPrototyped, llvm::DISubprogram::SPFlagDefinition);
+  // The kernel rejects BTF function prototypes with unnamed arguments; the name comes from
+  // the parameter variable.
+  dib_.createParameterVariable(sp, "ctx", 1, file_, 1, void_ptr_, true);
   fn.setSubprogram(sp);
 }
 

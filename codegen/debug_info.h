@@ -29,6 +29,7 @@ private:
   llvm::DIFile* file_;
   llvm::DICompileUnit* cu_;
   llvm::DIBasicType* int_;
+  llvm::DIDerivedType* void_ptr_;
   llvm::DISubroutineType* program_type_;
 };
 

@@ -149,6 +149,9 @@ std::string load_into_kernel(const codegen::CompiledProgram& program) {
       }
     }
   }
+  // libbpf falls back to no kernel BTF with only a warning; for us that is a bug.
+  if (result.empty() && log.find("Error loading .BTF") != std::string::npos)
+    result = "the kernel rejected the object's BTF:\n" + log;
   libbpf_set_print(previous);
   libbpf_log = nullptr;
   return result;
