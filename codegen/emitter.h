@@ -73,6 +73,11 @@ private:
                        bool zero_tail);
   bool is_tracepoint_args(ast::Expr& e) const;
 
+  // ---- reads through pointers (memory_reads.cpp)
+  llvm::Value* read_scalar_at(llvm::Value* addr, const ast::Type& t, ast::AddrSpace as);
+  llvm::Value* emit_deref(ast::Unary& u);
+  llvm::Value* emit_index(ast::Index& ix);
+
   // ---- values and memory (values.cpp)
   llvm::Type* scalar_type(const ast::Type& t);
   llvm::Value* convert_int(llvm::Value* v, const ast::Type& from, const ast::Type& to);

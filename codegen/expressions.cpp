@@ -84,6 +84,7 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
     }
     unsupported(e, "cast from " + n->operand->type.str());
   }
+  if (auto* n = dynamic_cast<ast::Index*>(&e)) return emit_index(*n);
   if (auto* n = dynamic_cast<ast::TupleIndex*>(&e)) {
     auto* base = emit_addr(*n->base);
     auto offs = n->base->type.offsets();
@@ -334,6 +335,8 @@ llvm::Value* IrEmitter::emit_unary(ast::Unary& u) {
   case Op::LogicalNot:
     return convert_int(b_.CreateZExt(b_.CreateNot(emit_cond(*u.operand)), b_.getInt64Ty()),
                        Type::u64(), u.type);
+  case Op::Deref:
+    return emit_deref(u);
   case Op::PreInc:
   case Op::PreDec:
   case Op::PostInc:

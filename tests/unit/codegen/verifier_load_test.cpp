@@ -83,6 +83,8 @@ const Case kCases[] = {
      R"(BEGIN { printf("%d %s\n", $1 + $#, str($2)); unroll ($1) { @n++; } })"},
     {"sizeof_and_casts", R"(BEGIN { printf("%d %d %d\n", sizeof(int32), (uint16)(int8)-1,
                                            (int8)(uint8)200); })"},
+    {"pointer_reads", R"(tracepoint:syscalls:sys_enter_openat {
+         printf("%c %c %d\n", *args.filename, args.filename[1], args.filename[args.flags & 3]); })"},
 };
 
 class VerifierLoad : public ::testing::TestWithParam<Case> {};
