@@ -87,15 +87,28 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
   }
 }
 
+namespace {
+
+// bpftrace 0.17 prints 64-bit integer keys as signed whatever their type: @m[(uint64)-1] shows
+// as @m[-1] (narrower keys are widened first, so (uint32)4294967295 stays 4294967295).
+std::string format_key_element(const ast::Type& type, const uint8_t* data,
+                               const std::vector<std::string>& probe_names) {
+  if (type.is_integer() && type.bytes == 8) return std::to_string(read_signed(data, 8));
+  return format_value(type, data, probe_names);
+}
+
+} // namespace
+
 std::string format_key(const ast::Type& key, const uint8_t* data,
                        const std::vector<std::string>& probe_names) {
   if (key.is_none()) return "";
-  if (key.kind != ast::TypeKind::Tuple) return "[" + format_value(key, data, probe_names) + "]";
+  if (key.kind != ast::TypeKind::Tuple)
+    return "[" + format_key_element(key, data, probe_names) + "]";
   std::string out = "[";
   auto offsets = key.offsets();
   for (size_t i = 0; i < key.elems.size(); ++i) {
     if (i) out += ", ";
-    out += format_value(key.elems[i], data + offsets[i], probe_names);
+    out += format_key_element(key.elems[i], data + offsets[i], probe_names);
   }
   return out + "]";
 }

@@ -400,3 +400,11 @@ TEST(MapPrinter, ZeroedMapsKeepTheirEntries) {
   auto z = map_desc("@z", none(), Type::aggregation(TypeKind::Hist));
   EXPECT_EQ(runtime::format_map(z, {entry(u64_bytes(2), counts(0, 0))}, kProbes), "@z: \n\n");
 }
+
+// BEGIN { @m[(uint8)255] = 1; @m[(int8)-1] = 2; @n[(uint64)18446744073709551615] = 3; exit(); }
+TEST(MapPrinter, SixtyFourBitIntegerKeysPrintSigned) {
+  Map m{map_desc("@m", Type::u64(), Type::i64()),
+        {entry(u64_bytes(255), {u64_bytes(1)}), entry(u64_bytes(~0ull), {u64_bytes(2)})}};
+  Map n{map_desc("@n", Type::u64(), Type::i64()), {entry(u64_bytes(~0ull), {u64_bytes(3)})}};
+  EXPECT_EQ(at_exit({m, n}), "\n\n@m[255]: 1\n@m[-1]: 2\n@n[-1]: 3\n");
+}
