@@ -147,7 +147,11 @@ std::string format_value_map(const codegen::MapDesc& map, const std::vector<MapE
       // bpftrace keeps a keyless sum() in a hash (count() in an array): a slot still at 0 is,
       // almost always, one never written or cleared, which bpftrace shows as an empty map.
       if (row.signed_value == 0 && is_array(map) && !zeroed) continue;
-      row.text = std::to_string(row.signed_value / static_cast<int64_t>(div));
+      // A sum of unsigned values (is_signed false on the Sum type) prints unsigned.
+      is_signed = value.is_signed;
+      row.unsigned_value = static_cast<uint64_t>(row.signed_value);
+      row.text = is_signed ? std::to_string(row.signed_value / static_cast<int64_t>(div))
+                           : std::to_string(row.unsigned_value / div);
       break;
     case TypeKind::Min:
     case TypeKind::Max: {

@@ -408,3 +408,14 @@ TEST(MapPrinter, SixtyFourBitIntegerKeysPrintSigned) {
   Map n{map_desc("@n", Type::u64(), Type::i64()), {entry(u64_bytes(~0ull), {u64_bytes(3)})}};
   EXPECT_EQ(at_exit({m, n}), "\n\n@m[255]: 1\n@m[-1]: 2\n@n[-1]: 3\n");
 }
+
+// BEGIN { @s = sum(9223372036854775807); @s = sum(1); @u = sum((uint64)18446744073709551615);
+//   exit(); } — a sum of unsigned values prints unsigned.
+TEST(MapPrinter, SumSignednessFollowsItsType) {
+  Type unsigned_sum = Type::aggregation(TypeKind::Sum);
+  unsigned_sum.is_signed = false;
+  Map s{map_desc("@s", none(), Type::aggregation(TypeKind::Sum)),
+        {entry(array_key(), counts(9223372036854775807ull, 1))}};
+  Map u{map_desc("@u", none(), unsigned_sum), {entry(array_key(), counts(~0ull))}};
+  EXPECT_EQ(at_exit({s, u}), "\n\n@s: -9223372036854775808\n@u: 18446744073709551615\n");
+}
