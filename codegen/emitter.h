@@ -57,7 +57,8 @@ private:
   // Integers come back as iN for an N-byte integer type; pointers, probe indexes as i64.
   llvm::Value* emit_scalar(ast::Expr& e);
   // For strings, tuples, records: an i8* to memory holding the value (type e.type).
-  llvm::Value* emit_addr(ast::Expr& e);
+  // `zero_tail` as for emit_into; only comparisons, which stop at the NUL, can do without.
+  llvm::Value* emit_addr(ast::Expr& e, bool zero_tail = true);
   // Writes e's value converted to `dst_type` at `dst`. `zero_tail`: clear bytes a shorter
   // string leaves unused (needed for map keys, where every byte counts).
   void emit_into(ast::Expr& e, const ast::Type& dst_type, llvm::Value* dst, bool zero_tail);
@@ -154,7 +155,6 @@ private:
   std::map<std::string, std::pair<llvm::AllocaInst*, ast::Type>> vars_;
   std::vector<LoopTargets> loops_;
   std::vector<std::pair<llvm::AllocaInst*, uint64_t>> temporaries_; // (buffer, bytes)
-  uint64_t max_event_bytes_ = 0;
 };
 
 } // namespace tracelet::codegen

@@ -108,13 +108,13 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
   unsupported(e, "this expression");
 }
 
-llvm::Value* IrEmitter::emit_addr(ast::Expr& e) {
+llvm::Value* IrEmitter::emit_addr(ast::Expr& e, bool zero_tail) {
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
     auto it = vars_.find(n->name);
     if (it != vars_.end() && it->second.second == e.type) return it->second.first;
   }
   auto* buf = stack_buffer(e.type.size(), "tmp");
-  emit_into(e, e.type, buf, false);
+  emit_into(e, e.type, buf, zero_tail);
   return buf;
 }
 
@@ -287,12 +287,12 @@ llvm::Value* IrEmitter::emit_string_compare(ast::Expr& lhs, ast::Expr& rhs) {
   ast::Expr& mem_side = lit_l ? rhs : lhs;
   ast::String* literal = lit_l ? lit_l : lit_r;
   uint64_t n = std::min(lhs.type.size(), rhs.type.size());
-  llvm::Value* a = emit_addr(mem_side);
+  llvm::Value* a = emit_addr(mem_side, false);
   llvm::Value* other = nullptr;
   if (literal)
     n = std::min<uint64_t>(n, literal->value.size() + 1);
   else
-    other = emit_addr(rhs);
+    other = emit_addr(rhs, false);
 
   auto* done = llvm::BasicBlock::Create(ctx_, "strcmp_done", fn_);
   auto* result_false = llvm::BasicBlock::Create(ctx_, "strcmp_ne", fn_);

@@ -129,7 +129,9 @@ void IrEmitter::emit_assign_var(ast::AssignVar& s) {
     store_scalar(convert_int(v, Type::u64(), slot_type), slot);
     return;
   }
-  emit_into(*s.value, slot_type, slot, slot_type.kind == TypeKind::Tuple);
+  // Zero-filled: a variable may later become (part of) a map key, where bytes after a
+  // string's NUL count.
+  emit_into(*s.value, slot_type, slot, true);
 }
 
 void IrEmitter::emit_assign_map(ast::AssignMap& s) {
@@ -163,7 +165,7 @@ void IrEmitter::emit_assign_map(ast::AssignMap& s) {
     if (!v) unsupported(s, "this compound assignment");
     store_scalar(v, value);
   } else {
-    emit_into(*s.value, um.value, value, um.value.kind == TypeKind::Tuple);
+    emit_into(*s.value, um.value, value, true); // no stale stack bytes in map values
   }
   emit_map_update(um.gv, key, value);
 }

@@ -241,3 +241,32 @@ TEST(IrShape, IrIsPrintedOnlyWhenAsked) {
 
 } // namespace
 } // namespace tracelet::testing
+
+namespace tracelet::testing {
+namespace {
+
+TEST(IrShape, StringsBoundForKeysAreZeroFilledBeforeTheRead) {
+  // probe_read_str writes only up to the NUL; stale bytes after it would make equal strings
+  // distinct keys. The variable is cleared, then read into.
+  auto c = compile_source(R"(tracepoint:syscalls:sys_enter_openat {
+                               $s = str(args.filename); @[$s] = count(); })",
+                          false);
+  ASSERT_TRUE(c);
+  size_t memset_at = c->ir.find("call void @llvm.memset");
+  size_t read_at = c->ir.find("inttoptr (i64 114 to");
+  ASSERT_NE(memset_at, std::string::npos) << c->ir;
+  ASSERT_NE(read_at, std::string::npos);
+  EXPECT_LT(memset_at, read_at);
+}
+
+TEST(IrShape, PrintfStringsAreNotZeroFilled) {
+  // In an event only the bytes up to the NUL are read: clearing the rest would be waste.
+  auto c = compile_source(R"(tracepoint:syscalls:sys_enter_openat {
+                               printf("%s\n", str(args.filename)); })",
+                          false);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->ir.find("llvm.memset"), std::string::npos) << c->ir;
+}
+
+} // namespace
+} // namespace tracelet::testing
