@@ -94,6 +94,8 @@ void serve_events(EventReader* reader, const EventHandler& handler) {
 } // namespace
 
 int run(const codegen::CompiledProgram& program, const RunOptions& options) {
+  // Nothing could ever stop such a run but a signal.
+  if (program.programs.empty()) throw Error("the program has no probes to attach");
   BpfObject obj(program.elf, options.verbose);
   configure_programs(obj, program);
   obj.load();

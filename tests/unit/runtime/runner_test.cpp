@@ -276,3 +276,13 @@ TEST(Runner, GarbageObjectIsAnError) {
     EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos) << e.what();
   }
 }
+
+TEST(Runner, NoProbesIsAnError) {
+  codegen::CompiledProgram p;
+  try {
+    runtime::run(p, {});
+    ADD_FAILURE() << "a program without probes was run";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "the program has no probes to attach");
+  }
+}
