@@ -269,6 +269,7 @@ TEST(Runner, MissingProgramIsAnError) {
 TEST(Runner, GarbageObjectIsAnError) {
   codegen::CompiledProgram p;
   p.elf = {1, 2, 3, 4};
+  p.programs = {program("begin", "BEGIN", "BEGIN")};
   try {
     runtime::run(p, {});
     ADD_FAILURE() << "libbpf accepted garbage";
