@@ -78,6 +78,7 @@ private:
   llvm::Value* read_scalar_at(llvm::Value* addr, const ast::Type& t, ast::AddrSpace as);
   llvm::Value* emit_deref(ast::Unary& u);
   llvm::Value* emit_index(ast::Index& ix);
+  llvm::Value* emit_array_element(ast::Index& ix);
 
   // ---- values and memory (values.cpp)
   llvm::Type* scalar_type(const ast::Type& t);

@@ -31,6 +31,7 @@ llvm::Value* IrEmitter::emit_deref(ast::Unary& u) {
 
 llvm::Value* IrEmitter::emit_index(ast::Index& ix) {
   const Type& p = ix.base->type;
+  if (p.kind == TypeKind::Array && p.pointee) return emit_array_element(ix);
   if (p.kind != TypeKind::Pointer || !p.pointee)
     throw Error(ix.loc.filename() + ":" + std::to_string(ix.loc.line) + ":" +
                 std::to_string(ix.loc.col) + ": indexing a " + p.str() + " not supported yet");
@@ -38,6 +39,30 @@ llvm::Value* IrEmitter::emit_index(ast::Index& ix) {
   auto* index = widen(emit_scalar(*ix.index), ix.index->type);
   auto* addr = b_.CreateAdd(base, b_.CreateMul(index, i64c(p.pointee->size())));
   return convert_int(read_scalar_at(addr, *p.pointee, p.as), *p.pointee, ix.type);
+}
+
+llvm::Value* IrEmitter::emit_array_element(ast::Index& ix) {
+  // Arrays are indexed with constants only: the verifier allows ctx and stack accesses at
+  // known offsets.
+  const Type& array = ix.base->type;
+  const Type& elem = *array.pointee;
+  auto* literal = dynamic_cast<ast::Integer*>(ix.index.get());
+  if (!literal || literal->value >= array.count)
+    throw Error(ix.loc.filename() + ":" + std::to_string(ix.loc.line) + ":" +
+                std::to_string(ix.loc.col) + ": array index must be a literal within the array's " +
+                std::to_string(array.count) + " elements (other indexes not supported yet)");
+  uint64_t offset = literal->value * elem.size();
+  llvm::Type* ty = b_.getIntNTy(static_cast<unsigned>(elem.size() * 8));
+  auto* field = dynamic_cast<ast::FieldAccess*>(ix.base.get());
+  if (field && is_tracepoint_args(*field->base)) {
+    // An array inside the tracepoint record: a direct ctx load.
+    const Type& record = *field->base->type.pointee;
+    const ast::Field* f = record.record->find(field->field);
+    if (!f) throw Error("internal error: no field " + field->field);
+    return convert_int(load_scalar(ty, byte_ptr(ctx_arg_, f->offset + offset)), elem, ix.type);
+  }
+  auto* base = emit_addr(*ix.base);
+  return convert_int(load_scalar(ty, byte_ptr(base, offset)), elem, ix.type);
 }
 
 } // namespace tracelet::codegen

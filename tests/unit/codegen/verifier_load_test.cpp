@@ -85,6 +85,8 @@ const Case kCases[] = {
                                            (int8)(uint8)200); })"},
     {"pointer_reads", R"(tracepoint:syscalls:sys_enter_openat {
          printf("%c %c %d\n", *args.filename, args.filename[1], args.filename[args.flags & 3]); })"},
+    {"tracepoint_array_field", R"(tracepoint:raw_syscalls:sys_enter /args->id == 0/ {
+         @[args->args[0]] = sum(args.args[2]); })"},
 };
 
 class VerifierLoad : public ::testing::TestWithParam<Case> {};
