@@ -92,8 +92,8 @@ TEST(Core, SigtermPrintsMapsDetachesAndExitsZero) {
   REQUIRE_BPF();
   int links_before = count_bpf_links();
   RunSpec spec;
-  spec.args = {"-e", ready_begin() + R"(BEGIN { @start = 1; @hist = hist(5); })"
-                                     R"( tracepoint:sched:sched_process_exec { @execs = count(); })"};
+  spec.args = {"-e", R"(BEGIN { @start = 1; @hist = hist(5); printf("tracelet-ready\n"); })"
+                     R"( tracepoint:sched:sched_process_exec { @execs = count(); })"};
   spec.ready_marker = kReady;
   spec.stop_signal = SIGTERM;
   auto r = run_tracelet(spec);
