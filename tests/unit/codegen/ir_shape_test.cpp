@@ -270,3 +270,28 @@ TEST(IrShape, PrintfStringsAreNotZeroFilled) {
 
 } // namespace
 } // namespace tracelet::testing
+
+namespace tracelet::testing {
+namespace {
+
+TEST(IrShape, PlainAssignmentIsOneUpdateAndIncrementOneLookupPlusUpdate) {
+  auto set = compile_source("BEGIN { @x[pid] = 1; }", false);
+  ASSERT_TRUE(set);
+  EXPECT_EQ(count_helper_calls(set->ir, kUpdate), 1);
+  EXPECT_EQ(count_helper_calls(set->ir, kLookup), 0);
+  auto inc = compile_source("BEGIN { @x[pid]++; }", false);
+  ASSERT_TRUE(inc);
+  EXPECT_EQ(count_helper_calls(inc->ir, kUpdate), 1);
+  EXPECT_EQ(count_helper_calls(inc->ir, kLookup), 1);
+}
+
+TEST(IrShape, HistIsOneLookupAndAvoidsCtlz) {
+  auto c = compile_source("BEGIN { @h = hist(nsecs); }", false);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(count_helper_calls(c->ir, kLookup), 1);
+  EXPECT_EQ(count_helper_calls(c->ir, kUpdate), 1); // only when the bucket is new
+  EXPECT_EQ(c->ir.find("llvm.ctlz"), std::string::npos) << "the BPF backend cannot lower ctlz";
+}
+
+} // namespace
+} // namespace tracelet::testing
