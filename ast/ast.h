@@ -52,6 +52,9 @@ struct PositionalParam : Expr {
 // pid, tid, uid, gid, comm, nsecs, elapsed, cpu, probe, args, arg0..argN, retval, func, ...
 struct Builtin : Expr {
   std::string name;
+  // Filled by type inference when `name` is a named constant (a #define of an included header,
+  // a kernel enumerator, TASK_RUNNING, ...): the builtin then stands for this int64 value.
+  std::optional<int64_t> constant;
   void accept(Visitor& v) override;
 };
 
@@ -152,12 +155,14 @@ struct Tuple : Expr {
 struct Sizeof : Expr {
   std::optional<TypeSpec> of_type;
   ExprPtr of_expr;
+  std::optional<uint64_t> value; // filled by type inference when the size is known there
   void accept(Visitor& v) override;
 };
 
 struct Offsetof : Expr {
   TypeSpec record;
-  std::string field;
+  std::string field; // a member or a path of members, "a.b.c"
+  std::optional<uint64_t> value; // filled by type inference: the byte offset
   void accept(Visitor& v) override;
 };
 

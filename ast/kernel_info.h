@@ -6,6 +6,7 @@
 #include "ast/types.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,16 @@ public:
   // A kernel struct/union from BTF by C name ("struct task_struct"); nullptr if unknown.
   virtual std::shared_ptr<const RecordDef> kernel_record(const std::string& /*name*/) {
     return nullptr;
+  }
+  // A kernel typedef or base type by name ("pid_t", "u64"), from BTF; nullopt if unknown.
+  virtual std::optional<Type> kernel_type(const std::string& /*name*/) { return std::nullopt; }
+  // A named integer constant, first found of: a simple `#define NAME <integer>` in one of
+  // `headers` (names from `#include`, read under /usr/include, nested includes followed), a
+  // built-in table of kernel constants that neither BTF nor uapi has (TASK_RUNNING, AF_INET),
+  // a BTF enumerator. nullopt if none.
+  virtual std::optional<int64_t> kernel_constant(const std::string& /*name*/,
+                                                 const std::vector<std::string>& /*headers*/) {
+    return std::nullopt;
   }
 };
 

@@ -54,6 +54,9 @@ struct RecordDef {
   std::string name; // e.g. "struct task_struct", "struct syscalls_sys_enter_openat_args"
   uint64_t size = 0;
   bool is_union = false;
+  // Kernel records reached through a pointer or member are converted lazily: name and size
+  // are known, the fields are filled in place by KernelInfo::kernel_record(name).
+  bool fields_pending = false;
   std::vector<Field> fields;
   const Field* find(const std::string& field_name) const;
 };

@@ -13,6 +13,8 @@ constexpr const char* kStartTimeMap = "tl_start_time";
 
 llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
   const std::string& n = b.name;
+  if (b.constant) // a named constant resolved by type inference
+    return convert_int(i64c(static_cast<uint64_t>(*b.constant)), Type::i64(), b.type);
   llvm::Value* v = nullptr;
   if (n == "pid" || n == "tid") {
     auto* pid_tgid = helpers_.get_current_pid_tgid();
@@ -49,6 +51,8 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
     v = phi;
   } else if (n == "probe") {
     v = i64c(probe_index_);
+  } else if (n == "curtask") {
+    v = helpers_.get_current_task();
   } else if (n == "args" && ap_ && ap_->provider == "tracepoint") {
     v = b_.CreatePtrToInt(ctx_arg_, b_.getInt64Ty());
   } else {

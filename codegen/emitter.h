@@ -73,6 +73,15 @@ private:
   void emit_field_into(ast::FieldAccess& f, const ast::Type& dst_type, llvm::Value* dst,
                        bool zero_tail);
   bool is_tracepoint_args(ast::Expr& e) const;
+  // Address (i64) of field `f` in kernel/user memory: pointer + offset, or the address of a
+  // record value in memory + offset (fields.cpp).
+  llvm::Value* field_address(ast::FieldAccess& f);
+
+  // ---- values that live in kernel or user memory (kernel_memory.cpp)
+  // True if `e` is a value read through probe_read (a field or element of a record in memory,
+  // `*p`), whose address memory_address() computes without reading it.
+  bool is_memory_value(ast::Expr& e);
+  llvm::Value* memory_address(ast::Expr& e); // i64
 
   // ---- reads through pointers (memory_reads.cpp)
   llvm::Value* read_scalar_at(llvm::Value* addr, const ast::Type& t, ast::AddrSpace as);

@@ -91,10 +91,14 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
     return load_scalar(scalar_type(e.type), byte_ptr(base, offs.at(n->index)));
   }
   if (auto* n = dynamic_cast<ast::Sizeof*>(&e)) {
-    uint64_t size = n->of_expr ? n->of_expr->type.size() : spelled_type_size(*n->of_type);
+    uint64_t size = n->value         ? *n->value
+                    : n->of_expr     ? n->of_expr->type.size()
+                                     : spelled_type_size(*n->of_type);
     if (size == 0) unsupported(e, "sizeof(" + n->of_type->name + ")");
     return llvm::ConstantInt::get(scalar_type(e.type), size);
   }
+  if (auto* n = dynamic_cast<ast::Offsetof*>(&e); n && n->value)
+    return llvm::ConstantInt::get(scalar_type(e.type), *n->value);
   if (auto* n = dynamic_cast<ast::Call*>(&e)) unsupported(e, "the value of " + n->func + "()");
   if (auto* n = dynamic_cast<ast::PositionalParam*>(&e)) {
     // Type inference resolved it to the argument's decimal text (or the count for $#).

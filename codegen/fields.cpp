@@ -53,12 +53,11 @@ llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
                       alignment_of(field.offset));
   } else {
     // A record in kernel or user memory: read the field's bytes onto the stack.
-    auto* base = emit_scalar(*f.base);
-    auto* addr = b_.CreateAdd(base, i64c(field.offset));
+    auto* addr = field_address(f);
     uint64_t read_bytes = field.type->size() ? field.type->size() : bytes;
     auto* buf = stack_buffer(8, "field");
     if (read_bytes < 8) store_scalar(i64c(0), buf);
-    helpers_.probe_read(read_helper(record_of(f).as, false), buf, i32c(read_bytes), addr);
+    helpers_.probe_read(read_helper(f.base->type.as, false), buf, i32c(read_bytes), addr);
     raw = load_scalar(b_.getIntNTy(read_bytes * 8), buf, 8);
   }
   if (field.bitfield_bits) {
@@ -67,6 +66,13 @@ llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
   }
   const Type& as_read = field.type->is_integer() ? *field.type : f.type;
   return convert_int(raw, as_read, f.type);
+}
+
+llvm::Value* IrEmitter::field_address(ast::FieldAccess& f) {
+  const ast::Field& field = find_field(f);
+  llvm::Value* start = f.base->type.kind == TypeKind::Pointer ? emit_scalar(*f.base)
+                                                              : memory_address(*f.base);
+  return b_.CreateAdd(start, i64c(field.offset));
 }
 
 void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm::Value* dst,
@@ -108,9 +114,9 @@ void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm:
     return;
   }
   // char[N] inside a record in memory.
-  auto* addr = b_.CreateAdd(emit_scalar(*f.base), i64c(field.offset));
+  auto* addr = field_address(f);
   if (zero_tail) zero_bytes(dst, dst_bytes);
-  helpers_.probe_read(read_helper(record_of(f).as, true), dst,
+  helpers_.probe_read(read_helper(f.base->type.as, true), dst,
                       i32c(std::min(field.type->size(), dst_bytes)), addr);
 }
 

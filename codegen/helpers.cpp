@@ -56,6 +56,10 @@ llvm::Value* Helpers::get_current_uid_gid() {
   return call(HelperId::GetCurrentUidGid, b_.getInt64Ty(), {}, "uid_gid");
 }
 
+llvm::Value* Helpers::get_current_task() {
+  return call(HelperId::GetCurrentTask, b_.getInt64Ty(), {}, "task");
+}
+
 llvm::Value* Helpers::get_current_comm(llvm::Value* buf, uint64_t size) {
   return call(HelperId::GetCurrentComm, b_.getInt64Ty(), {as_i8ptr(buf), b_.getInt32(size)},
               "comm");

@@ -20,6 +20,7 @@ enum class HelperId : uint64_t {
   GetCurrentComm = 16,
   PerfEventOutput = 25,
   ProbeReadUser = 112,
+  GetCurrentTask = 35,
   ProbeReadKernel = 113,
   ProbeReadUserStr = 114,
   ProbeReadKernelStr = 115,
@@ -40,6 +41,7 @@ public:
   llvm::Value* get_smp_processor_id();
   llvm::Value* get_current_pid_tgid();
   llvm::Value* get_current_uid_gid();
+  llvm::Value* get_current_task(); // struct task_struct * as i64
   llvm::Value* get_current_comm(llvm::Value* buf, uint64_t size);
   llvm::Value* perf_event_output(llvm::Value* ctx, llvm::Value* map, llvm::Value* data,
                                  uint64_t size);

@@ -31,7 +31,13 @@ llvm::Value* IrEmitter::emit_deref(ast::Unary& u) {
 
 llvm::Value* IrEmitter::emit_index(ast::Index& ix) {
   const Type& p = ix.base->type;
-  if (p.kind == TypeKind::Array && p.pointee) return emit_array_element(ix);
+  if (p.kind == TypeKind::Array && p.pointee) {
+    // An array inside a record in memory (BTF): read the element, any index.
+    if (is_memory_value(*ix.base))
+      return convert_int(read_scalar_at(memory_address(ix), *p.pointee, p.as), *p.pointee,
+                         ix.type);
+    return emit_array_element(ix);
+  }
   if (p.kind != TypeKind::Pointer || !p.pointee)
     throw Error(ix.loc.filename() + ":" + std::to_string(ix.loc.line) + ":" +
                 std::to_string(ix.loc.col) + ": indexing a " + p.str() + " not supported yet");

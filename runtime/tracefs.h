@@ -2,6 +2,8 @@
 #pragma once
 
 #include "ast/kernel_info.h"
+#include "runtime/btf.h"
+#include "runtime/c_defines.h"
 
 #include <map>
 #include <optional>
@@ -21,7 +23,16 @@ public:
   std::shared_ptr<const ast::RecordDef> tracepoint_args(const std::string& category,
                                                         const std::string& name) override;
 
+  // Kernel types and constants (runtime/kernel_types.cpp): BTF is parsed on the first call.
+  std::shared_ptr<const ast::RecordDef> kernel_record(const std::string& name) override;
+  std::optional<ast::Type> kernel_type(const std::string& name) override;
+  std::optional<int64_t> kernel_constant(const std::string& name,
+                                         const std::vector<std::string>& headers) override;
+  KernelBtf& btf();
+
 private:
+  std::unique_ptr<KernelBtf> btf_;
+  std::unique_ptr<HeaderDefines> defines_;
   std::map<std::string, std::shared_ptr<const ast::RecordDef>> formats_;
   // Directory listings, read on first use: categories, then the names in each category
   // (only categories a pattern matched are listed).

@@ -62,6 +62,7 @@ void TypeInference::visit(Builtin& n) {
     }
   if ((n.name == "args" || n.name == "retval" || is_register_arg(n.name)) && probe_.unresolved)
     return; // depends on an attach point whose error is reported already
+  if (n.name == "curtask") return type_curtask(n); // kernel_types.cpp
   if (n.name == "args") return type_args_builtin(n);
   if (is_register_arg(n.name) || n.name == "retval") {
     bool is_return = n.name == "retval";
@@ -83,6 +84,7 @@ void TypeInference::visit(Builtin& n) {
     diags_.error(n.loc, "builtin '" + n.name + "' is not supported yet");
     return;
   }
+  if (type_named_constant(n)) return; // kernel_types.cpp
   std::vector<std::string> names = {"args", "retval", "arg0"};
   for (const auto& b : builtin_table())
     names.push_back(b.name);

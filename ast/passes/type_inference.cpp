@@ -65,6 +65,7 @@ bool is_storable(const Type& t) {
 }
 
 void TypeInference::run(Program& program) {
+  includes_ = &program.includes;
   for (auto& probe : program.probes)
     probe->accept(*this);
   // Maps are global: every node shows the type agreed by all uses (e.g. the largest string).
@@ -411,20 +412,15 @@ void TypeInference::visit(FieldAccess& n) {
     diags_.error(n.loc, "cannot access field '" + n.field + "' of a value of type " + t.str());
     return;
   }
-  if (record->fields.empty() && record->size == 0) {
-    // Known only by name (e.g. a pointer target in a tracepoint format): ask BTF.
-    auto def = kernel_.kernel_record(record->name);
-    if (!def) {
-      diags_.error(n.loc, "cannot read field '" + n.field + "': the layout of " + record->name +
-                              " is unknown (kernel BTF types are not available)");
-      return;
-    }
-    record = def.get();
-    kept_records_.push_back(def);
-  }
+  record = complete_record(record, n.loc, n.field, n.base.get()); // kernel_types.cpp
+  if (!record) return;
   const Field* f = record->find(n.field);
   if (!f || !f->type) {
-    diags_.error(n.loc, record->name + " has no field '" + n.field + "'");
+    std::vector<std::string> names;
+    for (const auto& field : record->fields)
+      names.push_back(field.name);
+    diags_.error(n.loc,
+                 record->name + " has no field '" + n.field + "'" + did_you_mean(n.field, names));
     return;
   }
   n.type = *f->type;
@@ -509,6 +505,7 @@ std::optional<Type> TypeInference::resolve_type_spec(const TypeSpec& spec) {
       return std::nullopt;
     }
   }
+  if (!base) base = kernel_.kernel_type(spec.name); // typedefs and enums from BTF
   if (!base) {
     diags_.error(spec.loc, "unknown type '" + spec.name + "'");
     return std::nullopt;
@@ -535,6 +532,11 @@ void TypeInference::visit(Cast& n) {
     return;
   }
   n.type = *target;
+  // A pointer to a kernel record lives where the pointer it was cast from points (curtask,
+  // a kernel pointer field), and in the kernel when cast from an integer (outside syscalls).
+  if (n.type.kind == TypeKind::Pointer && n.type.pointee &&
+      n.type.pointee->kind == TypeKind::Record && n.operand->type.kind == TypeKind::Pointer)
+    n.type.as = n.operand->type.as;
 }
 
 void TypeInference::visit(Tuple& n) {
@@ -558,7 +560,11 @@ void TypeInference::visit(Tuple& n) {
 void TypeInference::visit(Sizeof& n) {
   n.type = Type::u64();
   if (n.of_type) {
-    if (!resolve_type_spec(*n.of_type)) n.type = Type::none();
+    auto t = resolve_type_spec(*n.of_type);
+    if (!t)
+      n.type = Type::none();
+    else
+      n.value = t->size();
   } else {
     walk(n.of_expr);
   }
@@ -572,10 +578,8 @@ void TypeInference::visit(Offsetof& n) {
     diags_.error(n.record.loc, "offsetof() needs a struct or union, not " + record->str());
     return;
   }
-  if (!record->record->find(n.field)) {
-    diags_.error(n.loc, record->record->name + " has no field '" + n.field + "'");
-    return;
-  }
+  n.value = member_offset(*record->record, n.field, n.loc); // kernel_types.cpp
+  if (!n.value) return;
   n.type = Type::u64();
 }
 

@@ -95,6 +95,19 @@ private:
   // printf_format.cpp
   void type_printf(Call& n);
 
+  // kernel_types.cpp: kernel records from BTF, curtask, named constants
+  void type_curtask(Builtin& n);
+  bool type_named_constant(Builtin& n);
+  // The record with its fields: a lazily converted kernel record is completed through
+  // KernelInfo; nullptr (error reported at `loc`) if its layout is unknown. A different
+  // (complete) record replaces the stub in `base`'s type.
+  const RecordDef* complete_record(const RecordDef* record, const Location& loc,
+                                   const std::string& field, Expr* base = nullptr);
+  // Byte offset of the member path "a.b.c" in `record`; error reported if there is none.
+  std::optional<uint64_t> member_offset(const RecordDef& record, const std::string& path,
+                                        const Location& loc);
+  const std::vector<std::string>* includes_ = nullptr; // the program's #include names
+
   KernelInfo& kernel_;
   Diagnostics& diags_;
   const SemanticOptions& options_;

@@ -1,0 +1,42 @@
+// Values in kernel or user memory (kernel records from BTF, their arrays and nested records):
+// their addresses are computed without reading, so `a->b.c[2].d` costs one probe_read for
+// the final field, and one per pointer it goes through.
+#include "codegen/emitter.h"
+
+#include "ast/diagnostics.h"
+
+namespace tracelet::codegen {
+
+using ast::Type;
+using ast::TypeKind;
+
+bool IrEmitter::is_memory_value(ast::Expr& e) {
+  if (auto* f = dynamic_cast<ast::FieldAccess*>(&e)) {
+    // tracepoint records are read from the context directly (fields.cpp)
+    if (is_tracepoint_args(*f->base)) return false;
+    return f->base->type.kind == TypeKind::Pointer || is_memory_value(*f->base);
+  }
+  if (auto* ix = dynamic_cast<ast::Index*>(&e))
+    return ix->base->type.kind == TypeKind::Pointer || is_memory_value(*ix->base);
+  if (auto* u = dynamic_cast<ast::Unary*>(&e)) return u->op == ast::UnaryOp::Deref;
+  return false;
+}
+
+llvm::Value* IrEmitter::memory_address(ast::Expr& e) {
+  if (auto* f = dynamic_cast<ast::FieldAccess*>(&e)) return field_address(*f);
+  if (auto* ix = dynamic_cast<ast::Index*>(&e)) {
+    const Type& base = ix->base->type;
+    if (!base.pointee) throw Error("internal error: indexing " + base.str());
+    llvm::Value* start =
+        base.kind == TypeKind::Pointer ? emit_scalar(*ix->base) : memory_address(*ix->base);
+    auto* index = widen(emit_scalar(*ix->index), ix->index->type);
+    return b_.CreateAdd(start, b_.CreateMul(index, i64c(base.pointee->size())));
+  }
+  if (auto* u = dynamic_cast<ast::Unary*>(&e); u && u->op == ast::UnaryOp::Deref)
+    return emit_scalar(*u->operand);
+  throw Error(e.loc.filename() + ":" + std::to_string(e.loc.line) + ":" +
+              std::to_string(e.loc.col) + ": the address of a " + e.type.str() +
+              " value here is not supported yet");
+}
+
+} // namespace tracelet::codegen

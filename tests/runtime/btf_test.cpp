@@ -1,0 +1,110 @@
+// Kernel types from BTF, end to end: curtask chains, casts of tracepoint pointers to structs,
+// sizeof of kernel structs, named constants.
+#include "harness.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <regex>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+using namespace tracelet::test;
+
+namespace {
+
+constexpr const char* kReady = "tracelet-ready\n";
+
+bool have_btf(std::string* why) {
+  if (access("/sys/kernel/btf/vmlinux", R_OK) == 0) return true;
+  *why = "/sys/kernel/btf/vmlinux is not readable";
+  return false;
+}
+
+#define REQUIRE_BTF()                                                                              \
+  do {                                                                                             \
+    REQUIRE_BPF();                                                                                 \
+    std::string btf_why_;                                                                          \
+    if (!have_btf(&btf_why_)) GTEST_SKIP() << btf_why_;                                            \
+  } while (0)
+
+// What the script printed: stdout without the "Attaching N probes..." line and blank lines.
+std::string printed(const std::string& out) {
+  std::string result, line;
+  for (size_t pos = 0; pos < out.size();) {
+    size_t end = out.find('\n', pos);
+    line = out.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    pos = end == std::string::npos ? out.size() : end + 1;
+    if (!line.empty() && line.rfind("Attaching ", 0) != 0) result += line + "\n";
+  }
+  return result;
+}
+
+} // namespace
+
+TEST(Btf, CurtaskNodenameIsUnameN) {
+  REQUIRE_BTF();
+  struct utsname u;
+  ASSERT_EQ(uname(&u), 0);
+  auto r = run_tracelet(
+      {"-e", R"(BEGIN { printf("%s\n", curtask->nsproxy->uts_ns->name.nodename); exit(); })"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(printed(r.out), std::string(u.nodename) + "\n") << r.err;
+}
+
+TEST(Btf, CurtaskTgidIsPid) {
+  REQUIRE_BTF();
+  auto r = run_tracelet({"-e", R"(BEGIN { printf("%d %d %d %d %s\n", curtask->tgid, pid,
+                                          curtask->pid, tid, curtask->comm); exit(); })"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  std::smatch m;
+  std::string out = printed(r.out);
+  ASSERT_TRUE(std::regex_match(out, m, std::regex(R"((\d+) (\d+) (\d+) (\d+) (\S+)\n)")))
+      << r.out << r.err;
+  EXPECT_EQ(m[1], m[2]);
+  EXPECT_EQ(m[3], m[4]);
+  EXPECT_NE(m[1], "0");
+  EXPECT_EQ(m[5], "tracelet"); // BEGIN runs in tracelet's own context
+}
+
+TEST(Btf, SizeofTaskStructIsBtfs) {
+  REQUIRE_BTF();
+  std::string dump;
+  if (run_command({"/bin/sh", "-c",
+                   "bpftool btf dump file /sys/kernel/btf/vmlinux | grep \"STRUCT 'task_struct'\""},
+                  &dump) != 0)
+    GTEST_SKIP() << "bpftool cannot dump the kernel's BTF";
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(dump, m, std::regex(R"(size=(\d+))"))) << dump;
+  auto r = run_tracelet({"-e", R"(BEGIN { printf("%d %d\n", sizeof(struct task_struct),
+                                          offsetof(struct task_struct, pid) > 0); exit(); })"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(printed(r.out), m[1].str() + " 1\n") << r.err;
+}
+
+TEST(Btf, TracepointPointerCastToStruct) {
+  REQUIRE_BTF();
+  // tl_workload sleep 1234 calls nanosleep({1, 234000000}): read it through the syscall's
+  // user pointer cast to the kernel's struct __kernel_timespec.
+  RunSpec spec;
+  spec.args = {"-e", R"(BEGIN { printf("tracelet-ready\n"); }
+      tracepoint:syscalls:sys_enter_clock_nanosleep
+      /comm == "tl_workload"/ {
+        $ts = (struct __kernel_timespec *)args->rqtp;
+        printf("%d.%09d\n", $ts->tv_sec, $ts->tv_nsec); })"};
+  spec.ready_marker = kReady;
+  spec.workload = [] { run_command({workload_binary(), "sleep", "1234"}); };
+  spec.stop_signal = SIGINT;
+  auto r = run_tracelet(spec);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("1.234000000\n"), std::string::npos) << r.out << r.err;
+}
+
+TEST(Btf, NamedConstantsAndHeaders) {
+  REQUIRE_BTF();
+  auto r = run_tracelet({"-e", R"(#include <linux/sched.h>
+      BEGIN { printf("%d %d %d %d\n", TASK_RUNNING, AF_INET6, CLONE_VM, BPF_MAP_TYPE_HASH);
+              exit(); })"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(printed(r.out), "0 10 256 1\n") << r.err;
+}
