@@ -5,12 +5,15 @@
 #include "ast/printer.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
+#include "runtime/child_process.h"
 #include "runtime/runner.h"
 #include "runtime/tracefs.h"
 
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <sys/stat.h>
 #include <sstream>
 
 namespace {
@@ -23,6 +26,16 @@ OPTIONS:
     -e 'program'   execute this program
     -d ast|ir|all  print the typed AST, the LLVM IR, or both, before running
     --dry-run      compile and load every program into the kernel verifier, attach nothing
+    -f text|json   output format (json: one object per line, as bpftrace)
+    -o FILE        write the output to FILE instead of stdout
+    -B none|line|full  output buffering (default: line)
+    -q             quiet: no "Attaching N probes..." line
+    -c 'CMD'       run CMD and trace it (cpid is its pid); exit when it exits
+    -I DIR         accepted for bpftrace compatibility: kernel types come from BTF
+    --include FILE accepted for bpftrace compatibility (checked to exist), see -I
+    --unsafe       allow system() and signal()
+    --no-warnings  do not print warnings
+    -k             accepted; helper errors are not reported yet (see docs/differences.md)
     -v             verbose messages
     -h, --help     show this help message
     --version      print the version
@@ -38,6 +51,10 @@ struct CliOptions {
   std::string program_name;
   bool have_program = false;
   bool debug_ast = false, debug_ir = false;
+  bool warnings = true;       // --no-warnings clears it
+  std::string output_path;    // -o
+  int buffering = _IOLBF;     // -B
+  std::string child_command;  // -c
   tracelet::ast::SemanticOptions semantic;
   tracelet::runtime::RunOptions run;
 };
@@ -92,6 +109,39 @@ CliOptions parse_args(int argc, char** argv) {
       o.run.verbose = true;
     } else if (a == "--unsafe") {
       o.semantic.unsafe = true;
+    } else if (a == "-f") {
+      std::string format = value("-f");
+      if (format == "json")
+        o.run.format = tracelet::runtime::OutputFormat::Json;
+      else if (format != "text")
+        usage_error("-f takes text or json, not '" + format + "'");
+    } else if (a == "-o") {
+      o.output_path = value("-o");
+    } else if (a == "-B") {
+      std::string mode = value("-B");
+      if (mode == "none")
+        o.buffering = _IONBF;
+      else if (mode == "line")
+        o.buffering = _IOLBF;
+      else if (mode == "full")
+        o.buffering = _IOFBF;
+      else
+        usage_error("-B takes none, line or full, not '" + mode + "'");
+    } else if (a == "-q") {
+      o.run.quiet = true;
+    } else if (a == "-c") {
+      o.child_command = value("-c");
+    } else if (a == "-I" || a == "--include") {
+      // tracelet takes every kernel type from BTF and does not run a C preprocessor over
+      // headers; the paths are still checked so that a typo is not silently ignored.
+      std::string path = value(a.c_str());
+      struct stat st;
+      if (stat(path.c_str(), &st) != 0)
+        usage_error(a + ": cannot access '" + path + "': " + std::strerror(errno));
+    } else if (a == "--no-warnings") {
+      o.warnings = false;
+    } else if (a == "-k" || a == "-kk") {
+      // bpftrace: warn when a helper fails. Accepted so scripts run; see docs/differences.md.
     } else if (a == "--") {
       ++i;
       break;
@@ -120,6 +170,22 @@ int main(int argc, char** argv) {
   using namespace tracelet;
   try {
     CliOptions opts = parse_args(argc, argv);
+    // -o and -B apply to everything printed from here on, maps and events alike.
+    std::unique_ptr<FILE, int (*)(FILE*)> output_file(nullptr, &std::fclose);
+    if (!opts.output_path.empty()) {
+      output_file.reset(std::fopen(opts.output_path.c_str(), "w"));
+      if (!output_file)
+        throw Error("cannot open '" + opts.output_path + "': " + std::strerror(errno));
+      opts.run.out = output_file.get();
+    }
+    std::setvbuf(opts.run.out, nullptr, opts.buffering, BUFSIZ);
+    // -c: forked now so that `cpid` is known while compiling; it execs once attached.
+    std::unique_ptr<runtime::ChildProcess> child;
+    if (!opts.child_command.empty()) {
+      child = std::make_unique<runtime::ChildProcess>(opts.child_command);
+      opts.semantic.cpid = child->pid();
+      opts.run.child = child.get();
+    }
     Diagnostics diags;
     auto program = parser::parse(opts.program_name, opts.program_text, diags);
     if (!program) {
@@ -128,7 +194,7 @@ int main(int argc, char** argv) {
     }
     runtime::KernelInfoImpl kernel;
     bool ok = ast::analyse(*program, kernel, diags, opts.semantic);
-    diags.print(std::cerr);
+    diags.print(std::cerr, opts.warnings);
     if (!ok)
       return 1;
     if (opts.debug_ast)

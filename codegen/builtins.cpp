@@ -51,6 +51,12 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
     v = phi;
   } else if (n == "probe") {
     v = i64c(probe_index_);
+  } else if (n == "rand") {
+    v = helpers_.call_no_args(HelperId::GetPrandomU32, "rand");
+  } else if (n == "numaid") {
+    v = helpers_.call_no_args(HelperId::GetNumaNodeId, "numaid");
+  } else if (n == "cgroup") {
+    v = helpers_.call_no_args(HelperId::GetCurrentCgroupId, "cgroup");
   } else if (n == "curtask") {
     v = helpers_.get_current_task();
   } else if (n == "args" && ap_ && ap_->provider == "tracepoint") {

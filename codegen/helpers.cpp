@@ -44,6 +44,10 @@ llvm::Value* Helpers::ktime_get_ns() {
   return call(HelperId::KtimeGetNs, b_.getInt64Ty(), {}, "nsecs");
 }
 
+llvm::Value* Helpers::call_no_args(HelperId id, const char* name) {
+  return call(id, b_.getInt64Ty(), {}, name);
+}
+
 llvm::Value* Helpers::get_smp_processor_id() {
   return call(HelperId::GetSmpProcessorId, b_.getInt64Ty(), {}, "cpu");
 }

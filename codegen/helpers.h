@@ -14,6 +14,7 @@ enum class HelperId : uint64_t {
   MapUpdateElem = 2,
   MapDeleteElem = 3,
   KtimeGetNs = 5,
+  GetPrandomU32 = 7,
   GetSmpProcessorId = 8,
   GetCurrentPidTgid = 14,
   GetCurrentUidGid = 15,
@@ -21,6 +22,8 @@ enum class HelperId : uint64_t {
   PerfEventOutput = 25,
   ProbeReadUser = 112,
   GetCurrentTask = 35,
+  GetNumaNodeId = 42,
+  GetCurrentCgroupId = 80,
   ProbeReadKernel = 113,
   ProbeReadUserStr = 114,
   ProbeReadKernelStr = 115,
@@ -39,6 +42,8 @@ public:
   llvm::Value* map_delete(llvm::Value* map, llvm::Value* key);
   llvm::Value* ktime_get_ns();
   llvm::Value* get_smp_processor_id();
+  // A helper without arguments returning a number (rand, numaid, cgroup), as i64.
+  llvm::Value* call_no_args(HelperId id, const char* name);
   llvm::Value* get_current_pid_tgid();
   llvm::Value* get_current_uid_gid();
   llvm::Value* get_current_task(); // struct task_struct * as i64

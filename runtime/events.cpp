@@ -1,6 +1,7 @@
 #include "runtime/events.h"
 
 #include "ast/diagnostics.h"
+#include "runtime/json_output.h"
 #include "runtime/map_printer.h"
 #include "runtime/map_reader.h"
 #include "runtime/printf_format.h"
@@ -16,8 +17,8 @@ using codegen::EventHeader;
 using codegen::EventKind;
 
 EventHandler::EventHandler(const codegen::CompiledProgram& program, std::vector<int> map_fds,
-                           FILE* out)
-    : program_(program), map_fds_(std::move(map_fds)), out_(out) {}
+                           FILE* out, OutputFormat format)
+    : program_(program), map_fds_(std::move(map_fds)), out_(out), format_(format) {}
 
 void EventHandler::handle(const void* data, size_t size) {
   if (exit_requested_ || size < sizeof(EventHeader)) return;
@@ -31,6 +32,7 @@ void EventHandler::handle(const void* data, size_t size) {
     if (header.id < program_.printfs.size()) {
       const auto& desc = program_.printfs[header.id];
       text = format_printf(desc.format, desc.args, payload, payload_size, program_.probe_names);
+      if (format_ == OutputFormat::Json) text = json_text_line("printf", text);
     }
     break;
   case EventKind::Exit:
@@ -61,7 +63,10 @@ void EventHandler::handle(const void* data, size_t size) {
       const auto& type = program_.print_values[header.id].value;
       std::vector<uint8_t> value(type.size(), 0);
       std::memcpy(value.data(), payload, std::min<size_t>(payload_size, value.size()));
-      text = format_value(type, value.data(), program_.probe_names) + "\n";
+      text = format_ == OutputFormat::Json
+                 ? "{\"type\": \"value\", \"data\": " +
+                       json_value(type, value.data(), program_.probe_names) + "}\n"
+                 : format_value(type, value.data(), program_.probe_names) + "\n";
     }
     break;
   }
@@ -74,12 +79,17 @@ void EventHandler::print_map(const codegen::MapActionDesc& action) {
     return;
   const auto& map = program_.maps[action.map];
   std::string text = format_map(map, read_map(map_fds_[action.map], map), program_.probe_names,
-                                action.top, action.div, zeroed(action.map));
+                                action.top, action.div, zeroed(action.map), format_);
   std::fwrite(text.data(), 1, text.size(), out_);
 }
 
 void EventHandler::lost(uint64_t count) {
   lost_total_ += count;
+  if (format_ == OutputFormat::Json) {
+    std::string line = json_counter_line("lost_events", "events", count);
+    std::fwrite(line.data(), 1, line.size(), out_);
+    return;
+  }
   std::fprintf(out_, "Lost %llu events\n", static_cast<unsigned long long>(count));
 }
 

@@ -4,6 +4,7 @@
 
 #include "codegen/compiled_program.h"
 #include "runtime/bpf_object.h"
+#include "runtime/output_format.h"
 
 #include <cstdio>
 #include <exception>
@@ -17,7 +18,9 @@ namespace tracelet::runtime {
 class EventHandler {
 public:
   // map_fds[i] is the fd of program.maps[i] (-1 when there is no kernel map, in tests).
-  EventHandler(const codegen::CompiledProgram& program, std::vector<int> map_fds, FILE* out);
+  // `format`: text as bpftrace prints it, or bpftrace's -f json lines.
+  EventHandler(const codegen::CompiledProgram& program, std::vector<int> map_fds, FILE* out,
+               OutputFormat format = OutputFormat::Text);
 
   void handle(const void* data, size_t size);
   void lost(uint64_t count);
@@ -35,6 +38,7 @@ private:
   const codegen::CompiledProgram& program_;
   std::vector<int> map_fds_;
   FILE* out_;
+  OutputFormat format_;
   std::vector<bool> zeroed_;
   bool exit_requested_ = false;
   uint64_t lost_total_ = 0;

@@ -10,6 +10,7 @@
 #include "runtime/map_printer.h"
 
 #include "runtime/hist_printer.h"
+#include "runtime/json_output.h"
 #include "runtime/value_format.h"
 
 #include <linux/bpf.h>
@@ -115,11 +116,19 @@ std::string key_text(const codegen::MapDesc& map, const std::vector<uint8_t>& ke
   return format_key(map.key, key.data(), probe_names);
 }
 
+// One element of a JSON map body: the bare value of a keyless map, else "key": value.
+std::string json_entry(const codegen::MapDesc& map, const std::vector<uint8_t>& key,
+                       const std::vector<std::string>& probe_names, const std::string& value) {
+  if (map.key.is_none() || key.size() < map.key.size()) return value;
+  return json_key(map.key, key.data(), probe_names) + ": " + value;
+}
+
 // count, sum, min, max, plain values.
 std::string format_value_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                              const std::vector<std::string>& probe_names, uint64_t top,
-                             uint64_t div, bool zeroed) {
+                             uint64_t div, bool zeroed, OutputFormat format) {
   const Type& value = map.value;
+  bool json = format == OutputFormat::Json;
   struct Row {
     const MapEntry* entry;
     std::string text;
@@ -180,7 +189,8 @@ std::string format_value_map(const codegen::MapDesc& map, const std::vector<MapE
       by_value = false;
       const auto& bytes = e->values[0];
       if (bytes.size() < value.size()) continue;
-      row.text = format_value(value, bytes.data(), probe_names);
+      row.text = json ? json_value(value, bytes.data(), probe_names)
+                      : format_value(value, bytes.data(), probe_names);
       break;
     }
     }
@@ -191,6 +201,12 @@ std::string format_value_map(const codegen::MapDesc& map, const std::vector<MapE
       return is_signed ? a.signed_value < b.signed_value : a.unsigned_value < b.unsigned_value;
     });
   keep_top(rows, top);
+  if (json) {
+    std::vector<std::string> elements;
+    for (const Row& row : rows)
+      elements.push_back(json_entry(map, row.entry->key, probe_names, row.text));
+    return json_map_line("map", map.name, !map.key.is_none(), elements);
+  }
   if (rows.empty()) return "\n";
   std::string out;
   for (const Row& row : rows)
@@ -201,7 +217,7 @@ std::string format_value_map(const codegen::MapDesc& map, const std::vector<MapE
 // avg and stats. bpftrace ignores top and div for stats, and honours them for avg.
 std::string format_stats_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                              const std::vector<std::string>& probe_names, uint64_t top,
-                             uint64_t div, bool zeroed) {
+                             uint64_t div, bool zeroed, OutputFormat format) {
   bool stats = map.value.kind == TypeKind::Stats;
   if (stats) top = 0, div = 1;
   struct Row {
@@ -223,6 +239,18 @@ std::string format_stats_map(const codegen::MapDesc& map, const std::vector<MapE
   std::stable_sort(rows.begin(), rows.end(),
                    [](const Row& a, const Row& b) { return a.fold.average() < b.fold.average(); });
   keep_top(rows, top);
+  if (format == OutputFormat::Json) {
+    std::vector<std::string> elements;
+    for (const Row& row : rows) {
+      std::string value =
+          stats ? "{\"count\": " + std::to_string(row.fold.count) + ", \"average\": " +
+                      std::to_string(row.fold.average()) + ", \"total\": " +
+                      std::to_string(row.fold.total) + "}"
+                : std::to_string(row.fold.average() / static_cast<int64_t>(div));
+      elements.push_back(json_entry(map, row.entry->key, probe_names, value));
+    }
+    return json_map_line("stats", map.name, !map.key.is_none(), elements);
+  }
   std::string out;
   if (rows.empty()) out += "\n";
   for (const Row& row : rows) {
@@ -239,7 +267,7 @@ std::string format_stats_map(const codegen::MapDesc& map, const std::vector<MapE
 
 std::string format_hist_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                             const std::vector<std::string>& probe_names, uint64_t top,
-                            uint64_t div) {
+                            uint64_t div, OutputFormat format) {
   bool linear = map.value.kind == TypeKind::Lhist;
   size_t bucket_count = linear ? static_cast<size_t>((map.value.lhist_max - map.value.lhist_min) /
                                                      std::max<int64_t>(map.value.lhist_step, 1)) +
@@ -270,6 +298,16 @@ std::string format_hist_map(const codegen::MapDesc& map, const std::vector<MapEn
   std::stable_sort(rows.begin(), rows.end(),
                    [](const Row& a, const Row& b) { return a.total < b.total; });
   keep_top(rows, top);
+  if (format == OutputFormat::Json) {
+    std::vector<std::string> elements;
+    for (const Row& row : rows) {
+      std::string value = linear ? lhist_json(*row.counts, map.value.lhist_min,
+                                              map.value.lhist_max, map.value.lhist_step)
+                                 : hist_json(*row.counts, div);
+      elements.push_back(json_entry(map, *row.key, probe_names, value));
+    }
+    return json_map_line("hist", map.name, !map.key.is_none(), elements);
+  }
   if (rows.empty()) return "\n";
   std::string out;
   for (const Row& row : rows) {
@@ -286,17 +324,17 @@ std::string format_hist_map(const codegen::MapDesc& map, const std::vector<MapEn
 
 std::string format_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                        const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
-                       bool zeroed) {
+                       bool zeroed, OutputFormat format) {
   if (div == 0) div = 1;
   switch (map.value.kind) {
   case TypeKind::Hist:
   case TypeKind::Lhist:
-    return format_hist_map(map, entries, probe_names, top, div);
+    return format_hist_map(map, entries, probe_names, top, div, format);
   case TypeKind::Avg:
   case TypeKind::Stats:
-    return format_stats_map(map, entries, probe_names, top, div, zeroed);
+    return format_stats_map(map, entries, probe_names, top, div, zeroed, format);
   default:
-    return format_value_map(map, entries, probe_names, top, div, zeroed);
+    return format_value_map(map, entries, probe_names, top, div, zeroed, format);
   }
 }
 

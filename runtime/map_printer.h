@@ -3,6 +3,7 @@
 #pragma once
 
 #include "codegen/compiled_program.h"
+#include "runtime/output_format.h"
 
 #include <cstdint>
 #include <string>
@@ -23,8 +24,10 @@ struct MapEntry {
 // A keyless sum/min/max/avg/stats map is a one-slot array here but a hash in bpftrace, so an
 // unset slot (a sum at 0) prints as an empty map — unless zero() was applied since the last clear()
 // (`zeroed`), after which bpftrace's hash holds a zero entry.
+// In OutputFormat::Json: one line per map as bpftrace's JsonOutput; an empty map prints nothing.
 std::string format_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                        const std::vector<std::string>& probe_names, uint64_t top = 0,
-                       uint64_t div = 0, bool zeroed = false);
+                       uint64_t div = 0, bool zeroed = false,
+                       OutputFormat format = OutputFormat::Text);
 
 } // namespace tracelet::runtime

@@ -8,6 +8,7 @@
 #include "runtime/bpf_object.h"
 #include "runtime/detach.h"
 #include "runtime/events.h"
+#include "runtime/json_output.h"
 #include "runtime/map_printer.h"
 #include "runtime/map_reader.h"
 #include "runtime/signals.h"
@@ -51,9 +52,15 @@ void fill_start_time(const BpfObject& obj, const codegen::CompiledProgram& progr
     throw Error("cannot set the start time for `elapsed`: " + errno_text(errno));
 }
 
-void print_attaching(size_t probes) {
-  std::printf("Attaching %zu probe%s...\n", probes, probes == 1 ? "" : "s");
-  std::fflush(stdout);
+void print_attaching(size_t probes, const RunOptions& options) {
+  if (options.quiet) return;
+  if (options.format == OutputFormat::Json) {
+    std::string line = json_counter_line("attached_probes", "probes", probes);
+    std::fwrite(line.data(), 1, line.size(), options.out);
+  } else {
+    std::fprintf(options.out, "Attaching %zu probe%s...\n", probes, probes == 1 ? "" : "s");
+  }
+  std::fflush(options.out);
 }
 
 void run_programs(const BpfObject& obj, const codegen::CompiledProgram& program,
@@ -64,8 +71,9 @@ void run_programs(const BpfObject& obj, const codegen::CompiledProgram& program,
 
 // At exit bpftrace prints two newlines, then every user map in name order.
 void print_all_maps(const codegen::CompiledProgram& program, const std::vector<int>& map_fds,
-                    const EventHandler& handler) {
-  std::printf("\n\n");
+                    const EventHandler& handler, const RunOptions& options) {
+  FILE* out = options.out;
+  std::fprintf(out, "\n\n"); // in JSON too, as bpftrace 0.17
   std::vector<size_t> order(program.maps.size());
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = i;
@@ -74,20 +82,23 @@ void print_all_maps(const codegen::CompiledProgram& program, const std::vector<i
   for (size_t i : order) {
     const auto& map = program.maps[i];
     std::string text =
-        format_map(map, read_map(map_fds[i], map), program.probe_names, 0, 0, handler.zeroed(i));
-    std::fwrite(text.data(), 1, text.size(), stdout);
+        format_map(map, read_map(map_fds[i], map), program.probe_names, 0, 0, handler.zeroed(i),
+                   options.format);
+    std::fwrite(text.data(), 1, text.size(), out);
   }
-  std::fflush(stdout);
+  std::fflush(out);
 }
 
 // Waits for events until exit() or a signal; without an event map only a signal ends it.
-void serve_events(EventReader* reader, const EventHandler& handler) {
-  while (!handler.exit_requested() && !StopSignals::received()) {
+// With -c, the child's exit ends it too.
+void serve_events(EventReader* reader, const EventHandler& handler, const RunOptions& options) {
+  while (!handler.exit_requested() && !StopSignals::received() &&
+         !(options.child && options.child->exited())) {
     if (reader)
       reader->poll(kPollTimeoutMs);
     else
       ::poll(nullptr, 0, kPollTimeoutMs); // a signal interrupts the sleep
-    std::fflush(stdout);
+    std::fflush(options.out);
   }
 }
 
@@ -106,12 +117,12 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   std::vector<int> map_fds;
   for (const auto& map : program.maps)
     map_fds.push_back(obj.map_fd(map.elf_name));
-  EventHandler handler(program, map_fds, stdout);
+  EventHandler handler(program, map_fds, options.out, options.format);
   std::optional<EventReader> reader;
   if (!program.event_map.empty()) reader.emplace(obj.map_fd(program.event_map), handler);
 
   StopSignals signals;
-  print_attaching(program.programs.size());
+  print_attaching(program.programs.size(), options);
   {
     std::vector<Link> links; // on an error, destroyed with this block: detaches everything
     for (const auto& desc : program.programs) {
@@ -120,7 +131,8 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
       if (options.verbose) std::fprintf(stderr, "tracelet: attached %s\n", desc.probe_name.c_str());
     }
     run_programs(obj, program, "BEGIN");
-    serve_events(reader ? &*reader : nullptr, handler);
+    if (options.child) options.child->start();
+    serve_events(reader ? &*reader : nullptr, handler, options);
     detach_all(links);
   }
 
@@ -131,8 +143,8 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   handler.accept_events_again();
   run_programs(obj, program, "END");
   if (reader) reader->drain();
-  std::fflush(stdout);
-  print_all_maps(program, map_fds, handler);
+  std::fflush(options.out);
+  print_all_maps(program, map_fds, handler, options);
   return 0;
 }
 

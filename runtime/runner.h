@@ -2,6 +2,8 @@
 #pragma once
 
 #include "codegen/compiled_program.h"
+#include "runtime/child_process.h"
+#include "runtime/output_format.h"
 
 #include <cstdio>
 #include <string>
@@ -11,6 +13,10 @@ namespace tracelet::runtime {
 struct RunOptions {
   bool dry_run = false; // load every program into the verifier, attach nothing, exit 0
   bool verbose = false; // -v: verifier logs on failure, attach details
+  OutputFormat format = OutputFormat::Text; // -f text|json
+  FILE* out = stdout;                       // -o FILE: where all output goes
+  bool quiet = false;                       // -q: no "Attaching N probes..." line
+  ChildProcess* child = nullptr;            // -c CMD: started once attached; its exit stops us
 };
 
 // Returns the process exit status. Throws tracelet::Error for environment failures (libbpf

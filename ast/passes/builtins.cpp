@@ -23,6 +23,9 @@ const std::vector<BuiltinDef>& builtin_table() {
       {"elapsed", [] { return Type::u64(); }},
       {"comm", [] { return Type::string(16); }},
       {"probe", [] { return Type::probe(); }},
+      {"rand", [] { return Type::integer(4, false); }},   // bpf_get_prandom_u32
+      {"numaid", [] { return Type::integer(4, false); }}, // bpf_get_numa_node_id
+      {"cgroup", [] { return Type::u64(); }},             // bpf_get_current_cgroup_id
   };
   return table;
 }
@@ -30,8 +33,8 @@ const std::vector<BuiltinDef>& builtin_table() {
 // bpftrace builtins that tracelet does not implement yet: named as such, not as typos.
 const std::vector<std::string>& unsupported_builtins() {
   static const std::vector<std::string> names = {
-      "cgroup",  "curtask", "func",  "kstack", "ustack", "rand",  "username", "ctx",    "cpid",
-      "jiffies", "sarg0",   "sarg1", "sarg2",  "sarg3",  "sarg4", "sarg5",    "numaid",
+      "curtask", "func",  "kstack", "ustack", "username", "ctx",   "jiffies",
+      "sarg0",   "sarg1", "sarg2",  "sarg3",  "sarg4",    "sarg5",
   };
   return names;
 }
@@ -77,6 +80,16 @@ void TypeInference::visit(Builtin& n) {
       return;
     }
     n.type = Type::u64();
+    return;
+  }
+  if (n.name == "cpid") {
+    // -c's child pid, known before compiling: a constant, as in bpftrace.
+    if (options_.cpid < 0) {
+      diags_.error(n.loc, "cpid is only available with -c CMD");
+      return;
+    }
+    n.type = Type::integer(4, false);
+    n.constant = options_.cpid;
     return;
   }
   const auto& unsupported = unsupported_builtins();

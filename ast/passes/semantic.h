@@ -13,6 +13,7 @@ namespace tracelet::ast {
 struct SemanticOptions {
   std::vector<std::string> positional_params; // $1.. as given on the command line
   bool unsafe = false;                         // --unsafe: allow system(), signal()
+  int cpid = -1;                               // -c: the child's pid (the `cpid` builtin)
 };
 
 // Attach-point parsing and validation, probe expansion (wildcards), name resolution, type

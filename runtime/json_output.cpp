@@ -1,0 +1,171 @@
+#include "runtime/json_output.h"
+
+#include "runtime/value_format.h"
+
+#include <cstdio>
+
+namespace tracelet::runtime {
+
+std::string json_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      if (static_cast<unsigned char>(c) <= 0x1f) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
+  }
+  return out;
+}
+
+std::string json_text_line(const char* type, const std::string& text) {
+  return std::string("{\"type\": \"") + type + "\", \"data\": \"" + json_escape(text) + "\"}\n";
+}
+
+std::string json_counter_line(const char* type, const char* field, uint64_t value) {
+  return std::string("{\"type\": \"") + type + "\", \"data\": {\"" + field +
+         "\": " + std::to_string(value) + "}}\n";
+}
+
+std::string json_value(const ast::Type& type, const uint8_t* data,
+                       const std::vector<std::string>& probe_names) {
+  switch (type.kind) {
+  case ast::TypeKind::String:
+  case ast::TypeKind::Probe:
+    return "\"" + json_escape(format_value(type, data, probe_names)) + "\"";
+  case ast::TypeKind::Tuple: {
+    // bpftrace joins tuple elements with "," and no space in JSON.
+    std::string out = "[";
+    auto offsets = type.offsets();
+    for (size_t i = 0; i < type.elems.size(); ++i) {
+      if (i) out += ",";
+      out += json_value(type.elems[i], data + offsets[i], probe_names);
+    }
+    return out + "]";
+  }
+  default:
+    return format_value(type, data, probe_names);
+  }
+}
+
+namespace {
+
+// A key element as text. The key is a single text in bpftrace's JSON, so its elements are
+// written as format_key writes them; 64-bit integers signed, as bpftrace 0.17 reads keys.
+std::string key_element_text(const ast::Type& type, const uint8_t* data,
+                             const std::vector<std::string>& probe_names) {
+  if (type.is_integer() && type.bytes == 8) return std::to_string(read_signed(data, 8));
+  return format_value(type, data, probe_names);
+}
+
+} // namespace
+
+std::string json_key(const ast::Type& key, const uint8_t* data,
+                     const std::vector<std::string>& probe_names) {
+  std::string joined;
+  if (key.kind == ast::TypeKind::Tuple) {
+    auto offsets = key.offsets();
+    for (size_t i = 0; i < key.elems.size(); ++i) {
+      if (i) joined += ",";
+      joined += key_element_text(key.elems[i], data + offsets[i], probe_names);
+    }
+  } else if (!key.is_none()) {
+    joined = key_element_text(key, data, probe_names);
+  }
+  return "\"" + json_escape(joined) + "\"";
+}
+
+namespace {
+
+std::string bucket(const std::string& bounds, uint64_t count) {
+  return "{" + bounds + "\"count\": " + std::to_string(count) + "}";
+}
+
+std::string bounds(int64_t min, int64_t max) {
+  return "\"min\": " + std::to_string(min) + ", \"max\": " + std::to_string(max) + ", ";
+}
+
+} // namespace
+
+std::string hist_json(const std::vector<uint64_t>& counts, uint64_t div) {
+  int first = -1, last = -1;
+  for (size_t i = 0; i < counts.size(); ++i)
+    if (counts[i] > 0) {
+      if (first < 0) first = static_cast<int>(i);
+      last = static_cast<int>(i);
+    }
+  if (first < 0) return "[]";
+  std::string out = "[";
+  for (int i = first; i <= last; ++i) {
+    if (i > first) out += ", ";
+    uint64_t count = counts[static_cast<size_t>(i)] / (div ? div : 1);
+    if (i == 0)
+      out += bucket("\"max\": -1, ", count);
+    else if (i == 1)
+      out += bucket(bounds(0, 0), count);
+    else if (i == 2)
+      out += bucket(bounds(1, 1), count);
+    else
+      out += bucket(bounds(int64_t{1} << (i - 2), (int64_t{1} << (i - 1)) - 1), count);
+  }
+  return out + "]";
+}
+
+std::string lhist_json(const std::vector<uint64_t>& counts, int64_t min, int64_t max,
+                       int64_t step) {
+  int first = -1, last = -1;
+  for (size_t i = 0; i < counts.size(); ++i)
+    if (counts[i] > 0) {
+      if (first < 0) first = static_cast<int>(i);
+      last = static_cast<int>(i);
+    }
+  if (first < 0) return "[]";
+  int64_t inner = (max - min) / (step > 0 ? step : 1);
+  std::string out = "[";
+  for (int i = first; i <= last; ++i) {
+    if (i > first) out += ", ";
+    uint64_t count = counts[static_cast<size_t>(i)];
+    if (i == 0)
+      out += bucket("\"max\": " + std::to_string(min - 1) + ", ", count);
+    else if (i == inner + 1)
+      out += bucket("\"min\": " + std::to_string(max) + ", ", count);
+    else
+      out += bucket(bounds((i - 1) * step + min, i * step + min - 1), count);
+  }
+  return out + "]";
+}
+
+std::string json_map_line(const char* type, const std::string& map_name, bool keyed,
+                          const std::vector<std::string>& entries) {
+  if (entries.empty()) return "";
+  std::string body;
+  for (const auto& e : entries) {
+    if (!body.empty()) body += ", ";
+    body += e;
+  }
+  if (keyed) body = "{" + body + "}";
+  return std::string("{\"type\": \"") + type + "\", \"data\": {\"" + json_escape(map_name) +
+         "\": " + body + "}}\n";
+}
+
+} // namespace tracelet::runtime
