@@ -157,6 +157,8 @@ std::string AttachPoint::name() const {
     return provider;
   if (provider == "interval" || provider == "profile")
     return provider + ":" + target + ":" + std::to_string(freq);
+  if (provider == "software" || provider == "hardware") // the count is optional
+    return provider + ":" + target + (freq ? ":" + std::to_string(freq) : "");
   std::string n = provider;
   if (!target.empty())
     n += ":" + target;

@@ -42,6 +42,18 @@ public:
                                                  const std::vector<std::string>& /*headers*/) {
     return std::nullopt;
   }
+
+  // uprobe targets: the file a binary path or library name ("libc") stands for; "" if none.
+  virtual std::string resolve_binary(const std::string& /*name*/) { return ""; }
+  // Function symbols of the ELF file `path` matching `glob`, sorted; empty if unreadable.
+  virtual std::vector<std::string> match_binary_functions(const std::string& /*path*/,
+                                                          const std::string& /*glob*/) {
+    return {};
+  }
+  // Kernel functions (from /proc/kallsyms, else BTF) matching `glob`, sorted.
+  virtual std::vector<std::string> match_kernel_functions(const std::string& /*glob*/) {
+    return {};
+  }
 };
 
 // True if `text` matches the glob `pattern` ('*' any run, '?' one character).

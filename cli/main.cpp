@@ -6,6 +6,7 @@
 #include "codegen/codegen.h"
 #include "parser/driver.h"
 #include "runtime/child_process.h"
+#include "runtime/attach.h"
 #include "runtime/runner.h"
 #include "runtime/tracefs.h"
 
@@ -26,6 +27,7 @@ OPTIONS:
     -e 'program'   execute this program
     -d ast|ir|all  print the typed AST, the LLVM IR, or both, before running
     --dry-run      compile and load every program into the kernel verifier, attach nothing
+    -p PID         attach uprobes to this process only
     -f text|json   output format (json: one object per line, as bpftrace)
     -o FILE        write the output to FILE instead of stdout
     -B none|line|full  output buffering (default: line)
@@ -103,6 +105,13 @@ CliOptions parse_args(int argc, char** argv) {
         o.debug_ast = o.debug_ir = true;
       else
         usage_error("-d takes ast, ir or all, not '" + what + "'");
+    } else if (a == "-p") {
+      std::string pid = value("-p");
+      char* end = nullptr;
+      long n = std::strtol(pid.c_str(), &end, 10);
+      if (pid.empty() || *end || n <= 0 || n > INT32_MAX)
+        usage_error("-p takes a process id, not '" + pid + "'");
+      o.run.pid = static_cast<int>(n);
     } else if (a == "--dry-run") {
       o.run.dry_run = true;
     } else if (a == "-v") {
@@ -205,6 +214,9 @@ int main(int argc, char** argv) {
     codegen::CompiledProgram compiled = codegen::compile(*program, cg);
     std::cout.flush();
     return runtime::run(compiled, opts.run);
+  } catch (const tracelet::runtime::AttachError& e) {
+    std::cerr << e.what() << "\n"; // already "file:line:col: error: ..."
+    return 1;
   } catch (const Error& e) {
     std::cerr << "tracelet: error: " << e.what() << "\n";
     return 1;

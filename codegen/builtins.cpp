@@ -2,6 +2,7 @@
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"
+#include "codegen/probe_context.h"
 
 namespace tracelet::codegen {
 
@@ -59,6 +60,8 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
     v = helpers_.call_no_args(HelperId::GetCurrentCgroupId, "cgroup");
   } else if (n == "curtask") {
     v = helpers_.get_current_task();
+  } else if (ap_ && is_context_builtin(n, *ap_)) {
+    v = emit_context_builtin(b_, ctx_arg_, n, *ap_); // arg0..argN, retval
   } else if (n == "args" && ap_ && ap_->provider == "tracepoint") {
     v = b_.CreatePtrToInt(ctx_arg_, b_.getInt64Ty());
   } else {

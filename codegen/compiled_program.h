@@ -65,6 +65,7 @@ struct ProgramDesc {
   uint64_t freq = 0;      // as AttachPoint::freq
   uint64_t offset = 0;    // as AttachPoint::offset
   std::string probe_name; // AttachPoint::name(), for messages
+  Location loc;           // the attach point in the source, for located attach errors
 };
 
 struct CompiledProgram {

@@ -2,6 +2,7 @@
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"
+#include "codegen/probe_context.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -134,6 +135,10 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
   }
   if (auto* n = dynamic_cast<ast::PositionalParam*>(&e); n && e.type.is_string()) {
     store_string_literal(n->value, dst, dst_type.size()); // str($1): a constant
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::Builtin*>(&e); n && n->name == "func" && ap_) {
+    store_string_literal(probe_function_name(*ap_), dst, dst_type.size()); // a constant
     return;
   }
   if (auto* n = dynamic_cast<ast::Builtin*>(&e); n && n->name == "comm") {

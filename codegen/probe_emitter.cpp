@@ -2,6 +2,7 @@
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"
+#include "codegen/probe_context.h"
 
 #include <cctype>
 
@@ -24,6 +25,7 @@ std::string IrEmitter::section_for(const ast::AttachPoint& ap) {
   if (ap.provider == "BEGIN" || ap.provider == "END") return "raw_tp";
   if (ap.provider == "interval") return "perf_event";
   if (ap.provider == "tracepoint") return "tracepoint/" + ap.target + "/" + ap.func;
+  if (std::string section = probe_kind_section(ap); !section.empty()) return section;
   throw Error(ap.loc.filename() + ":" + std::to_string(ap.loc.line) + ":" +
               std::to_string(ap.loc.col) + ": " + ap.provider + " probes not supported yet");
 }
@@ -45,6 +47,7 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   desc.freq = ap.freq;
   desc.offset = ap.offset;
   desc.probe_name = ap.name();
+  desc.loc = ap.loc;
   desc.func_name = function_name(out_.programs.size(), desc.probe_name);
 
   auto* fn_type = llvm::FunctionType::get(b_.getInt64Ty(), {b_.getInt8PtrTy()}, false);

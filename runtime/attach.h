@@ -2,12 +2,21 @@
 // it when tracelet dies, however it dies.
 #pragma once
 
+#include "ast/diagnostics.h"
 #include "codegen/compiled_program.h"
 #include "runtime/bpf_object.h"
 
 #include <string>
+#include <vector>
 
 namespace tracelet::runtime {
+
+// A probe this kernel (or this tracelet) cannot attach, pinned to the attach point in the
+// user's program: what() is the whole line, "file:line:col: error: <probe> cannot attach:
+// <why>[; try <alternative>]". cli/main.cpp prints it as is.
+struct AttachError : Error {
+  AttachError(const codegen::ProgramDesc& desc, const std::string& why);
+};
 
 // BEGIN and END are not attached: run_once() executes the program a single time in tracelet's
 // own context (BPF_PROG_TEST_RUN). Throws tracelet::Error if the kernel refuses.
@@ -21,14 +30,41 @@ uint64_t interval_period_ns(const std::string& unit, uint64_t n, const std::stri
 // tracepoint:<category>:<name>.
 Link attach_tracepoint(bpf_program* prog, const codegen::ProgramDesc& desc);
 
+// rawtracepoint:<name> (attach_raw_tracepoint.cpp).
+Link attach_raw_tracepoint(bpf_program* prog, const codegen::ProgramDesc& desc);
+
+// uprobe/uretprobe:<binary>:<symbol|address>[+offset] (attach_uprobe.cpp); pid > 0 limits the
+// probe to that process.
+Link attach_uprobe(bpf_program* prog, const codegen::ProgramDesc& desc, int pid);
+// The file offset the uprobe of `desc` attaches at; throws AttachError if it cannot be found.
+uint64_t uprobe_file_offset(const codegen::ProgramDesc& desc);
+
+// kprobe/kretprobe and fentry/fexit (attach_kprobe.cpp). kprobe_unavailable() is "" when this
+// kernel can attach the kprobe of `desc`, else why not (with a tracepoint to use instead);
+// fentry_unavailable() likewise for fentry/fexit.
+Link attach_kprobe(bpf_program* prog, const codegen::ProgramDesc& desc);
+Link attach_fentry(bpf_program* prog, const codegen::ProgramDesc& desc);
+std::string kprobe_unavailable(const codegen::ProgramDesc& desc);
+std::string fentry_unavailable(const codegen::ProgramDesc& desc);
+
+// profile:hz|s|ms|us:N, software:<event>[:count], hardware:<event>[:count] (attach_perf.cpp):
+// one perf event per CPU. perf_unavailable() is "" if the event exists here, else why not.
+std::vector<Link> attach_perf_event(bpf_program* prog, const codegen::ProgramDesc& desc);
+std::string perf_unavailable(const codegen::ProgramDesc& desc);
+
 // Whether `provider` is run once (BEGIN/END) rather than attached.
 bool is_begin_end(const std::string& provider);
 
-// Throws tracelet::Error naming the first program whose probe kind has no attach path here, so
-// that nothing gets attached for a program that cannot fully run.
+// Throws (AttachError for a located probe) naming the first program this kernel cannot attach,
+// so that nothing gets attached for a program that cannot fully run.
 void check_attachable(const codegen::CompiledProgram& program);
 
-// Attaches one non-BEGIN/END program by its provider.
+// Whether the kernel will refuse to load this program (fentry/fexit where fentry is refused):
+// such programs are not loaded; --dry-run reports them as not verified.
+bool kernel_refuses_load(const codegen::ProgramDesc& desc);
+
+// Attaches one non-BEGIN/END program by its provider; pid > 0 limits uprobes to one process.
+std::vector<Link> attach_links(bpf_program* prog, const codegen::ProgramDesc& desc, int pid);
 Link attach_program(bpf_program* prog, const codegen::ProgramDesc& desc);
 
 } // namespace tracelet::runtime

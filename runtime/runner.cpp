@@ -40,6 +40,23 @@ void configure_programs(BpfObject& obj, const codegen::CompiledProgram& program)
     bpf_program__set_autoattach(prog, false);
     bpf_program__set_autoload(prog, wanted.count(bpf_program__name(prog)) > 0);
   }
+  // Programs the kernel refuses to load at all (fentry where fentry is refused) stay unloaded:
+  // a run stops earlier (check_attachable), a dry run reports them as not verified.
+  for (const auto& desc : program.programs)
+    if (kernel_refuses_load(desc)) bpf_program__set_autoload(obj.program(desc.func_name), false);
+}
+
+// --dry-run: every program is verified, or the kernel refuses some kind outright (fentry);
+// those are named on stderr. Exit status 1 only if nothing at all could be verified.
+int dry_run_status(const codegen::CompiledProgram& program) {
+  size_t refused = 0;
+  for (const auto& desc : program.programs)
+    if (kernel_refuses_load(desc)) {
+      ++refused;
+      std::fprintf(stderr, "tracelet: warning: %s not verified: %s\n", desc.probe_name.c_str(),
+                   fentry_unavailable(desc).c_str());
+    }
+  return refused == program.programs.size() ? 1 : 0;
 }
 
 void fill_start_time(const BpfObject& obj, const codegen::CompiledProgram& program) {
@@ -109,10 +126,12 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   if (program.programs.empty()) throw Error("the program has no probes to attach");
   BpfObject obj(program.elf, options.verbose);
   configure_programs(obj, program);
+  // Before loading, so that a probe this kernel cannot attach stops the run with its reason
+  // rather than with the load failure it would cause.
+  if (!options.dry_run) check_attachable(program);
   obj.load();
-  if (options.dry_run) return 0;
+  if (options.dry_run) return dry_run_status(program);
   fill_start_time(obj, program);
-  check_attachable(program);
 
   std::vector<int> map_fds;
   for (const auto& map : program.maps)
@@ -127,7 +146,8 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     std::vector<Link> links; // on an error, destroyed with this block: detaches everything
     for (const auto& desc : program.programs) {
       if (is_begin_end(desc.provider)) continue;
-      links.push_back(attach_program(obj.program(desc.func_name), desc));
+      for (auto& link : attach_links(obj.program(desc.func_name), desc, options.pid))
+        links.push_back(std::move(link));
       if (options.verbose) std::fprintf(stderr, "tracelet: attached %s\n", desc.probe_name.c_str());
     }
     run_programs(obj, program, "BEGIN");

@@ -17,6 +17,7 @@ struct RunOptions {
   FILE* out = stdout;                       // -o FILE: where all output goes
   bool quiet = false;                       // -q: no "Attaching N probes..." line
   ChildProcess* child = nullptr;            // -c CMD: started once attached; its exit stops us
+  int pid = -1;         // -p PID: uprobes fire in this process only
 };
 
 // Returns the process exit status. Throws tracelet::Error for environment failures (libbpf

@@ -22,6 +22,11 @@ public:
   match_tracepoints(const std::string& category_glob, const std::string& name_glob) override;
   std::shared_ptr<const ast::RecordDef> tracepoint_args(const std::string& category,
                                                         const std::string& name) override;
+  // Symbols for uprobe/kprobe wildcards (defined in runtime/probe_symbols.cpp).
+  std::string resolve_binary(const std::string& name) override;
+  std::vector<std::string> match_binary_functions(const std::string& path,
+                                                  const std::string& glob) override;
+  std::vector<std::string> match_kernel_functions(const std::string& glob) override;
 
   // Kernel types and constants (runtime/kernel_types.cpp): BTF is parsed on the first call.
   std::shared_ptr<const ast::RecordDef> kernel_record(const std::string& name) override;

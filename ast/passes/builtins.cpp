@@ -63,7 +63,8 @@ void TypeInference::visit(Builtin& n) {
       n.type = b.type();
       return;
     }
-  if ((n.name == "args" || n.name == "retval" || is_register_arg(n.name)) && probe_.unresolved)
+  if ((n.name == "args" || n.name == "retval" || n.name == "func" || is_register_arg(n.name)) &&
+      probe_.unresolved)
     return; // depends on an attach point whose error is reported already
   if (n.name == "curtask") return type_curtask(n); // kernel_types.cpp
   if (n.name == "args") return type_args_builtin(n);
@@ -71,15 +72,31 @@ void TypeInference::visit(Builtin& n) {
     bool is_return = n.name == "retval";
     bool ok = !probe_.providers.empty();
     for (const auto& p : probe_.providers)
-      ok &= is_return ? (p == "kretprobe" || p == "uretprobe") : (p == "kprobe" || p == "uprobe");
+      ok &= is_return ? (p == "kretprobe" || p == "uretprobe")
+                      : (p == "kprobe" || p == "uprobe" || p == "rawtracepoint");
     if (!ok) {
       diags_.error(n.loc, n.name +
                               (is_return ? " is only available in kretprobe and uretprobe"
-                                         : " is only available in kprobe and uprobe") +
+                                         : " is only available in kprobe, uprobe and "
+                                           "rawtracepoint") +
                               " probes");
       return;
     }
     n.type = Type::u64();
+    return;
+  }
+  if (n.name == "func") {
+    // The probed function's name: a constant per concrete attach point (codegen stores it).
+    bool ok = !probe_.providers.empty();
+    for (const auto& p : probe_.providers)
+      ok &= p == "kprobe" || p == "kretprobe" || p == "uprobe" || p == "uretprobe" ||
+            p == "fentry" || p == "fexit";
+    if (!ok) {
+      diags_.error(n.loc, "func is only available in kprobe, kretprobe, uprobe, uretprobe, "
+                          "fentry and fexit probes");
+      return;
+    }
+    n.type = Type::string(Type::kDefaultStringSize);
     return;
   }
   if (n.name == "cpid") {

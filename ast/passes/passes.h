@@ -7,6 +7,7 @@
 #include "ast/passes/semantic.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,12 @@ void resolve_attach_points(Program& program, Diagnostics& diags);
 
 // probe_expansion.cpp: fills Probe::expanded, one entry per concrete attach point.
 void expand_probes(Program& program, KernelInfo& kernel, Diagnostics& diags);
+
+// function_probe_expansion.cpp: uprobe/uretprobe/kprobe/kretprobe/fentry/fexit attach points
+// -> concrete ones (binary resolved, wildcards matched), each passed to `add`.
+bool is_function_probe(const std::string& provider);
+void expand_function_probe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
+                           const std::function<void(AttachPointPtr)>& add);
 
 // control_flow.cpp: break/continue only inside loops; unroll counts 1..100.
 void check_control_flow(Program& program, Diagnostics& diags, const SemanticOptions& options);

@@ -31,6 +31,10 @@ void expand_probes(Program& program, KernelInfo& kernel, Diagnostics& diags) {
     };
     for (const auto& ap : probe->attach_points) {
       if (ap->provider.empty()) continue; // its error is reported already
+      if (is_function_probe(ap->provider)) {
+        expand_function_probe(*ap, kernel, diags, add);
+        continue;
+      }
       if (ap->provider != "tracepoint") {
         add(std::make_unique<AttachPoint>(*ap));
         continue;

@@ -263,7 +263,7 @@ const ErrorCase kCases[] = {
      "                       ^~\n"},
     {"BEGIN { $x = arg0; }",
      {},
-     "stdin:1:14: error: arg0 is only available in kprobe and uprobe probes\n"
+     "stdin:1:14: error: arg0 is only available in kprobe, uprobe and rawtracepoint probes\n"
      "BEGIN { $x = arg0; }\n"
      "             ^~~~\n"},
     {"BEGIN { $x = ksym(1); }",

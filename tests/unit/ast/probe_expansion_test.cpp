@@ -88,3 +88,66 @@ TEST(ProbeExpansion, FieldsOfMixedRecordsMustAgreeInType) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(FunctionProbeExpansion, UprobeLibraryNameResolvesToItsFile) {
+  auto a = analyse("uprobe:libc:malloc, ur:libc:free { @[func] = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]),
+            (std::vector<std::string>{"uprobe:/lib/x86_64-linux-gnu/libc.so.6:malloc",
+                                      "uretprobe:/lib/x86_64-linux-gnu/libc.so.6:free"}));
+  EXPECT_EQ(a->type_of("func"), "string[64]");
+}
+
+TEST(FunctionProbeExpansion, UprobeWildcardsOffsetsAndAddresses) {
+  auto a = analyse("u:/bin/bash:read*, u:/bin/x:f+0x10, u:/bin/x:0x4005d0 { @ = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]),
+            (std::vector<std::string>{"uprobe:/bin/bash:readline",
+                                      "uprobe:/bin/bash:readline_internal", "uprobe:/bin/x:f+16",
+                                      "uprobe:/bin/x:0x4005d0"}));
+}
+
+TEST(FunctionProbeExpansion, KernelFunctionWildcards) {
+  auto a = analyse("kprobe:vfs_read*, kr:do_nanosleep, fentry:vfs_w* { @[func] = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]),
+            (std::vector<std::string>{"kprobe:vfs_read", "kprobe:vfs_readv",
+                                      "kretprobe:do_nanosleep", "fentry:vfs_write"}));
+}
+
+TEST(FunctionProbeExpansion, NothingFoundIsLocated) {
+  auto a = analyse("u:/bin/bash:nope {} u:/bin/x:zz* {} u:/no/such:f {} k:zz_* {}");
+  EXPECT_FALSE(a->ok);
+  EXPECT_EQ(a->errors(),
+            "stdin:1:1: error: function 'nope' not found in /bin/bash\n"
+            "u:/bin/bash:nope {} u:/bin/x:zz* {} u:/no/such:f {} k:zz_* {}\n"
+            "^~~~~~~~~~~~~~~~\n"
+            "stdin:1:21: error: no function in /bin/x matches 'zz*'\n"
+            "u:/bin/bash:nope {} u:/bin/x:zz* {} u:/no/such:f {} k:zz_* {}\n"
+            "                    ^~~~~~~~~~~~\n"
+            "stdin:1:37: error: uprobe target '/no/such' is neither an existing file nor a known "
+            "library or program\n"
+            "u:/bin/bash:nope {} u:/bin/x:zz* {} u:/no/such:f {} k:zz_* {}\n"
+            "                                    ^~~~~~~~~~~~\n"
+            "stdin:1:53: error: no kernel function matches 'zz_*'\n"
+            "u:/bin/bash:nope {} u:/bin/x:zz* {} u:/no/such:f {} k:zz_* {}\n"
+            "                                                    ^~~~~~\n");
+}
+
+TEST(FunctionProbeExpansion, RegisterBuiltinsByProbeKind) {
+  auto ok = analyse("kprobe:vfs_read { @[arg0, arg5] = count(); } "
+                    "ur:/bin/bash:readline { @r = sum(retval); } "
+                    "rt:sys_enter { @n[arg1] = count(); }");
+  ASSERT_TRUE(ok->ok) << ok->errors();
+  EXPECT_EQ(ok->type_of("arg5"), "uint64");
+  auto bad = analyse("rt:sys_enter { @[func] = count(); }");
+  EXPECT_FALSE(bad->ok);
+  EXPECT_EQ(bad->errors(), "stdin:1:18: error: func is only available in kprobe, kretprobe, "
+                           "uprobe, uretprobe, fentry and fexit probes\n"
+                           "rt:sys_enter { @[func] = count(); }\n"
+                           "                 ^~~~\n");
+}
+
+} // namespace

@@ -116,6 +116,41 @@ std::shared_ptr<const ast::RecordDef> FakeKernel::tracepoint_args(const std::str
   return runtime::parse_tracepoint_format("struct " + category + "_" + name + "_args", it->second);
 }
 
+namespace {
+
+const std::map<std::string, std::vector<std::string>>& fake_binaries() {
+  static const std::map<std::string, std::vector<std::string>> binaries = {
+      {"/bin/bash", {"main", "readline", "readline_internal"}},
+      {"/bin/x", {"f", "g"}},
+      {"/lib/x86_64-linux-gnu/libc.so.6", {"free", "getpid", "malloc"}},
+  };
+  return binaries;
+}
+
+std::vector<std::string> matching(const std::vector<std::string>& names, const std::string& glob) {
+  std::vector<std::string> out;
+  for (const auto& n : names)
+    if (ast::glob_match(glob, n)) out.push_back(n);
+  return out;
+}
+
+} // namespace
+
+std::string FakeKernel::resolve_binary(const std::string& name) {
+  if (name == "libc") return "/lib/x86_64-linux-gnu/libc.so.6";
+  return fake_binaries().count(name) ? name : "";
+}
+
+std::vector<std::string> FakeKernel::match_binary_functions(const std::string& path,
+                                                            const std::string& glob) {
+  auto it = fake_binaries().find(path);
+  return it == fake_binaries().end() ? std::vector<std::string>{} : matching(it->second, glob);
+}
+
+std::vector<std::string> FakeKernel::match_kernel_functions(const std::string& glob) {
+  return matching({"do_nanosleep", "do_sys_openat2", "vfs_read", "vfs_readv", "vfs_write"}, glob);
+}
+
 std::string Analysed::errors() const {
   std::string out;
   for (const auto& d : diags.all())

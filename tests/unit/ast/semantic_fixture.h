@@ -29,6 +29,11 @@ public:
   match_tracepoints(const std::string& category_glob, const std::string& name_glob) override;
   std::shared_ptr<const ast::RecordDef> tracepoint_args(const std::string& category,
                                                         const std::string& name) override;
+  // Canned binaries (/bin/bash, /bin/x, libc) and kernel functions for function probes.
+  std::string resolve_binary(const std::string& name) override;
+  std::vector<std::string> match_binary_functions(const std::string& path,
+                                                  const std::string& glob) override;
+  std::vector<std::string> match_kernel_functions(const std::string& glob) override;
 
   int match_calls = 0;
   int args_calls = 0;

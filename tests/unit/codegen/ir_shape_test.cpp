@@ -194,7 +194,7 @@ TEST(IrShape, UnsupportedProbeKindsAreRefused) {
   Diagnostics diags;
   auto c = [&] {
     try {
-      compile_source("uprobe:/bin/sh:main { @ = count(); }", false);
+      compile_source("usdt:/bin/sh:probe { @ = count(); }", false);
     } catch (const Error& e) {
       return std::string(e.what());
     }

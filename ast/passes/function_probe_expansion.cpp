@@ -1,0 +1,76 @@
+// Expansion of probes on functions: uprobe/uretprobe (binary or library name resolved to a
+// file, wildcards over its ELF function symbols) and kprobe/kretprobe/fentry/fexit (wildcards
+// over kernel functions). Each match becomes one concrete attach point.
+#include "ast/passes/passes.h"
+
+namespace tracelet::ast::passes {
+
+namespace {
+
+bool is_uprobe(const std::string& provider) {
+  return provider == "uprobe" || provider == "uretprobe";
+}
+
+// "0x4005d0" or "4195792": an address in the binary rather than a symbol.
+bool is_address(const std::string& func) {
+  return !func.empty() && func[0] >= '0' && func[0] <= '9';
+}
+
+AttachPointPtr concrete(const AttachPoint& pattern, const std::string& target,
+                        const std::string& func) {
+  auto ap = std::make_unique<AttachPoint>(pattern);
+  ap->target = target;
+  ap->func = func;
+  ap->need_expansion = false;
+  ap->parts = {ap->provider};
+  if (!target.empty()) ap->parts.push_back(target);
+  ap->parts.push_back(func);
+  ap->raw = ap->name();
+  return ap;
+}
+
+void expand_uprobe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
+                   const std::function<void(AttachPointPtr)>& add) {
+  std::string path = kernel.resolve_binary(ap.target);
+  if (path.empty()) {
+    diags.error(ap.loc, ap.provider + " target '" + ap.target +
+                            "' is neither an existing file nor a known library or program");
+    return;
+  }
+  if (is_address(ap.func)) return add(concrete(ap, path, ap.func));
+  auto matches = kernel.match_binary_functions(path, ap.func);
+  if (matches.empty()) {
+    diags.error(ap.loc, ap.need_expansion
+                            ? "no function in " + path + " matches '" + ap.func + "'"
+                            : "function '" + ap.func + "' not found in " + path);
+    return;
+  }
+  for (const auto& name : matches)
+    add(concrete(ap, path, name));
+}
+
+void expand_kernel_function(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
+                            const std::function<void(AttachPointPtr)>& add) {
+  if (!ap.need_expansion) return add(concrete(ap, ap.target, ap.func));
+  auto matches = kernel.match_kernel_functions(ap.func);
+  if (matches.empty()) diags.error(ap.loc, "no kernel function matches '" + ap.func + "'");
+  for (const auto& name : matches)
+    add(concrete(ap, ap.target, name));
+}
+
+} // namespace
+
+bool is_function_probe(const std::string& provider) {
+  return is_uprobe(provider) || provider == "kprobe" || provider == "kretprobe" ||
+         provider == "fentry" || provider == "fexit";
+}
+
+void expand_function_probe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
+                           const std::function<void(AttachPointPtr)>& add) {
+  if (is_uprobe(ap.provider))
+    expand_uprobe(ap, kernel, diags, add);
+  else
+    expand_kernel_function(ap, kernel, diags, add);
+}
+
+} // namespace tracelet::ast::passes

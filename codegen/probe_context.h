@@ -1,0 +1,27 @@
+// Per probe kind: the libbpf section of its program and how its builtins read the context.
+// kprobe/uprobe contexts are `struct pt_regs`; rawtracepoint and fentry/fexit contexts are
+// arrays of u64 arguments.
+#pragma once
+
+#include "ast/ast.h"
+
+#include <llvm/IR/IRBuilder.h>
+
+#include <string>
+
+namespace tracelet::codegen {
+
+// The section for the probe kinds beyond BEGIN/END/interval/tracepoint; "" for those.
+std::string probe_kind_section(const ast::AttachPoint& ap);
+
+// Whether `builtin` (arg0..argN, retval) reads this probe's context.
+bool is_context_builtin(const std::string& builtin, const ast::AttachPoint& ap);
+
+// Emits the i64 value of `builtin` read from the context `ctx` (an i8*).
+llvm::Value* emit_context_builtin(llvm::IRBuilder<>& b, llvm::Value* ctx,
+                                  const std::string& builtin, const ast::AttachPoint& ap);
+
+// The value of `func`: the concrete attach point's function name.
+std::string probe_function_name(const ast::AttachPoint& ap);
+
+} // namespace tracelet::codegen

@@ -1,0 +1,47 @@
+// KernelInfoImpl's symbol queries for probe expansion: uprobe binaries and their functions,
+// kernel functions for kprobe/fentry wildcards.
+#include "ast/diagnostics.h"
+#include "runtime/elf_symbols.h"
+#include "runtime/tracefs.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace tracelet::runtime {
+
+std::string KernelInfoImpl::resolve_binary(const std::string& name) {
+  return resolve_uprobe_binary(name);
+}
+
+std::vector<std::string> KernelInfoImpl::match_binary_functions(const std::string& path,
+                                                                const std::string& glob) {
+  std::vector<std::string> names;
+  try {
+    for (const auto& f : elf_functions(path))
+      if (ast::glob_match(glob, f.name)) names.push_back(f.name);
+  } catch (const Error&) {
+    return {}; // not ELF: no functions; expansion reports the probe as matching nothing
+  }
+  return names;
+}
+
+std::vector<std::string> KernelInfoImpl::match_kernel_functions(const std::string& glob) {
+  // Text symbols of the kernel proper (module symbols carry a "[module]" column).
+  std::ifstream in("/proc/kallsyms");
+  std::vector<std::string> names;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string address, type, name, module;
+    fields >> address >> type >> name >> module;
+    if ((type != "t" && type != "T") || !module.empty()) continue;
+    if (name.find('.') != std::string::npos) continue; // compiler clones (foo.isra.0)
+    if (ast::glob_match(glob, name)) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+} // namespace tracelet::runtime

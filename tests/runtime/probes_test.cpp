@@ -1,0 +1,215 @@
+// Every probe kind on the real kernel: uprobes on a test binary the build makes
+// (tl_uprobe_target), raw tracepoints, perf events, and the kinds this kernel cannot attach
+// (kprobe, fentry, hardware): loaded with --dry-run, refused with one line otherwise.
+#include "harness.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <regex>
+
+using namespace tracelet::test;
+
+extern char** environ;
+
+namespace {
+
+constexpr const char* kReady = "tracelet-ready\n";
+
+std::string ready_begin() { return R"(BEGIN { printf("tracelet-ready\n"); } )"; }
+
+std::string target() { return TL_UPROBE_TARGET; }
+
+// Runs `script` while the target makes `calls` rounds of calls; stopped with SIGINT after.
+RunResult trace_target(const std::string& script, int calls = 3,
+                       std::vector<std::string> extra_args = {}) {
+  RunSpec spec;
+  spec.args = extra_args;
+  spec.args.insert(spec.args.end(), {"-e", ready_begin() + script});
+  spec.ready_marker = kReady;
+  spec.workload = [=] { run_command({target(), "calls", std::to_string(calls)}); };
+  spec.stop_signal = SIGINT;
+  return run_tracelet(spec);
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+bool kernel_has_kprobes() { return file_exists("/sys/bus/event_source/devices/kprobe"); }
+
+// tl_uprobe_target in "stdin" mode: it calls its functions once per byte written to it.
+class WaitingTarget {
+public:
+  WaitingTarget() {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) return;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, p[0], 0);
+    std::string path = target();
+    char* argv[] = {path.data(), const_cast<char*>("stdin"), nullptr};
+    if (posix_spawn(&pid_, path.c_str(), &actions, nullptr, argv, environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+    close(p[0]);
+    write_fd_ = p[1];
+  }
+  ~WaitingTarget() {
+    if (write_fd_ >= 0) close(write_fd_); // EOF: the target exits
+    if (pid_ > 0) waitpid(pid_, nullptr, 0);
+  }
+  pid_t pid() const { return pid_; }
+  void call_once() { (void)!write(write_fd_, "x", 1); }
+
+private:
+  pid_t pid_ = -1;
+  int write_fd_ = -1;
+};
+
+} // namespace
+
+TEST(Uprobe, ArgumentsFromRegisters) {
+  REQUIRE_BPF();
+  auto r = trace_target("uprobe:" + target() + R"(:tl_sum6 {
+      printf("%d %d %d %d %d %d\n", arg0, arg1, arg2, arg3, arg4, arg5); }
+    uprobe:)" + target() + R"(:tl_add { @adds[arg1] = count(); })");
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("Attaching 3 probes...\n"), std::string::npos) << r.out;
+  size_t n = 0;
+  for (size_t pos = 0; (pos = r.out.find("1 2 3 4 5 6\n", pos)) != std::string::npos; ++pos)
+    ++n;
+  EXPECT_EQ(n, 3u) << r.out;
+  EXPECT_NE(r.out.find("@adds[100]: 3\n"), std::string::npos) << r.out;
+}
+
+TEST(Uprobe, UretprobeRetvalAndFunc) {
+  REQUIRE_BPF();
+  auto r = trace_target("uretprobe:" + target() + R"(:tl_square {
+      printf("%s returned %d\n", func, retval); })");
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("tl_square returned 49\n"), std::string::npos) << r.out;
+}
+
+TEST(Uprobe, WildcardOverTheBinarysSymbols) {
+  REQUIRE_BPF();
+  auto r = trace_target("uprobe:" + target() + R"(:tl_* { @[func, probe] = count(); })", 2);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("Attaching 4 probes...\n"), std::string::npos) << r.out;
+  for (const char* fn : {"tl_add", "tl_sum6", "tl_square"})
+    EXPECT_NE(r.out.find(std::string("@[") + fn + ", uprobe:" + target() + ":" + fn + "]: 2\n"),
+              std::string::npos)
+        << fn << "\n"
+        << r.out;
+}
+
+TEST(Uprobe, LibraryByNameAndOffset) {
+  REQUIRE_BPF();
+  // getpid in libc, found through the ld.so cache; the target calls it once per round.
+  auto r = trace_target(R"(uprobe:libc:getpid /comm == "tl_uprobe_targe"/ { @[probe] = count(); }
+    uprobe:)" + target() + R"(:tl_add+0 { @plus0 = count(); })");
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(@\[uprobe:/[^\]]*libc\.so[^\]]*:getpid\]: 3\n)")))
+      << r.out;
+  EXPECT_NE(r.out.find("@plus0: 3\n"), std::string::npos) << r.out;
+}
+
+TEST(Uprobe, PidLimitsTheProbeToOneProcess) {
+  REQUIRE_BPF();
+  WaitingTarget traced;
+  ASSERT_GT(traced.pid(), 0);
+  RunSpec spec;
+  spec.args = {"-p", std::to_string(traced.pid()), "-e",
+               ready_begin() + "uprobe:" + target() + ":tl_add { @[pid] = count(); }"};
+  spec.ready_marker = kReady;
+  spec.workload = [&] {
+    run_command({target(), "calls", "5"}); // another process: not counted
+    traced.call_once();
+    traced.call_once();
+    usleep(200 * 1000);
+  };
+  spec.stop_signal = SIGINT;
+  auto r = run_tracelet(spec);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("@[" + std::to_string(traced.pid()) + "]: 2\n"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("]: 5\n"), std::string::npos) << r.out;
+}
+
+TEST(Uprobe, MissingFunctionIsLocated) {
+  auto r = run_tracelet({"-e", "uprobe:" + target() + ":tl_nope { }"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_EQ(r.err, "stdin:1:1: error: function 'tl_nope' not found in " + target() + "\n" +
+                       "uprobe:" + target() + ":tl_nope { }\n" + "^" +
+                       std::string(("uprobe:" + target() + ":tl_nope").size() - 1, '~') + "\n");
+}
+
+TEST(RawTracepoint, SysEnterArgs) {
+  REQUIRE_BPF();
+  // arg1 of sys_enter is the syscall number; 39 is getpid on x86-64.
+  auto r = trace_target(R"(rawtracepoint:sys_enter /comm == "tl_uprobe_targe" && arg1 == 39/ {
+      @getpid = count(); })");
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("@getpid: 3\n"), std::string::npos) << r.out;
+}
+
+TEST(PerfEvents, ProfileAndSoftwareCpuClockFire) {
+  REQUIRE_BPF();
+  RunSpec spec;
+  spec.args = {"-e", ready_begin() + R"(profile:hz:99 { @p = count(); }
+      software:cpu-clock:1000000 { @s = count(); }
+      interval:ms:300 { exit(); })"};
+  auto r = run_tracelet(spec);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(@p: (\d+)\n)"))) << r.out;
+  EXPECT_GT(std::stoul(m[1]), 0u);
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(@s: (\d+)\n)"))) << r.out;
+  EXPECT_GT(std::stoul(m[1]), 0u);
+}
+
+TEST(PerfEvents, HardwareWithoutPmuIsOneClearLine) {
+  REQUIRE_BPF();
+  if (file_exists("/sys/bus/event_source/devices/cpu"))
+    GTEST_SKIP() << "this machine has a hardware PMU; the refusal cannot be shown here";
+  auto r = run_tracelet({"-e", "hardware:cycles:100000 { @ = count(); }"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "stdin:1:1: error: hardware:cycles:100000 cannot attach: this machine has no hardware "
+                   "performance counters (no PMU is exposed to this kernel); try "
+                   "software:cpu-clock or profile:hz:99\n");
+}
+
+TEST(Kprobe, DryRunLoadsKprobeAndKretprobe) {
+  REQUIRE_BPF();
+  auto r = run_tracelet({"--dry-run", "-e", R"(kprobe:do_nanosleep { @[arg0, func] = count(); }
+      kretprobe:do_nanosleep { @r[func] = sum(retval); })"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(Kprobe, WithoutKprobesStopsWithOneLineBeforeAttaching) {
+  REQUIRE_BPF();
+  if (kernel_has_kprobes()) GTEST_SKIP() << "this kernel has kprobes; nothing to refuse";
+  auto r = run_tracelet({"-v", "-e", R"(tracepoint:syscalls:sys_enter_getppid { @ = count(); }
+kprobe:do_sys_openat2 { @k[func] = count(); })"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_EQ(r.out, "") << "nothing may be attached";
+  EXPECT_EQ(r.err.find("tracelet: attached"), std::string::npos) << r.err;
+  std::string line = "stdin:2:1: error: kprobe:do_sys_openat2 cannot attach: this kernel has no "
+                     "kprobes (CONFIG_KPROBES off) and refuses fentry; try "
+                     "tracepoint:syscalls:sys_enter_openat\n";
+  EXPECT_NE(r.err.find(line), std::string::npos) << r.err;
+
+  auto quiet = run_tracelet({"-e", "kprobe:do_sys_openat2 { }"});
+  EXPECT_EQ(quiet.exit_status, 1);
+  EXPECT_EQ(quiet.err, "stdin:1:1: error: kprobe:do_sys_openat2 cannot attach: this kernel has "
+                       "no kprobes (CONFIG_KPROBES off) and refuses fentry; try "
+                       "tracepoint:syscalls:sys_enter_openat\n");
+}

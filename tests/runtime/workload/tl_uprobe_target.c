@@ -1,0 +1,52 @@
+// A uprobe target for the runtime tests: functions with known arguments and return values that
+// the compiler must keep as real calls (noinline, not static).
+//   tl_uprobe_target calls N   call every function N times, then exit
+//   tl_uprobe_target stdin     for each byte read on stdin, call every function once; exit at EOF
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TL_PROBED __attribute__((noinline, used))
+
+TL_PROBED long tl_add(long a, long b) {
+  __asm__ volatile("" ::: "memory");
+  return a + b;
+}
+
+TL_PROBED long tl_sum6(long a, long b, long c, long d, long e, long f) {
+  __asm__ volatile("" ::: "memory");
+  return a + b + c + d + e + f;
+}
+
+TL_PROBED unsigned long tl_square(unsigned long x) {
+  __asm__ volatile("" ::: "memory");
+  return x * x;
+}
+
+static void call_all(long i) {
+  volatile long sink = 0;
+  sink += tl_add(i, 100);
+  sink += tl_sum6(1, 2, 3, 4, 5, 6);
+  sink += tl_square(7);
+  sink += getpid(); // a libc function for library uprobes
+  (void)sink;
+}
+
+int main(int argc, char** argv) {
+  if (argc == 3 && strcmp(argv[1], "calls") == 0) {
+    long n = atol(argv[2]);
+    for (long i = 0; i < n; ++i)
+      call_all(i);
+    return 0;
+  }
+  if (argc == 2 && strcmp(argv[1], "stdin") == 0) {
+    char c;
+    long i = 0;
+    while (read(0, &c, 1) == 1)
+      call_all(i++);
+    return 0;
+  }
+  fprintf(stderr, "usage: %s calls N | stdin\n", argv[0]);
+  return 2;
+}
