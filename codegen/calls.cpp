@@ -129,8 +129,11 @@ void IrEmitter::emit_str_into(ast::Call& c, llvm::Value* dst, uint64_t dst_bytes
   }
   ast::AddrSpace as = src.type.kind == TypeKind::Pointer ? src.type.as : ast::AddrSpace::None;
   if (as == ast::AddrSpace::None)
-    as = ap_ && ap_->provider == "tracepoint" && ap_->target == "syscalls" ? ast::AddrSpace::User
-                                                                           : ast::AddrSpace::Kernel;
+    // Integers are addresses in user space for syscall tracepoints and uprobes.
+    as = ap_ && ((ap_->provider == "tracepoint" && ap_->target == "syscalls") ||
+                 ap_->provider == "uprobe" || ap_->provider == "uretprobe")
+             ? ast::AddrSpace::User
+             : ast::AddrSpace::Kernel;
   uint64_t max = std::min<uint64_t>(dst_bytes, c.type.size() ? c.type.size() : dst_bytes);
   llvm::Value* size = i32c(static_cast<uint32_t>(max));
   if (c.args.size() >= 2) {

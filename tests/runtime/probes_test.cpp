@@ -97,12 +97,20 @@ TEST(Uprobe, UretprobeRetvalAndFunc) {
   EXPECT_NE(r.out.find("tl_square returned 49\n"), std::string::npos) << r.out;
 }
 
+TEST(Uprobe, StrOfAnArgumentReadsUserMemory) {
+  REQUIRE_BPF();
+  auto r = trace_target("uprobe:" + target() + R"(:tl_greet { printf("<%s>\n", str(arg0)); }
+    uretprobe:)" + target() + R"(:tl_greet { printf("len %d\n", retval); })", 1);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("<tracelet>\nlen 8\n"), std::string::npos) << r.out;
+}
+
 TEST(Uprobe, WildcardOverTheBinarysSymbols) {
   REQUIRE_BPF();
   auto r = trace_target("uprobe:" + target() + R"(:tl_* { @[func, probe] = count(); })", 2);
   EXPECT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_NE(r.out.find("Attaching 4 probes...\n"), std::string::npos) << r.out;
-  for (const char* fn : {"tl_add", "tl_sum6", "tl_square"})
+  EXPECT_NE(r.out.find("Attaching 5 probes...\n"), std::string::npos) << r.out;
+  for (const char* fn : {"tl_add", "tl_sum6", "tl_square", "tl_greet"})
     EXPECT_NE(r.out.find(std::string("@[") + fn + ", uprobe:" + target() + ":" + fn + "]: 2\n"),
               std::string::npos)
         << fn << "\n"

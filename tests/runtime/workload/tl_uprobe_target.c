@@ -24,11 +24,17 @@ TL_PROBED unsigned long tl_square(unsigned long x) {
   return x * x;
 }
 
+TL_PROBED unsigned long tl_greet(const char* name) {
+  __asm__ volatile("" ::: "memory");
+  return strlen(name);
+}
+
 static void call_all(long i) {
   volatile long sink = 0;
   sink += tl_add(i, 100);
   sink += tl_sum6(1, 2, 3, 4, 5, 6);
   sink += tl_square(7);
+  sink += tl_greet("tracelet");
   sink += getpid(); // a libc function for library uprobes
   (void)sink;
 }
