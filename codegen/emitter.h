@@ -82,6 +82,8 @@ private:
   // `*p`), whose address memory_address() computes without reading it.
   bool is_memory_value(ast::Expr& e);
   llvm::Value* memory_address(ast::Expr& e); // i64
+  // A record value held on the BPF stack (a variable), not behind a pointer.
+  bool is_stack_record(ast::Expr& e);
 
   // ---- reads through pointers (memory_reads.cpp)
   llvm::Value* read_scalar_at(llvm::Value* addr, const ast::Type& t, ast::AddrSpace as);

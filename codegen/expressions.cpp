@@ -346,6 +346,8 @@ llvm::Value* IrEmitter::emit_unary(ast::Unary& u) {
                        Type::u64(), u.type);
   case Op::Deref:
     return emit_deref(u);
+  case Op::AddrOf:
+    return memory_address(*u.operand); // kernel_memory.cpp
   case Op::PreInc:
   case Op::PreDec:
   case Op::PostInc:

@@ -51,6 +51,10 @@ llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
   if (is_tracepoint_args(*f.base)) {
     raw = load_scalar(b_.getIntNTy(field.type->size() * 8), byte_ptr(ctx_arg_, field.offset),
                       alignment_of(field.offset));
+  } else if (is_stack_record(*f.base)) {
+    // A record already copied onto the stack (a variable holding a struct).
+    uint64_t read_bytes = field.type->size() ? field.type->size() : bytes;
+    raw = load_scalar(b_.getIntNTy(read_bytes * 8), byte_ptr(emit_addr(*f.base), field.offset));
   } else {
     // A record in kernel or user memory: read the field's bytes onto the stack.
     auto* addr = field_address(f);
@@ -80,10 +84,13 @@ void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm:
   const ast::Field& field = find_field(f);
   if (dst_type.kind != TypeKind::String) {
     // Tuples/records by value: copy the bytes.
-    if (!is_tracepoint_args(*f.base))
-      throw Error("internal error: by-value field " + f.field + " outside a tracepoint");
-    copy_bytes(dst, byte_ptr(ctx_arg_, field.offset),
-               std::min(field.type->size(), dst_type.size()));
+    uint64_t n = std::min(field.type->size(), dst_type.size());
+    if (is_tracepoint_args(*f.base))
+      copy_bytes(dst, byte_ptr(ctx_arg_, field.offset), n);
+    else if (is_stack_record(*f.base))
+      copy_bytes(dst, byte_ptr(emit_addr(*f.base), field.offset), n);
+    else // a record (or array) inside a record in memory: one read of its bytes
+      helpers_.probe_read(read_helper(f.base->type.as, false), dst, i32c(n), field_address(f));
     return;
   }
   uint64_t dst_bytes = dst_type.size();
@@ -111,6 +118,11 @@ void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm:
     } else {
       store_scalar(b_.getInt8(0), byte_ptr(dst, dst_bytes - 1));
     }
+    return;
+  }
+  if (is_stack_record(*f.base)) {
+    convert_memory(*field.type, byte_ptr(emit_addr(*f.base), field.offset), dst_type, dst,
+                   zero_tail);
     return;
   }
   // char[N] inside a record in memory.

@@ -40,3 +40,11 @@ llvm::Value* IrEmitter::memory_address(ast::Expr& e) {
 }
 
 } // namespace tracelet::codegen
+
+namespace tracelet::codegen {
+
+bool IrEmitter::is_stack_record(ast::Expr& e) {
+  return e.type.kind == TypeKind::Record && !is_memory_value(e) && !is_tracepoint_args(e);
+}
+
+} // namespace tracelet::codegen

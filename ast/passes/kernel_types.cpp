@@ -83,3 +83,38 @@ std::optional<uint64_t> TypeInference::member_offset(const RecordDef& record,
 }
 
 } // namespace tracelet::ast::passes
+
+namespace tracelet::ast::passes {
+
+namespace {
+
+// A value with an address in kernel or user memory: a field reached through a pointer (not
+// the tracepoint record, which is the probe's context), an element of an array in memory or
+// behind a pointer, `*p`.
+bool addressable(const Expr& e) {
+  if (const auto* f = dynamic_cast<const FieldAccess*>(&e)) {
+    if (const auto* b = dynamic_cast<const Builtin*>(f->base.get()); b && b->name == "args")
+      return false;
+    return f->base->type.kind == TypeKind::Pointer || addressable(*f->base);
+  }
+  if (const auto* ix = dynamic_cast<const Index*>(&e))
+    return ix->base->type.kind == TypeKind::Pointer || addressable(*ix->base);
+  if (const auto* u = dynamic_cast<const Unary*>(&e)) return u->op == UnaryOp::Deref;
+  return false;
+}
+
+} // namespace
+
+void TypeInference::type_address_of(Unary& n) {
+  // &((struct x *)0)->f is offsetof(struct x, f), as C tools write it.
+  if (!addressable(*n.operand)) {
+    diags_.error(n.loc, "the address-of operator '&' needs a field or element of a struct in "
+                        "kernel or user memory");
+    return;
+  }
+  Type target = n.operand->type;
+  AddrSpace as = target.as == AddrSpace::None ? AddrSpace::Kernel : target.as;
+  n.type = Type::pointer(std::move(target), as);
+}
+
+} // namespace tracelet::ast::passes

@@ -367,8 +367,7 @@ void TypeInference::visit(Unary& n) {
     }
     break;
   case UnaryOp::AddrOf:
-    diags_.error(n.loc, "the address-of operator '&' is not supported");
-    return;
+    return type_address_of(n); // kernel_types.cpp
   default:
     break;
   }

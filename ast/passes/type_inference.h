@@ -98,6 +98,7 @@ private:
   // kernel_types.cpp: kernel records from BTF, curtask, named constants
   void type_curtask(Builtin& n);
   bool type_named_constant(Builtin& n);
+  void type_address_of(Unary& n); // &p->field, &a[i]: members of records in memory
   // The record with its fields: a lazily converted kernel record is completed through
   // KernelInfo; nullptr (error reported at `loc`) if its layout is unknown. A different
   // (complete) record replaces the stub in `base`'s type.

@@ -108,3 +108,24 @@ TEST(Btf, NamedConstantsAndHeaders) {
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(printed(r.out), "0 10 256 1\n") << r.err;
 }
+
+TEST(Btf, AddressOfMemberMatchesOffsetof) {
+  REQUIRE_BTF();
+  auto r = run_tracelet({"-e", R"(BEGIN { printf("%d %d %d\n",
+      (uint64)&((struct task_struct *)0)->tgid == offsetof(struct task_struct, tgid),
+      &curtask->tgid == (uint64)curtask + offsetof(struct task_struct, tgid),
+      *(&curtask->tgid) == pid); exit(); })"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(printed(r.out), "1 1 1\n") << r.err;
+}
+
+TEST(Btf, RecordCopiedIntoAVariable) {
+  REQUIRE_BTF();
+  struct utsname u;
+  ASSERT_EQ(uname(&u), 0);
+  auto r = run_tracelet({"-e", R"(BEGIN { $u = curtask->nsproxy->uts_ns->name;
+      $id = curtask->cred->uid; printf("%s %s %d\n", $u.sysname, $u.nodename, $id.val == uid);
+      exit(); })"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(printed(r.out), std::string(u.sysname) + " " + u.nodename + " 1\n") << r.err;
+}

@@ -171,6 +171,21 @@ INSTANTIATE_TEST_SUITE_P(
                         "BEGIN { print(TASK_RUNNNG); }\n"
                         "              ^~~~~~~~~~~\n"}));
 
+TEST(KernelTypes, AddressOfMembersInMemory) {
+  BtfKernel kernel;
+  auto a = test::analyse("BEGIN { $o = (uint64)&((struct task_struct *)0)->pid; "
+                         "$p = &curtask->cpus[2]; }",
+                         {}, &kernel);
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("&((struct task_struct *)0)->pid"), "int32 *");
+  EXPECT_EQ(a->type_of("&curtask->cpus[2]"), "uint64 *");
+  auto bad = test::analyse("BEGIN { $p = &pid; }", {}, &kernel);
+  EXPECT_EQ(bad->errors(), "stdin:1:14: error: the address-of operator '&' needs a field or "
+                           "element of a struct in kernel or user memory\n"
+                           "BEGIN { $p = &pid; }\n"
+                           "             ^~~~\n");
+}
+
 TEST(KernelTypes, CurtaskWithoutBtf) {
   auto a = test::analyse("BEGIN { print(curtask->pid); }");
   EXPECT_EQ(a->errors(),
