@@ -1,7 +1,8 @@
 // Hand-written baseline for `tracepoint:syscalls:sys_enter_getppid { @[comm] = count(); }`:
 // per-CPU hash keyed by comm; add in place when present, insert 1 otherwise.
+#include <linux/bpf.h> // first: bpf_helpers.h needs its types
+
 #include <bpf/bpf_helpers.h>
-#include <linux/bpf.h>
 
 struct comm_key {
   char comm[16];

@@ -1,7 +1,8 @@
 // Hand-written baseline for `tracepoint:syscalls:sys_enter_getppid { @c = count(); }`: one
 // per-CPU array slot incremented in place (what a C programmer would write).
+#include <linux/bpf.h> // first: bpf_helpers.h needs its types
+
 #include <bpf/bpf_helpers.h>
-#include <linux/bpf.h>
 
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
