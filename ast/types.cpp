@@ -94,6 +94,29 @@ Type Type::lhist(int64_t min, int64_t max, int64_t step) {
   return t;
 }
 
+Type Type::stack(bool user, bool perf_mode, uint32_t depth) {
+  Type t;
+  t.kind = user ? TypeKind::UStack : TypeKind::KStack;
+  t.bytes = 8;
+  t.stack_perf = perf_mode;
+  t.stack_depth = depth;
+  return t;
+}
+
+Type Type::ksym() {
+  Type t;
+  t.kind = TypeKind::KSym;
+  t.bytes = 8;
+  return t;
+}
+
+Type Type::usym() {
+  Type t;
+  t.kind = TypeKind::USym;
+  t.bytes = 16;
+  return t;
+}
+
 uint64_t Type::size() const {
   switch (kind) {
   case TypeKind::None: return 0;
@@ -104,10 +127,14 @@ uint64_t Type::size() const {
   case TypeKind::Pointer:
   case TypeKind::Ctx:
   case TypeKind::Probe:
+  case TypeKind::KStack:
+  case TypeKind::UStack:
+  case TypeKind::KSym:
   case TypeKind::Count:
   case TypeKind::Sum:
   case TypeKind::Hist:
   case TypeKind::Lhist: return 8;
+  case TypeKind::USym:
   case TypeKind::Min:
   case TypeKind::Max:
   case TypeKind::Avg:
@@ -171,6 +198,8 @@ bool Type::compatible(const Type& o) const {
   case TypeKind::Record: return record == o.record || (record && o.record && record->name == o.record->name);
   case TypeKind::Lhist:
     return lhist_min == o.lhist_min && lhist_max == o.lhist_max && lhist_step == o.lhist_step;
+  case TypeKind::KStack:
+  case TypeKind::UStack: return stack_depth == o.stack_depth && stack_perf == o.stack_perf;
   default: return true;
   }
 }
@@ -205,6 +234,15 @@ std::string Type::str() const {
   case TypeKind::Record: return record ? record->name : "struct ?";
   case TypeKind::Ctx: return "ctx";
   case TypeKind::Probe: return "probe";
+  case TypeKind::KStack:
+  case TypeKind::UStack: {
+    std::string name = kind == TypeKind::KStack ? "kstack" : "ustack";
+    if (!stack_perf && stack_depth == kDefaultStackDepth) return name;
+    return name + "(" + (stack_perf ? "perf" : "bpftrace") + "," + std::to_string(stack_depth) +
+           ")";
+  }
+  case TypeKind::KSym: return "ksym";
+  case TypeKind::USym: return "usym";
   case TypeKind::Count: return "count";
   case TypeKind::Sum: return "sum";
   case TypeKind::Avg: return "avg";

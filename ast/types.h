@@ -24,6 +24,12 @@ enum class TypeKind {
   Ctx,     // the probe context pointer (BPF program's r1); `args` on tracepoints is a Pointer to
            // a Record named "struct <category>_<name>_args" instead
   Probe,   // the `probe` builtin: an index into CompiledProgram::probe_names, stored as u64
+  // Values the runtime symbolizes when printing (see runtime/symbols.h). All are one u64:
+  KStack, // kstack: the stack id in the stack map of this mode/depth (negative: no stack)
+  UStack, // ustack: pid << 32 | (u32)stack id
+  KSym,   // ksym(addr): a kernel address
+  USym,   // usym(addr): a user address; the pid is `pid` of the probe, stored alongside:
+          // 16 bytes { u64 addr; u64 pid }
   // Values that aggregation functions leave in a map. Their per-CPU storage is fixed below.
   Count,
   Sum,
@@ -72,6 +78,9 @@ struct Type {
   std::shared_ptr<const RecordDef> record; // Record
   // Lhist parameters, fixed at the first call site: lhist(v, min, max, step).
   int64_t lhist_min = 0, lhist_max = 0, lhist_step = 0;
+  // KStack/UStack: frames kept (the stack map's value is stack_depth u64s) and print mode.
+  uint32_t stack_depth = 0;
+  bool stack_perf = false; // "perf" mode: "\t<hex addr> <sym+off>" per frame
 
   static Type none();
   static Type integer(uint64_t bytes, bool is_signed);
@@ -86,6 +95,12 @@ struct Type {
   static Type probe();
   static Type aggregation(TypeKind kind); // Count..Hist
   static Type lhist(int64_t min, int64_t max, int64_t step);
+  static Type stack(bool user, bool perf_mode = false, uint32_t depth = kDefaultStackDepth);
+  static Type ksym();
+  static Type usym();
+
+  static constexpr uint32_t kDefaultStackDepth = 127; // bpftrace's default (perf_max_stack)
+  static constexpr uint32_t kMaxStackDepth = 1024;
 
   static constexpr uint64_t kDefaultStringSize = 64;
 

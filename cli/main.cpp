@@ -6,6 +6,7 @@
 #include "codegen/codegen.h"
 #include "parser/driver.h"
 #include "runtime/child_process.h"
+#include "runtime/probe_listing.h"
 #include "runtime/attach.h"
 #include "runtime/runner.h"
 #include "runtime/tracefs.h"
@@ -27,6 +28,8 @@ OPTIONS:
     -e 'program'   execute this program
     -d ast|ir|all  print the typed AST, the LLVM IR, or both, before running
     --dry-run      compile and load every program into the kernel verifier, attach nothing
+    -l [PATTERN]   list the probes this kernel can attach, matching PATTERN (wildcards)
+    -lv [PATTERN]  the same, with tracepoint arguments
     -p PID         attach uprobes to this process only
     -f text|json   output format (json: one object per line, as bpftrace)
     -o FILE        write the output to FILE instead of stdout
@@ -59,6 +62,8 @@ struct CliOptions {
   std::string child_command;  // -c
   tracelet::ast::SemanticOptions semantic;
   tracelet::runtime::RunOptions run;
+  bool list = false, list_args = false; // -l, -lv
+  std::string list_pattern;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -112,6 +117,9 @@ CliOptions parse_args(int argc, char** argv) {
       if (pid.empty() || *end || n <= 0 || n > INT32_MAX)
         usage_error("-p takes a process id, not '" + pid + "'");
       o.run.pid = static_cast<int>(n);
+    } else if (a == "-l" || a == "-lv") {
+      o.list = true;
+      o.list_args = o.list_args || a == "-lv";
     } else if (a == "--dry-run") {
       o.run.dry_run = true;
     } else if (a == "-v") {
@@ -160,6 +168,11 @@ CliOptions parse_args(int argc, char** argv) {
       break;
     }
   }
+  if (o.list && !o.have_program) {
+    if (i < argc) o.list_pattern = argv[i];
+    o.list_args = o.list_args || o.run.verbose; // `-l -v` as `-lv`
+    return o;
+  }
   if (!o.have_program) {
     if (i >= argc)
       usage_error("no program given: use -e 'program' or a file name");
@@ -173,12 +186,24 @@ CliOptions parse_args(int argc, char** argv) {
   return o;
 }
 
+// -l / -lv: the listing on stdout, providers the pattern named but this kernel lacks on stderr.
+int list_probes(const CliOptions& opts) {
+  tracelet::runtime::KernelInfoImpl kernel;
+  std::vector<std::string> notes;
+  auto probes = tracelet::runtime::list_probes(kernel, opts.list_pattern, opts.list_args, notes);
+  std::cout << tracelet::runtime::format_listing(probes);
+  for (const auto& note : notes)
+    std::cerr << "tracelet: " << note << "\n";
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   using namespace tracelet;
   try {
     CliOptions opts = parse_args(argc, argv);
+    if (opts.list) return list_probes(opts);
     // -o and -B apply to everything printed from here on, maps and events alike.
     std::unique_ptr<FILE, int (*)(FILE*)> output_file(nullptr, &std::fclose);
     if (!opts.output_path.empty()) {

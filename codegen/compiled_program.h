@@ -68,6 +68,17 @@ struct ProgramDesc {
   Location loc;           // the attach point in the source, for located attach errors
 };
 
+// A BPF_MAP_TYPE_STACK_TRACE map: key u32 stack id, value `depth` u64 addresses (0-padded).
+// kstack/ustack values of that depth index it (see ast/types.h, TypeKind::KStack).
+struct StackMapDesc {
+  std::string elf_name;
+  uint32_t depth = 0;
+};
+
+inline std::string stack_map_name(uint32_t depth) {
+  return "tl_stack_" + std::to_string(depth);
+}
+
 struct CompiledProgram {
   std::vector<uint8_t> elf; // the object file, loaded with bpf_object__open_mem
   std::vector<ProgramDesc> programs;
@@ -80,6 +91,7 @@ struct CompiledProgram {
   std::vector<MapActionDesc> map_actions;
   std::vector<PrintValueDesc> print_values;
   std::vector<std::string> probe_names; // values of TypeKind::Probe index this
+  std::vector<StackMapDesc> stack_maps;   // one per stack depth used
 };
 
 } // namespace tracelet::codegen

@@ -117,6 +117,10 @@ private:
   llvm::Value* emit_builtin_scalar(ast::Builtin& b);
   void emit_comm_into(llvm::Value* dst, uint64_t dst_bytes, bool zero_tail);
 
+  // ---- symbolized values (symbols.cpp): kstack, ustack, ksym(), usym()
+  llvm::Value* emit_symbol_scalar(ast::Expr& e); // KStack, UStack, KSym
+  void emit_usym_into(ast::Call& c, llvm::Value* dst);
+
   // ---- calls (calls.cpp)
   void emit_call_stmt(ast::Call& c);
   void emit_str_into(ast::Call& c, llvm::Value* dst, uint64_t dst_bytes, bool zero_tail);

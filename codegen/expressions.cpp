@@ -17,7 +17,8 @@ namespace {
 
 bool is_scalar(const Type& t) {
   return t.kind == TypeKind::Integer || t.kind == TypeKind::Pointer || t.kind == TypeKind::Probe ||
-         t.kind == TypeKind::Ctx;
+         t.kind == TypeKind::Ctx || t.kind == TypeKind::KStack || t.kind == TypeKind::UStack ||
+         t.kind == TypeKind::KSym;
 }
 
 [[noreturn]] void unsupported(const ast::Node& n, const std::string& what) {
@@ -60,6 +61,10 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
   if (!is_scalar(e.type)) throw Error("internal error: " + e.type.str() + " used as a scalar");
   if (auto* n = dynamic_cast<ast::Integer*>(&e))
     return llvm::ConstantInt::get(scalar_type(e.type), n->value);
+  if ((dynamic_cast<ast::Builtin*>(&e) || dynamic_cast<ast::Call*>(&e)) &&
+      (e.type.kind == TypeKind::KStack || e.type.kind == TypeKind::UStack ||
+       e.type.kind == TypeKind::KSym))
+    return emit_symbol_scalar(e);
   if (auto* n = dynamic_cast<ast::Builtin*>(&e)) return emit_builtin_scalar(*n);
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
     auto it = vars_.find(n->name);
@@ -147,6 +152,10 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
   }
   if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "str") {
     emit_str_into(*n, dst, dst_type.size(), zero_tail);
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "usym") {
+    emit_usym_into(*n, dst);
     return;
   }
   if (auto* n = dynamic_cast<ast::FieldAccess*>(&e)) {

@@ -36,6 +36,11 @@ llvm::Value* Helpers::map_update(llvm::Value* map, llvm::Value* key, llvm::Value
               {as_i8ptr(map), as_i8ptr(key), as_i8ptr(value), b_.getInt64(flags)}, "update");
 }
 
+llvm::Value* Helpers::get_stackid(llvm::Value* ctx, llvm::Value* map, uint64_t flags) {
+  return call(HelperId::GetStackid, b_.getInt64Ty(),
+              {as_i8ptr(ctx), as_i8ptr(map), b_.getInt64(flags)}, "stackid");
+}
+
 llvm::Value* Helpers::map_delete(llvm::Value* map, llvm::Value* key) {
   return call(HelperId::MapDeleteElem, b_.getInt64Ty(), {as_i8ptr(map), as_i8ptr(key)}, "delete");
 }

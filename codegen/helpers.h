@@ -20,6 +20,7 @@ enum class HelperId : uint64_t {
   GetCurrentUidGid = 15,
   GetCurrentComm = 16,
   PerfEventOutput = 25,
+  GetStackid = 27,
   ProbeReadUser = 112,
   GetCurrentTask = 35,
   GetNumaNodeId = 42,
@@ -31,6 +32,7 @@ enum class HelperId : uint64_t {
 
 constexpr uint64_t kBpfAny = 0;                     // map update flag
 constexpr uint64_t kBpfFCurrentCpu = 0xffffffffULL; // perf_event_output flag
+constexpr uint64_t kBpfFUserStack = 1 << 8;          // get_stackid flag
 
 class Helpers {
 public:
@@ -50,6 +52,8 @@ public:
   llvm::Value* get_current_comm(llvm::Value* buf, uint64_t size);
   llvm::Value* perf_event_output(llvm::Value* ctx, llvm::Value* map, llvm::Value* data,
                                  uint64_t size);
+  // bpf_get_stackid(ctx, stack map, flags): a stack id (i64), negative on failure.
+  llvm::Value* get_stackid(llvm::Value* ctx, llvm::Value* map, uint64_t flags);
   // probe_read_{user,kernel}[_str](dst, size, src); `size` is an i32 value.
   llvm::Value* probe_read(HelperId id, llvm::Value* dst, llvm::Value* size, llvm::Value* src);
 

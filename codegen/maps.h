@@ -24,6 +24,7 @@ enum BpfMapType : uint32_t {
   kMapPerfEventArray = 4,
   kMapPercpuHash = 5,
   kMapPercpuArray = 6,
+  kMapStackTrace = 7,
 };
 
 constexpr uint32_t kUserMapEntries = 4096;

@@ -12,12 +12,14 @@
 #include "runtime/map_printer.h"
 #include "runtime/map_reader.h"
 #include "runtime/signals.h"
+#include "runtime/symbols.h"
 
 #include <bpf/bpf.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <map>
 #include <optional>
 #include <poll.h>
 #include <set>
@@ -136,6 +138,11 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   std::vector<int> map_fds;
   for (const auto& map : program.maps)
     map_fds.push_back(obj.map_fd(map.elf_name));
+  std::map<uint32_t, int> stack_map_fds;
+  for (const auto& stack_map : program.stack_maps)
+    stack_map_fds[stack_map.depth] = obj.map_fd(stack_map.elf_name);
+  SymbolContext symbols(std::move(stack_map_fds)); // caches load on the first symbol printed
+  ScopedSymbolContext symbols_in_use(symbols);
   EventHandler handler(program, map_fds, options.out, options.format);
   std::optional<EventReader> reader;
   if (!program.event_map.empty()) reader.emplace(obj.map_fd(program.event_map), handler);

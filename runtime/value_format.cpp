@@ -1,5 +1,7 @@
 #include "runtime/value_format.h"
 
+#include "runtime/symbols.h"
+
 #include <cstring>
 
 namespace tracelet::runtime {
@@ -82,6 +84,11 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
   case TypeKind::Pointer:
   case TypeKind::Ctx:
     return std::to_string(read_unsigned(data, 8));
+  case TypeKind::KStack:
+  case TypeKind::UStack:
+  case TypeKind::KSym:
+  case TypeKind::USym:
+    return format_symbolized(type, data, /*indent=*/8);
   default:
     return std::to_string(read_signed(data, 8));
   }
@@ -94,6 +101,8 @@ namespace {
 std::string format_key_element(const ast::Type& type, const uint8_t* data,
                                const std::vector<std::string>& probe_names) {
   if (type.is_integer() && type.bytes == 8) return std::to_string(read_signed(data, 8));
+  if (type.kind == ast::TypeKind::KStack || type.kind == ast::TypeKind::UStack)
+    return format_symbolized(type, data, /*indent=*/4); // bpftrace indents key frames by 4
   return format_value(type, data, probe_names);
 }
 

@@ -23,6 +23,8 @@ const std::vector<BuiltinDef>& builtin_table() {
       {"elapsed", [] { return Type::u64(); }},
       {"comm", [] { return Type::string(16); }},
       {"probe", [] { return Type::probe(); }},
+      {"kstack", [] { return Type::stack(false); }},
+      {"ustack", [] { return Type::stack(true); }},
       {"rand", [] { return Type::integer(4, false); }},   // bpf_get_prandom_u32
       {"numaid", [] { return Type::integer(4, false); }}, // bpf_get_numa_node_id
       {"cgroup", [] { return Type::u64(); }},             // bpf_get_current_cgroup_id

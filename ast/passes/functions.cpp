@@ -30,6 +30,10 @@ const std::vector<Signature>& signatures() {
       {"clear", 1, 1, CallKind::Statement},
       {"zero", 1, 1, CallKind::Statement},
       {"str", 1, 2, CallKind::Value},
+      {"kstack", 0, 2, CallKind::Value},
+      {"ustack", 0, 2, CallKind::Value},
+      {"ksym", 1, 1, CallKind::Value},
+      {"usym", 1, 1, CallKind::Value},
       {"count", 0, 0, CallKind::Aggregation},
       {"sum", 1, 1, CallKind::Aggregation},
       {"avg", 1, 1, CallKind::Aggregation},
@@ -46,10 +50,10 @@ const std::vector<Signature>& signatures() {
 const std::vector<std::string>& unsupported_functions() {
   static const std::vector<std::string> names = {
       "buf",    "cat",         "cgroupid",  "join",     "kaddr",       "kptr",
-      "ksym",   "macaddr",     "ntop",      "override", "path",        "reg",
+      "macaddr",     "ntop",      "override", "path",        "reg",
       "signal", "sizeof",      "skboutput", "strftime", "strncmp",     "system",
-      "time",   "uaddr",       "uptr",      "usym",     "strerror",    "kstack",
-      "ustack", "cgroup_path", "bswap",     "pton",     "strcontains", "offsetof",
+      "time",   "uaddr",       "uptr",      "strerror",
+      "cgroup_path", "bswap",     "pton",     "strcontains", "offsetof",
   };
   return names;
 }
@@ -133,6 +137,8 @@ void TypeInference::type_call(Call& n, bool assigned_to_map) {
   }
   if (n.func == "printf") return type_printf(n);
   if (n.func == "str") return type_str(n);
+  if (n.func == "kstack" || n.func == "ustack" || n.func == "ksym" || n.func == "usym")
+    return type_symbol_call(n);
   if (n.func == "print") return type_print(n);
   if (n.func == "delete" || n.func == "clear" || n.func == "zero") return type_map_function(n);
   // exit(): nothing to check.

@@ -70,7 +70,8 @@ std::string conversion_mismatch(const Conversion& c, const Type& t) {
   const char* expected;
   switch (c.spec) {
   case 's':
-    ok = t.is_string() || t.kind == TypeKind::Probe;
+    ok = t.is_string() || t.kind == TypeKind::Probe || t.kind == TypeKind::KStack ||
+         t.kind == TypeKind::UStack || t.kind == TypeKind::KSym || t.kind == TypeKind::USym;
     expected = "string";
     break;
   case 'p':

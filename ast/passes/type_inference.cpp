@@ -54,6 +54,10 @@ bool is_storable(const Type& t) {
   case TypeKind::String:
   case TypeKind::Probe:
   case TypeKind::Pointer:
+  case TypeKind::KStack:
+  case TypeKind::UStack:
+  case TypeKind::KSym:
+  case TypeKind::USym:
     return true;
   case TypeKind::Tuple:
     for (const auto& e : t.elems)

@@ -92,6 +92,9 @@ private:
   void type_print(Call& n);
   void type_str(Call& n);
 
+  // symbol_functions.cpp: kstack(...), ustack(...), ksym(addr), usym(addr)
+  void type_symbol_call(Call& n);
+
   // printf_format.cpp
   void type_printf(Call& n);
 

@@ -266,11 +266,21 @@ const ErrorCase kCases[] = {
      "stdin:1:14: error: arg0 is only available in kprobe, uprobe and rawtracepoint probes\n"
      "BEGIN { $x = arg0; }\n"
      "             ^~~~\n"},
-    {"BEGIN { $x = ksym(1); }",
+    {"BEGIN { $x = ksym(\"a\"); }",
      {},
-     "stdin:1:14: error: function 'ksym' is not supported yet\n"
-     "BEGIN { $x = ksym(1); }\n"
-     "             ^~~~~~~\n"},
+     "stdin:1:19: error: ksym() needs an integer address, not string[2]\n"
+     "BEGIN { $x = ksym(\"a\"); }\n"
+     "                  ^~~\n"},
+    {"BEGIN { @[kstack(foo)] = count(); }",
+     {},
+     "stdin:1:18: error: kstack() mode must be bpftrace or perf\n"
+     "BEGIN { @[kstack(foo)] = count(); }\n"
+     "                 ^~~\n"},
+    {"BEGIN { @[ustack(perf, 2000)] = count(); }",
+     {},
+     "stdin:1:24: error: ustack() depth must be between 1 and 1024, not 2000\n"
+     "BEGIN { @[ustack(perf, 2000)] = count(); }\n"
+     "                       ^~~~\n"},
     {"BEGIN { $x = (1, 2).5; }",
      {},
      "stdin:1:14: error: tuple index 5 is out of range for (int64,int64)\n"

@@ -1,0 +1,309 @@
+#include "runtime/probe_listing.h"
+
+#include "runtime/tracefs.h"
+
+#include <bcc/bcc_elf.h>
+#include <bcc/bcc_proc.h>
+#include <bcc/bcc_syms.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tracelet::runtime {
+
+namespace {
+
+// Providers in the order -l prints them, with the aliases a pattern may use.
+struct ProviderName {
+  const char* name;
+  const char* alias;
+};
+constexpr ProviderName kProviders[] = {
+    {"hardware", "h"}, {"kfunc", nullptr},  {"kprobe", "k"}, {"rawtracepoint", "rt"},
+    {"software", "s"}, {"tracepoint", "t"}, {"fentry", "f"}, {"uprobe", "u"},
+};
+
+// bpftrace 0.17's software and hardware event names.
+constexpr const char* kSoftwareEvents[] = {
+    "alignment-faults", "bpf-output",  "context-switches", "cpu-clock",
+    "cpu-migrations",   "dummy",       "emulation-faults", "major-faults",
+    "minor-faults",     "page-faults", "task-clock",
+};
+constexpr const char* kHardwareEvents[] = {
+    "backend-stalls",   "branch-instructions", "branch-misses",   "bus-cycles",   "cache-misses",
+    "cache-references", "cpu-cycles",          "frontend-stalls", "instructions", "ref-cycles",
+};
+
+std::string expand_alias(const std::string& provider) {
+  for (const auto& p : kProviders)
+    if (p.alias && provider == p.alias) return p.name;
+  return provider;
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The glob of the part of `rest` before its first ':' (tracepoint category), and after it.
+std::pair<std::string, std::string> split_once(const std::string& rest) {
+  size_t colon = rest.find(':');
+  if (colon == std::string::npos) return {rest, "*"};
+  return {rest.substr(0, colon), rest.substr(colon + 1)};
+}
+
+// Kprobes need CONFIG_KPROBE_EVENTS, whose control file tracefs then has.
+std::string kprobes_missing() {
+  if (exists(tracefs_dir() + "/kprobe_events")) return "";
+  return "this kernel has no kprobes (no kprobe_events in tracefs)";
+}
+
+// fentry needs BTF and a kernel that loads BPF_PROG_TYPE_TRACING programs: asked directly by
+// loading the smallest fentry program (some kernels answer EPERM even to root).
+std::string fentry_missing() {
+  btf* vmlinux = btf__load_vmlinux_btf();
+  if (!vmlinux) return "this kernel has no BTF (/sys/kernel/btf/vmlinux)";
+  int func_id = btf__find_by_name_kind(vmlinux, "vfs_read", BTF_KIND_FUNC);
+  btf__free(vmlinux);
+  if (func_id <= 0) return "vfs_read is not in the kernel's BTF";
+  const bpf_insn insns[] = {
+      {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0},
+      {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
+  };
+  LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+              .attach_btf_id = static_cast<__u32>(func_id));
+  int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "tl_fentry_probe", "GPL", insns, 2, &opts);
+  if (fd >= 0) {
+    ::close(fd);
+    return "";
+  }
+  return std::string("this kernel refuses fentry programs (") + std::strerror(errno) + ")";
+}
+
+// Kernel functions that can be traced: tracefs's list (the same names kprobes accept), else
+// the text symbols of /proc/kallsyms. Sorted, without duplicates.
+std::vector<std::string> kernel_function_names() {
+  std::set<std::string> names;
+  std::ifstream filter(tracefs_dir() + "/available_filter_functions");
+  std::string line;
+  if (filter) {
+    while (std::getline(filter, line)) // "name" or "name [module]"
+      names.insert(line.substr(0, line.find(' ')));
+  } else {
+    std::ifstream kallsyms("/proc/kallsyms");
+    std::string addr, type, name;
+    while (kallsyms >> addr >> type >> name) {
+      std::getline(kallsyms, line); // an optional "[module]"
+      if (type == "t" || type == "T") names.insert(name);
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+// A path as given, or a library name ("libc") found the way the dynamic linker finds it.
+std::string binary_path(const std::string& name) {
+  if (name.find('/') != std::string::npos) return exists(name) ? name : "";
+  // bcc looks up "lib<name>.so" in the linker cache: "libc" and "c" both mean libc.
+  std::string short_name = name.rfind("lib", 0) == 0 ? name.substr(3) : name;
+  std::unique_ptr<char, decltype(&std::free)> found(bcc_procutils_which_so(short_name.c_str(), 0),
+                                                    &std::free);
+  return found ? found.get() : "";
+}
+
+// Function symbols of an ELF file (bcc's reader: .symtab, else .dynsym), sorted, unique.
+std::vector<std::string> elf_function_names(const std::string& path) {
+  std::set<std::string> names;
+  bcc_symbol_option options{};
+  options.use_symbol_type = 1 << 2; // STT_FUNC
+  bcc_elf_foreach_sym(
+      path.c_str(),
+      [](const char* name, uint64_t, uint64_t, void* payload) {
+        static_cast<std::set<std::string>*>(payload)->insert(name);
+        return 0;
+      },
+      &options, &names);
+  return {names.begin(), names.end()};
+}
+
+class Lister {
+public:
+  Lister(ast::KernelInfo& kernel, const ListPattern& pattern, bool verbose,
+         std::vector<std::string>& notes)
+      : kernel_(kernel), pattern_(pattern), verbose_(verbose), notes_(notes) {}
+
+  void add(const std::string& name, std::vector<std::string> args = {}) {
+    if (pattern_.matches(name)) out_.push_back({name, std::move(args)});
+  }
+
+  void tracepoints(const std::string& provider) {
+    auto [category, name] = split_once(pattern_.rest_glob);
+    if (!pattern_.bare_word.empty()) category = "*", name = pattern_.bare_word;
+    if (provider == "rawtracepoint")
+      category = "*", name = pattern_.bare_word.empty() ? pattern_.rest_glob : pattern_.bare_word;
+    for (const auto& [cat, tp] : kernel_.match_tracepoints(category, name)) {
+      if (provider == "rawtracepoint") {
+        add("rawtracepoint:" + tp);
+        continue;
+      }
+      std::string probe = "tracepoint:" + cat + ":" + tp;
+      if (!pattern_.matches(probe)) continue;
+      std::vector<std::string> args;
+      if (verbose_)
+        args = tracepoint_format_args(
+            read_file(tracefs_dir() + "/events/" + cat + "/" + tp + "/format"));
+      out_.push_back({probe, std::move(args)});
+    }
+  }
+
+  void kernel_functions(const std::string& provider) {
+    // Listed only where they can be attached (this is what -l promises).
+    std::string why = provider == "kprobe" ? kprobes_missing() : fentry_missing();
+    if (!why.empty()) {
+      if (pattern_.provider_glob == provider)
+        notes_.push_back(provider + " probes are not listed: " + why);
+      return;
+    }
+    std::string glob = pattern_.bare_word.empty() ? pattern_.rest_glob : pattern_.bare_word;
+    for (const auto& fn : kernel_function_names())
+      if (ast::glob_match(glob, fn)) add(provider + ":" + fn);
+  }
+
+  void uprobes() {
+    // Only when the pattern names a binary: "uprobe:/bin/bash:read*" or "uprobe:libc:*".
+    auto [binary, symbol] = split_once(pattern_.rest_glob);
+    if (binary.empty() || binary.find('*') != std::string::npos) return;
+    std::string path = binary_path(binary);
+    if (path.empty()) {
+      notes_.push_back("uprobe probes are not listed: no binary or library " + binary);
+      return;
+    }
+    std::vector<std::string> names = elf_function_names(path);
+    for (const auto& fn : names)
+      if (ast::glob_match(symbol, fn)) out_.push_back({"uprobe:" + path + ":" + fn, {}});
+  }
+
+  void events(const std::string& provider) {
+    if (provider == "hardware" && !exists("/sys/bus/event_source/devices/cpu")) {
+      if (pattern_.provider_glob == provider)
+        notes_.push_back("hardware probes are not listed: this machine exposes no hardware "
+                         "performance counters");
+      return;
+    }
+    if (provider == "hardware")
+      for (const char* e : kHardwareEvents)
+        add("hardware:" + std::string(e) + ":");
+    else
+      for (const char* e : kSoftwareEvents)
+        add("software:" + std::string(e) + ":");
+  }
+
+  std::vector<ListedProbe> take() { return std::move(out_); }
+
+private:
+  ast::KernelInfo& kernel_;
+  const ListPattern& pattern_;
+  bool verbose_;
+  std::vector<std::string>& notes_;
+  std::vector<ListedProbe> out_;
+};
+
+} // namespace
+
+ListPattern ListPattern::parse(const std::string& pattern) {
+  ListPattern p;
+  if (pattern.empty()) return p;
+  size_t colon = pattern.find(':');
+  if (colon == std::string::npos) {
+    // A bare word matches the name after any provider, as in bpftrace.
+    p.bare_word = pattern;
+    p.rest_glob = "*" + pattern;
+    p.full_glob = "*:" + pattern;
+    return p;
+  }
+  p.provider_glob = expand_alias(pattern.substr(0, colon));
+  p.rest_glob = pattern.substr(colon + 1);
+  p.full_glob = p.provider_glob + ":" + p.rest_glob;
+  return p;
+}
+
+bool ListPattern::wants_provider(const std::string& provider) const {
+  return ast::glob_match(provider_glob, provider);
+}
+
+bool ListPattern::matches(const std::string& probe) const {
+  return ast::glob_match(full_glob, probe);
+}
+
+std::vector<std::string> tracepoint_format_args(const std::string& format_text) {
+  std::vector<std::string> args;
+  std::istringstream in(format_text);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t start = line.find("field:");
+    if (start == std::string::npos) continue;
+    start += 6;
+    size_t end = line.find(';', start);
+    if (end == std::string::npos) continue;
+    std::string decl = line.substr(start, end - start);
+    // The field name is the last word (before any [N] suffix).
+    std::string name = decl.substr(decl.find_last_of(" *") + 1);
+    if (name.rfind("common_", 0) == 0) continue;
+    args.push_back(decl);
+  }
+  return args;
+}
+
+std::vector<ListedProbe> list_probes(ast::KernelInfo& kernel, const std::string& pattern,
+                                     bool verbose, std::vector<std::string>& notes) {
+  ListPattern p = ListPattern::parse(pattern);
+  Lister lister(kernel, p, verbose, notes);
+  std::vector<std::string> providers;
+  for (const auto& provider : kProviders)
+    if (p.wants_provider(provider.name)) providers.push_back(provider.name);
+  for (const auto& provider : providers) {
+    if (provider == "tracepoint" || provider == "rawtracepoint")
+      lister.tracepoints(provider);
+    else if (provider == "kprobe" || provider == "fentry")
+      lister.kernel_functions(provider);
+    else if (provider == "software" || provider == "hardware")
+      lister.events(provider);
+    else if (provider == "uprobe" && p.provider_glob == "uprobe")
+      lister.uprobes();
+    // kfunc is fentry's alias: listed once, as fentry.
+  }
+  auto probes = lister.take();
+  std::stable_sort(probes.begin(), probes.end(),
+                   [](const ListedProbe& a, const ListedProbe& b) { return a.name < b.name; });
+  return probes;
+}
+
+std::string format_listing(const std::vector<ListedProbe>& probes) {
+  std::string out;
+  for (const auto& probe : probes) {
+    out += probe.name + "\n";
+    for (const auto& arg : probe.args)
+      out += "    " + arg + "\n";
+  }
+  return out;
+}
+
+} // namespace tracelet::runtime

@@ -1,0 +1,103 @@
+// -l pattern handling and -lv argument text (runtime/probe_listing.h), with a fake kernel.
+#include "runtime/probe_listing.h"
+
+#include <gtest/gtest.h>
+
+namespace tracelet::runtime {
+namespace {
+
+class FakeKernel : public ast::KernelInfo {
+public:
+  std::vector<std::pair<std::string, std::string>>
+  match_tracepoints(const std::string& cat, const std::string& name) override {
+    asked.push_back(cat + ":" + name);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [c, n] : tracepoints)
+      if (ast::glob_match(cat, c) && ast::glob_match(name, n)) out.emplace_back(c, n);
+    return out;
+  }
+  std::shared_ptr<const ast::RecordDef> tracepoint_args(const std::string&,
+                                                        const std::string&) override {
+    return nullptr;
+  }
+  std::vector<std::pair<std::string, std::string>> tracepoints = {
+      {"sched", "sched_switch"},
+      {"syscalls", "sys_enter_open"},
+      {"syscalls", "sys_enter_openat"},
+      {"syscalls", "sys_exit_openat"},
+  };
+  std::vector<std::string> asked;
+};
+
+std::vector<std::string> names(const std::vector<ListedProbe>& probes) {
+  std::vector<std::string> out;
+  for (const auto& p : probes)
+    out.push_back(p.name);
+  return out;
+}
+
+TEST(ListPattern, ExpandsProviderAliases) {
+  auto p = ListPattern::parse("t:sched:*");
+  EXPECT_EQ(p.provider_glob, "tracepoint");
+  EXPECT_TRUE(p.matches("tracepoint:sched:sched_switch"));
+  EXPECT_FALSE(p.matches("tracepoint:syscalls:sys_enter_open"));
+  EXPECT_EQ(ListPattern::parse("rt:*").provider_glob, "rawtracepoint");
+  EXPECT_EQ(ListPattern::parse("k:vfs_*").provider_glob, "kprobe");
+}
+
+TEST(ListPattern, BareWordMatchesTheNameUnderAnyProvider) {
+  auto p = ListPattern::parse("sched_switch");
+  EXPECT_TRUE(p.wants_provider("tracepoint"));
+  EXPECT_TRUE(p.matches("tracepoint:sched:sched_switch"));
+  EXPECT_TRUE(p.matches("rawtracepoint:sched_switch"));
+  EXPECT_FALSE(p.matches("tracepoint:sched:sched_switch_x"));
+}
+
+TEST(ListProbes, TracepointsOfOneCategoryOnlyAskForThatCategory) {
+  FakeKernel kernel;
+  std::vector<std::string> notes;
+  auto probes = list_probes(kernel, "tracepoint:syscalls:sys_enter_open*", false, notes);
+  EXPECT_EQ(names(probes), (std::vector<std::string>{"tracepoint:syscalls:sys_enter_open",
+                                                     "tracepoint:syscalls:sys_enter_openat"}));
+  EXPECT_EQ(kernel.asked, (std::vector<std::string>{"syscalls:sys_enter_open*"}));
+}
+
+TEST(ListProbes, BareWordFindsTracepointsAndRawTracepoints) {
+  FakeKernel kernel;
+  std::vector<std::string> notes;
+  auto probes = list_probes(kernel, "sched_switch", false, notes);
+  EXPECT_EQ(names(probes), (std::vector<std::string>{"rawtracepoint:sched_switch",
+                                                     "tracepoint:sched:sched_switch"}));
+}
+
+TEST(ListProbes, SoftwareEventsWithTrailingColon) {
+  FakeKernel kernel;
+  std::vector<std::string> notes;
+  auto probes = list_probes(kernel, "software:cpu*", false, notes);
+  EXPECT_EQ(names(probes),
+            (std::vector<std::string>{"software:cpu-clock:", "software:cpu-migrations:"}));
+}
+
+TEST(TracepointFormatArgs, SkipsCommonFieldsKeepsDeclarations) {
+  const char* format = "name: sys_enter_openat\nID: 1\nformat:\n"
+                       "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+                       "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+                       "\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+                       "\tfield:const char * filename;\toffset:16;\tsize:8;\tsigned:0;\n"
+                       "\tfield:__data_loc char[] name;\toffset:24;\tsize:4;\tsigned:0;\n"
+                       "\tfield:char comm[16];\toffset:28;\tsize:16;\tsigned:0;\n\n"
+                       "print fmt: \"...\"\n";
+  EXPECT_EQ(tracepoint_format_args(format),
+            (std::vector<std::string>{"int __syscall_nr", "const char * filename",
+                                      "__data_loc char[] name", "char comm[16]"}));
+}
+
+TEST(FormatListing, ArgumentsIndentedByFourSpaces) {
+  std::vector<ListedProbe> probes = {{"tracepoint:a:b", {"int x", "const char * s"}},
+                                     {"tracepoint:a:c", {}}};
+  EXPECT_EQ(format_listing(probes),
+            "tracepoint:a:b\n    int x\n    const char * s\ntracepoint:a:c\n");
+}
+
+} // namespace
+} // namespace tracelet::runtime
