@@ -5,9 +5,9 @@
 #include "ast/printer.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
+#include "runtime/attach.h"
 #include "runtime/child_process.h"
 #include "runtime/probe_listing.h"
-#include "runtime/attach.h"
 #include "runtime/runner.h"
 #include "runtime/tracefs.h"
 
@@ -28,9 +28,9 @@ OPTIONS:
     -e 'program'   execute this program
     -d ast|ir|all  print the typed AST, the LLVM IR, or both, before running
     --dry-run      compile and load every program into the kernel verifier, attach nothing
+    -p PID         attach uprobes to this process only
     -l [PATTERN]   list the probes this kernel can attach, matching PATTERN (wildcards)
     -lv [PATTERN]  the same, with tracepoint arguments
-    -p PID         attach uprobes to this process only
     -f text|json   output format (json: one object per line, as bpftrace)
     -o FILE        write the output to FILE instead of stdout
     -B none|line|full  output buffering (default: line)

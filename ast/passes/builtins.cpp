@@ -35,8 +35,7 @@ const std::vector<BuiltinDef>& builtin_table() {
 // bpftrace builtins that tracelet does not implement yet: named as such, not as typos.
 const std::vector<std::string>& unsupported_builtins() {
   static const std::vector<std::string> names = {
-      "curtask", "func",  "kstack", "ustack", "username", "ctx",   "jiffies",
-      "sarg0",   "sarg1", "sarg2",  "sarg3",  "sarg4",    "sarg5",
+      "username", "ctx", "jiffies", "sarg0", "sarg1", "sarg2", "sarg3", "sarg4", "sarg5",
   };
   return names;
 }
@@ -65,10 +64,10 @@ void TypeInference::visit(Builtin& n) {
       n.type = b.type();
       return;
     }
+  if (n.name == "curtask") return type_curtask(n); // kernel_types.cpp
   if ((n.name == "args" || n.name == "retval" || n.name == "func" || is_register_arg(n.name)) &&
       probe_.unresolved)
     return; // depends on an attach point whose error is reported already
-  if (n.name == "curtask") return type_curtask(n); // kernel_types.cpp
   if (n.name == "args") return type_args_builtin(n);
   if (is_register_arg(n.name) || n.name == "retval") {
     bool is_return = n.name == "retval";
