@@ -38,17 +38,32 @@ std::string lhist_number_label(int64_t number) {
   return std::to_string(number);
 }
 
-std::string hist_table(const std::vector<uint64_t>& counts, uint64_t div) {
-  if (div == 0) div = 1;
+namespace {
+
+// The first and last non-empty bucket among the first `limit` (-1 if all are empty), and the
+// largest count there: a table prints only that range, with bars scaled to the largest.
+struct OccupiedBuckets {
   int first = -1, last = -1;
   uint64_t max_count = 0;
-  for (size_t i = 0; i < counts.size(); ++i) {
+};
+
+OccupiedBuckets occupied_buckets(const std::vector<uint64_t>& counts, size_t limit) {
+  OccupiedBuckets r;
+  for (size_t i = 0; i < counts.size() && i < limit; ++i) {
     if (counts[i] > 0) {
-      if (first < 0) first = static_cast<int>(i);
-      last = static_cast<int>(i);
+      if (r.first < 0) r.first = static_cast<int>(i);
+      r.last = static_cast<int>(i);
     }
-    max_count = std::max(max_count, counts[i]);
+    r.max_count = std::max(r.max_count, counts[i]);
   }
+  return r;
+}
+
+} // namespace
+
+std::string hist_table(const std::vector<uint64_t>& counts, uint64_t div) {
+  if (div == 0) div = 1;
+  auto [first, last, max_count] = occupied_buckets(counts, counts.size());
   if (last < 0) return "";
   std::ostringstream out;
   for (int i = first; i <= last; ++i) {
@@ -69,15 +84,8 @@ std::string hist_table(const std::vector<uint64_t>& counts, uint64_t div) {
 std::string lhist_table(const std::vector<uint64_t>& counts, int64_t min, int64_t max,
                         int64_t step) {
   int64_t buckets = step > 0 ? (max - min) / step : 0; // not counting the two outer buckets
-  int first = -1, last = -1;
-  uint64_t max_count = 0;
-  for (size_t i = 0; i < counts.size() && static_cast<int64_t>(i) <= buckets + 1; ++i) {
-    if (counts[i] > 0) {
-      if (first < 0) first = static_cast<int>(i);
-      last = static_cast<int>(i);
-    }
-    max_count = std::max(max_count, counts[i]);
-  }
+  auto [first, last, max_count] =
+      occupied_buckets(counts, static_cast<size_t>(std::max<int64_t>(buckets + 2, 0)));
   if (last < 0) return "";
   std::ostringstream out;
   for (int i = first; i <= last; ++i) {
