@@ -14,6 +14,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tracelet::codegen {
@@ -135,7 +136,8 @@ private:
   // Builds the BPF key of `m` (keyless: a zero u64/u32) on the stack.
   llvm::Value* emit_map_key(ast::Map& m, const UserMap& um);
   llvm::Value* map_ptr(llvm::GlobalVariable* gv);
-  llvm::Value* emit_map_scalar(ast::Map& m); // lookup; 0 if missing
+  llvm::Value* emit_map_scalar(ast::Map& m);                            // lookup; 0 if missing
+  std::pair<UserMap&, llvm::Value*> emit_map_value_lookup(ast::Map& m); // null if missing
   void emit_map_into(ast::Map& m, const ast::Type& dst_type, llvm::Value* dst, bool zero_tail);
   void emit_map_update(llvm::GlobalVariable* gv, llvm::Value* key, llvm::Value* value);
 

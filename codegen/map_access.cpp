@@ -47,14 +47,19 @@ void IrEmitter::emit_map_update(llvm::GlobalVariable* gv, llvm::Value* key, llvm
   helpers_.map_update(map_ptr(gv), key, value, kBpfAny);
 }
 
-llvm::Value* IrEmitter::emit_map_scalar(ast::Map& m) {
+// Looks up `m[keys]` for reading; the pointer is null when the entry is missing.
+std::pair<UserMap&, llvm::Value*> IrEmitter::emit_map_value_lookup(ast::Map& m) {
   auto& um = user_map(m);
   if (um.value.is_aggregation())
     throw Error(m.loc.filename() + ":" + std::to_string(m.loc.line) + ":" +
                 std::to_string(m.loc.col) + ": reading the value of aggregation map " + m.name +
                 " in a probe not supported yet");
   auto* key = emit_map_key(m, um);
-  auto* value = helpers_.map_lookup(map_ptr(um.gv), key);
+  return {um, helpers_.map_lookup(map_ptr(um.gv), key)};
+}
+
+llvm::Value* IrEmitter::emit_map_scalar(ast::Map& m) {
+  auto [um, value] = emit_map_value_lookup(m);
   auto* before = b_.GetInsertBlock();
   auto* found = llvm::BasicBlock::Create(ctx_, "map_found", fn_);
   auto* done = llvm::BasicBlock::Create(ctx_, "map_read", fn_);
@@ -70,13 +75,7 @@ llvm::Value* IrEmitter::emit_map_scalar(ast::Map& m) {
 }
 
 void IrEmitter::emit_map_into(ast::Map& m, const Type& dst_type, llvm::Value* dst, bool zero_tail) {
-  auto& um = user_map(m);
-  if (um.value.is_aggregation())
-    throw Error(m.loc.filename() + ":" + std::to_string(m.loc.line) + ":" +
-                std::to_string(m.loc.col) + ": reading the value of aggregation map " + m.name +
-                " in a probe not supported yet");
-  auto* key = emit_map_key(m, um);
-  auto* value = helpers_.map_lookup(map_ptr(um.gv), key);
+  auto [um, value] = emit_map_value_lookup(m);
   auto* found = llvm::BasicBlock::Create(ctx_, "map_found", fn_);
   auto* missing = llvm::BasicBlock::Create(ctx_, "map_missing", fn_);
   auto* done = llvm::BasicBlock::Create(ctx_, "map_read", fn_);
