@@ -90,6 +90,7 @@ const char* to_string(BinaryOp op);
 struct Binary : Expr {
   BinaryOp op;
   ExprPtr lhs, rhs;
+  Location op_loc; // the operator token
   void accept(Visitor& v) override;
 };
 
@@ -187,6 +188,7 @@ struct AssignMap : Stmt {
   MapPtr map;
   ExprPtr value;
   std::optional<BinaryOp> compound;
+  Location op_loc; // compound: the operator token
   void accept(Visitor& v) override;
 };
 
@@ -195,6 +197,7 @@ struct AssignVar : Stmt {
   VariablePtr var;
   ExprPtr value; // may be null only for `let $x: type;`
   std::optional<BinaryOp> compound;
+  Location op_loc; // compound: the operator token
   bool is_let = false;
   std::optional<TypeSpec> declared;
   void accept(Visitor& v) override;

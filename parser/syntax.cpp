@@ -4,9 +4,10 @@ namespace tracelet::parser {
 
 using namespace ast;
 
-ExprPtr binary(const Location& loc, BinaryOp op, ExprPtr lhs, ExprPtr rhs) {
+ExprPtr binary(const Location& loc, const Location& op_loc, BinaryOp op, ExprPtr lhs, ExprPtr rhs) {
   auto e = node<Binary>(loc);
   e->op = op;
+  e->op_loc = op_loc;
   e->lhs = std::move(lhs);
   e->rhs = std::move(rhs);
   return e;
@@ -27,9 +28,10 @@ ExprPtr field(const Location& loc, ExprPtr base, std::string name, bool is_arrow
   return e;
 }
 
-StmtPtr assign_map(const Location& loc, MapPtr map, ExprPtr value,
-                   std::optional<BinaryOp> compound) {
+StmtPtr assign_map(const Location& loc, MapPtr map, ExprPtr value, std::optional<BinaryOp> compound,
+                   const Location& op_loc) {
   auto s = node<AssignMap>(loc);
+  s->op_loc = op_loc;
   s->map = std::move(map);
   s->value = std::move(value);
   s->compound = compound;
@@ -37,8 +39,9 @@ StmtPtr assign_map(const Location& loc, MapPtr map, ExprPtr value,
 }
 
 StmtPtr assign_var(const Location& loc, VariablePtr var, ExprPtr value,
-                   std::optional<BinaryOp> compound) {
+                   std::optional<BinaryOp> compound, const Location& op_loc) {
   auto s = node<AssignVar>(loc);
+  s->op_loc = op_loc;
   s->var = std::move(var);
   s->value = std::move(value);
   s->compound = compound;

@@ -17,13 +17,16 @@ template <class T> std::unique_ptr<T> node(const Location& loc) {
   return n;
 }
 
-ast::ExprPtr binary(const Location& loc, ast::BinaryOp op, ast::ExprPtr lhs, ast::ExprPtr rhs);
+// loc: the whole expression; op_loc: the operator token (where sign warnings point).
+ast::ExprPtr binary(const Location& loc, const Location& op_loc, ast::BinaryOp op, ast::ExprPtr lhs,
+                    ast::ExprPtr rhs);
 ast::ExprPtr unary(const Location& loc, ast::UnaryOp op, ast::ExprPtr operand);
 ast::ExprPtr field(const Location& loc, ast::ExprPtr base, std::string name, bool is_arrow);
+// op_loc: the compound operator token (`+=`), if any.
 ast::StmtPtr assign_map(const Location& loc, ast::MapPtr map, ast::ExprPtr value,
-                        std::optional<ast::BinaryOp> compound);
+                        std::optional<ast::BinaryOp> compound, const Location& op_loc = {});
 ast::StmtPtr assign_var(const Location& loc, ast::VariablePtr var, ast::ExprPtr value,
-                        std::optional<ast::BinaryOp> compound);
+                        std::optional<ast::BinaryOp> compound, const Location& op_loc = {});
 ast::StmtPtr let_var(const Location& loc, ast::VariablePtr var,
                      std::optional<ast::TypeSpec> declared, ast::ExprPtr value);
 ast::StmtPtr jump(const Location& loc, ast::JumpKind kind, ast::ExprPtr value);

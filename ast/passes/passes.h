@@ -35,6 +35,10 @@ void check_control_flow(Program& program, Diagnostics& diags, const SemanticOpti
 void infer_types(Program& program, KernelInfo& kernel, Diagnostics& diags,
                  const SemanticOptions& options);
 
+// sign_warnings.cpp: bpftrace's warnings for signed division and mixed-sign arithmetic or
+// comparison, on the typed tree.
+void warn_about_signs(Program& program, Diagnostics& diags);
+
 // type_inference.cpp: a positional parameter used as a number: "42", "-1", "0x10", "010"
 // (octal), " 5"; nullopt if it is not one.
 std::optional<int64_t> parse_integer_param(const std::string& text);

@@ -195,3 +195,20 @@ TEST(CliOptions, UnsafeAndKAccepted) {
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(r.out, "ok\n\n\n");
 }
+
+// A warning is printed on stderr, located, and the program still runs; --no-warnings hides it.
+TEST(CliOptions, WarningsPrintAndNoWarningsSilencesThem) {
+  REQUIRE_BPF();
+  const std::string prog = R"(BEGIN { $a = 7; printf("%d\n", $a / 2); exit(); })";
+  auto warned = run_tracelet({"-q", "-e", prog});
+  EXPECT_EQ(warned.exit_status, 0) << warned.err;
+  EXPECT_EQ(warned.out, "3\n\n\n");
+  EXPECT_NE(warned.err.find("stdin:1:35: warning: signed operands for '/' can lead to undefined "
+                            "behavior (cast to unsigned to silence warning)\n"),
+            std::string::npos)
+      << warned.err;
+  auto quiet = run_tracelet({"-q", "--no-warnings", "-e", prog});
+  EXPECT_EQ(quiet.exit_status, 0) << quiet.err;
+  EXPECT_EQ(quiet.out, "3\n\n\n");
+  EXPECT_EQ(quiet.err.find("warning"), std::string::npos) << quiet.err;
+}
