@@ -11,6 +11,7 @@
 #include "runtime/runner.h"
 #include "runtime/tracefs.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -40,7 +41,7 @@ OPTIONS:
     --include FILE accepted for bpftrace compatibility (checked to exist), see -I
     --unsafe       allow system() and signal()
     --no-warnings  do not print warnings
-    -k             accepted; helper errors are not reported yet (see docs/differences.md)
+    -k, -kk        warn when a map update or delete fails (-kk: memory reads too), as bpftrace
     -v             verbose messages
     -h, --help     show this help message
     --version      print the version
@@ -57,6 +58,7 @@ struct CliOptions {
   bool have_program = false;
   bool debug_ast = false, debug_ir = false;
   bool warnings = true;       // --no-warnings clears it
+  int helper_checks = 0;      // -k: 1, -kk: 2
   std::string output_path;    // -o
   int buffering = _IOLBF;     // -B
   std::string child_command;  // -c
@@ -158,7 +160,7 @@ CliOptions parse_args(int argc, char** argv) {
     } else if (a == "--no-warnings") {
       o.warnings = false;
     } else if (a == "-k" || a == "-kk") {
-      // bpftrace: warn when a helper fails. Accepted so scripts run; see docs/differences.md.
+      o.helper_checks = std::max(o.helper_checks, a == "-k" ? 1 : 2);
     } else if (a == "--") {
       ++i;
       break;
@@ -236,6 +238,8 @@ int main(int argc, char** argv) {
     codegen::CodegenOptions cg;
     if (opts.debug_ir)
       cg.ir_out = &std::cout;
+    cg.helper_checks = opts.helper_checks;
+    opts.run.sources = &diags;
     codegen::CompiledProgram compiled = codegen::compile(*program, cg);
     std::cout.flush();
     return runtime::run(compiled, opts.run);

@@ -5,9 +5,13 @@
 
 namespace tracelet::codegen {
 
-IrEmitter::IrEmitter(llvm::LLVMContext& ctx, llvm::Module& module, CompiledProgram& out)
+IrEmitter::IrEmitter(llvm::LLVMContext& ctx, llvm::Module& module, CompiledProgram& out,
+                     int helper_checks)
     : ctx_(ctx), module_(module), out_(out), b_(ctx), helpers_(b_), maps_(module),
-      debug_info_(module) {}
+      debug_info_(module), helper_checks_(helper_checks) {
+  if (helper_checks_ > 0)
+    helpers_.on_result([this](HelperId id, llvm::Value* result) { check_helper(id, result); });
+}
 
 void IrEmitter::emit(ast::Program& program) {
   emit_license();
@@ -27,7 +31,7 @@ CompiledProgram compile(ast::Program& program, const CodegenOptions& options) {
   llvm::Module module("tracelet", ctx);
   prepare_bpf_module(module);
   CompiledProgram out;
-  IrEmitter(ctx, module, out).emit(program);
+  IrEmitter(ctx, module, out, options.helper_checks).emit(program);
   out.elf = compile_to_elf(module, options.ir_out);
   return out;
 }

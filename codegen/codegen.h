@@ -10,6 +10,8 @@ namespace tracelet::codegen {
 
 struct CodegenOptions {
   std::ostream* ir_out = nullptr; // `-d ir`: print the optimised IR here
+  // -k: 1 reports failing helpers other than memory reads; -kk: 2 reports reads too; 0: none.
+  int helper_checks = 0;
 };
 
 // Lowers a program that ast::analyse() accepted. Throws tracelet::Error if LLVM fails.

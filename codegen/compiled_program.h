@@ -33,6 +33,7 @@ enum class EventKind : uint32_t {
   ClearMap = 4,   // id: index into map_actions
   ZeroMap = 5,    // id: index into map_actions
   PrintValue = 6, // id: index into print_values; payload: print_values[id].value layout
+  HelperError = 20, // -k: id: index into helper_errors; payload: i64 the helper's return code
 };
 
 struct EventHeader {
@@ -53,6 +54,12 @@ struct MapActionDesc {
 
 struct PrintValueDesc {
   ast::Type value;
+};
+
+// One checked helper call (-k/-kk): which helper, and the statement or expression it serves.
+struct HelperErrorDesc {
+  std::string helper; // "map_update_elem", "probe_read_kernel", ...
+  Location loc;
 };
 
 // One BPF program (one per concrete attach point) and where to attach it.
@@ -90,6 +97,7 @@ struct CompiledProgram {
   std::vector<PrintfDesc> printfs;
   std::vector<MapActionDesc> map_actions;
   std::vector<PrintValueDesc> print_values;
+  std::vector<HelperErrorDesc> helper_errors;
   std::vector<std::string> probe_names; // values of TypeKind::Probe index this
   std::vector<StackMapDesc> stack_maps;   // one per stack depth used
 };

@@ -27,7 +27,8 @@ struct LoopTargets {
 
 class IrEmitter {
 public:
-  IrEmitter(llvm::LLVMContext& ctx, llvm::Module& module, CompiledProgram& out);
+  IrEmitter(llvm::LLVMContext& ctx, llvm::Module& module, CompiledProgram& out,
+            int helper_checks = 0);
 
   // Emits every probe's programs and the maps they use; fills `out` except `elf`.
   void emit(ast::Program& program);
@@ -156,6 +157,25 @@ private:
   void send_event(llvm::Value* record, uint64_t payload_bytes);
   llvm::GlobalVariable* event_map();
 
+  // ---- -k/-kk (helper_errors.cpp)
+  // After a helper call: if it is one that -k (or -kk) checks and it failed (< 0), send a
+  // HelperError event that names the helper and current_loc_.
+  void check_helper(HelperId id, llvm::Value* result);
+  // Marks the statement or expression being emitted, for the duration of a scope.
+  class LocationScope {
+  public:
+    LocationScope(IrEmitter& e, const Location& loc) : e_(e), saved_(e.current_loc_) {
+      e.current_loc_ = &loc;
+    }
+    ~LocationScope() { e_.current_loc_ = saved_; }
+    LocationScope(const LocationScope&) = delete;
+    LocationScope& operator=(const LocationScope&) = delete;
+
+  private:
+    IrEmitter& e_;
+    const Location* saved_;
+  };
+
   llvm::LLVMContext& ctx_;
   llvm::Module& module_;
   CompiledProgram& out_;
@@ -163,6 +183,9 @@ private:
   Helpers helpers_;
   MapRegistry maps_;
   BtfDebugInfo debug_info_;
+  int helper_checks_ = 0;                 // as CodegenOptions::helper_checks
+  const Location* current_loc_ = nullptr; // see LocationScope
+  bool in_helper_check_ = false;          // the check's own event is not checked again
 
   // Per BPF function state.
   llvm::Function* fn_ = nullptr;

@@ -58,6 +58,7 @@ llvm::Value* IrEmitter::emit_cond(ast::Expr& e) {
 }
 
 llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
+  LocationScope at(*this, e.loc);
   if (!is_scalar(e.type)) throw Error("internal error: " + e.type.str() + " used as a scalar");
   if (auto* n = dynamic_cast<ast::Integer*>(&e))
     return llvm::ConstantInt::get(scalar_type(e.type), n->value);
@@ -119,6 +120,7 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
 }
 
 llvm::Value* IrEmitter::emit_addr(ast::Expr& e, bool zero_tail) {
+  LocationScope at(*this, e.loc);
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
     auto it = vars_.find(n->name);
     if (it != vars_.end() && it->second.second == e.type) return it->second.first;
@@ -129,6 +131,7 @@ llvm::Value* IrEmitter::emit_addr(ast::Expr& e, bool zero_tail) {
 }
 
 void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, bool zero_tail) {
+  LocationScope at(*this, e.loc);
   if (is_scalar(dst_type)) {
     auto* v = emit_scalar(e);
     store_scalar(convert_int(v, e.type, dst_type), dst);

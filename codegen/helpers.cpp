@@ -17,7 +17,9 @@ llvm::Value* Helpers::call(HelperId id, llvm::Type* ret, llvm::ArrayRef<llvm::Va
   auto* fn_type = llvm::FunctionType::get(ret, params, false);
   auto* callee =
       b_.CreateIntToPtr(b_.getInt64(static_cast<uint64_t>(id)), llvm::PointerType::get(fn_type, 0));
-  return b_.CreateCall(fn_type, callee, args, name);
+  llvm::Value* result = b_.CreateCall(fn_type, callee, args, name);
+  if (on_result_) on_result_(id, result);
+  return result;
 }
 
 llvm::Value* Helpers::map_lookup(llvm::Value* map, llvm::Value* key) {

@@ -5,6 +5,7 @@
 #include <llvm/IR/IRBuilder.h>
 
 #include <cstdint>
+#include <functional>
 
 namespace tracelet::codegen {
 
@@ -32,7 +33,7 @@ enum class HelperId : uint64_t {
 
 constexpr uint64_t kBpfAny = 0;                     // map update flag
 constexpr uint64_t kBpfFCurrentCpu = 0xffffffffULL; // perf_event_output flag
-constexpr uint64_t kBpfFUserStack = 1 << 8;          // get_stackid flag
+constexpr uint64_t kBpfFUserStack = 1 << 8;         // get_stackid flag
 
 class Helpers {
 public:
@@ -57,12 +58,16 @@ public:
   // probe_read_{user,kernel}[_str](dst, size, src); `size` is an i32 value.
   llvm::Value* probe_read(HelperId id, llvm::Value* dst, llvm::Value* size, llvm::Value* src);
 
+  // Called with every helper call's id and result as soon as it is emitted (-k checks).
+  void on_result(std::function<void(HelperId, llvm::Value*)> hook) { on_result_ = std::move(hook); }
+
 private:
   llvm::Value* call(HelperId id, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args,
                     const char* name);
   llvm::Value* as_i8ptr(llvm::Value* v);
 
   llvm::IRBuilder<>& b_;
+  std::function<void(HelperId, llvm::Value*)> on_result_;
 };
 
 } // namespace tracelet::codegen

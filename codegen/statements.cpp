@@ -70,6 +70,7 @@ void IrEmitter::emit_block(ast::Block& block) {
 }
 
 void IrEmitter::emit_stmt(ast::Stmt& stmt) {
+  LocationScope at(*this, stmt.loc);
   size_t mark = temporaries_.size();
   emit_stmt_body(stmt);
   end_temporaries(mark);

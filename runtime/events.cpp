@@ -58,6 +58,13 @@ void EventHandler::handle(const void* data, size_t size) {
       }
     }
     break;
+  case EventKind::HelperError:
+    if (header.id < program_.helper_errors.size() && payload_size >= 8) {
+      int64_t retcode;
+      std::memcpy(&retcode, payload, sizeof retcode);
+      text = helper_error_text(program_.helper_errors[header.id], retcode);
+    }
+    break;
   case EventKind::PrintValue:
     if (header.id < program_.print_values.size()) {
       const auto& type = program_.print_values[header.id].value;
@@ -71,6 +78,23 @@ void EventHandler::handle(const void* data, size_t size) {
     break;
   }
   if (!text.empty()) std::fwrite(text.data(), 1, text.size(), out_);
+}
+
+// bpftrace 0.17 prints these on the output stream, not stderr: in text a located warning,
+// in JSON {"type": "helper_error", "helper": ..., "retcode": ..., "line": ..., "col": ...}.
+std::string EventHandler::helper_error_text(const codegen::HelperErrorDesc& desc,
+                                            int64_t retcode) const {
+  if (format_ == OutputFormat::Json)
+    return "{\"type\": \"helper_error\", \"helper\": \"" + desc.helper +
+           "\", \"retcode\": " + std::to_string(retcode) +
+           ", \"line\": " + std::to_string(desc.loc.line) +
+           ", \"col\": " + std::to_string(desc.loc.col) + "}\n";
+  Diagnostic d{Severity::Warning, desc.loc,
+               "Failed to " + desc.helper + ": " + std::strerror(static_cast<int>(-retcode)) +
+                   " (" + std::to_string(retcode) + ")"};
+  if (sources_) return sources_->format(d);
+  return desc.loc.filename() + ":" + std::to_string(desc.loc.line) + ":" +
+         std::to_string(desc.loc.col) + ": warning: " + d.message + "\n";
 }
 
 void EventHandler::print_map(const codegen::MapActionDesc& action) {

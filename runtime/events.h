@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+namespace tracelet {
+class Diagnostics;
+} // namespace tracelet
+
 namespace tracelet::runtime {
 
 // Decodes and acts on one event record at a time. Separate from the perf buffer so that unit
@@ -21,6 +25,10 @@ public:
   // `format`: text as bpftrace prints it, or bpftrace's -f json lines.
   EventHandler(const codegen::CompiledProgram& program, std::vector<int> map_fds, FILE* out,
                OutputFormat format = OutputFormat::Text);
+
+  // The program's source texts, so that -k helper warnings quote the line (nullptr: they
+  // print the location and message only).
+  void quote_sources_from(const Diagnostics* sources) { sources_ = sources; }
 
   void handle(const void* data, size_t size);
   void lost(uint64_t count);
@@ -34,11 +42,13 @@ public:
 
 private:
   void print_map(const codegen::MapActionDesc& action);
+  std::string helper_error_text(const codegen::HelperErrorDesc& desc, int64_t retcode) const;
 
   const codegen::CompiledProgram& program_;
   std::vector<int> map_fds_;
   FILE* out_;
   OutputFormat format_;
+  const Diagnostics* sources_ = nullptr;
   std::vector<bool> zeroed_;
   bool exit_requested_ = false;
   uint64_t lost_total_ = 0;

@@ -144,6 +144,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   SymbolContext symbols(std::move(stack_map_fds)); // caches load on the first symbol printed
   ScopedSymbolContext symbols_in_use(symbols);
   EventHandler handler(program, map_fds, options.out, options.format);
+  handler.quote_sources_from(options.sources);
   std::optional<EventReader> reader;
   if (!program.event_map.empty()) reader.emplace(obj.map_fd(program.event_map), handler);
 

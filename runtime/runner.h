@@ -8,6 +8,10 @@
 #include <cstdio>
 #include <string>
 
+namespace tracelet {
+class Diagnostics;
+} // namespace tracelet
+
 namespace tracelet::runtime {
 
 struct RunOptions {
@@ -17,7 +21,8 @@ struct RunOptions {
   FILE* out = stdout;                       // -o FILE: where all output goes
   bool quiet = false;                       // -q: no "Attaching N probes..." line
   ChildProcess* child = nullptr;            // -c CMD: started once attached; its exit stops us
-  int pid = -1;         // -p PID: uprobes fire in this process only
+  int pid = -1;                             // -p PID: uprobes fire in this process only
+  const Diagnostics* sources = nullptr;     // source texts, quoted by -k helper warnings
 };
 
 // Returns the process exit status. Throws tracelet::Error for environment failures (libbpf

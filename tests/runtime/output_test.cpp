@@ -212,3 +212,29 @@ TEST(CliOptions, WarningsPrintAndNoWarningsSilencesThem) {
   EXPECT_EQ(quiet.out, "3\n\n\n");
   EXPECT_EQ(quiet.err.find("warning"), std::string::npos) << quiet.err;
 }
+
+// -k: a failing map delete is a located warning on the output stream, as bpftrace 0.17 prints
+// it; without -k nothing is said. -kk adds failing memory reads, also as JSON.
+TEST(CliOptions, KReportsFailingHelpers) {
+  REQUIRE_BPF();
+  const std::string del = R"(BEGIN { @x[1] = 1; delete(@x[2]); exit(); })";
+  auto checked = run_tracelet({"-q", "-k", "-e", del});
+  EXPECT_EQ(checked.exit_status, 0) << checked.err;
+  EXPECT_EQ(checked.out, "stdin:1:20: warning: Failed to map_delete_elem: No such file or "
+                         "directory (-2)\n"
+                         "BEGIN { @x[1] = 1; delete(@x[2]); exit(); }\n"
+                         "                   ^~~~~~~~~~~~~\n"
+                         "\n\n@x[1]: 1\n");
+  auto unchecked = run_tracelet({"-q", "-e", del});
+  EXPECT_EQ(unchecked.out, "\n\n@x[1]: 1\n");
+
+  const std::string read = R"(BEGIN { $p = (uint64)8; printf("%d\n", *(uint32 *)$p); exit(); })";
+  auto k = run_tracelet({"-q", "-k", "-e", read});
+  EXPECT_EQ(k.out, "0\n\n\n") << "-k leaves memory reads unchecked";
+  auto kk = run_tracelet({"-q", "-kk", "-f", "json", "-e", read});
+  EXPECT_EQ(kk.exit_status, 0) << kk.err;
+  EXPECT_NE(kk.out.find(R"({"type": "helper_error", "helper": "probe_read_kernel", "retcode": -)"),
+            std::string::npos)
+      << kk.out;
+  EXPECT_NE(kk.out.find(R"(, "line": 1, "col": 40})"), std::string::npos) << kk.out;
+}

@@ -88,7 +88,8 @@ std::shared_ptr<const ast::RecordDef> FakeKernelInfo::tracepoint_args(const std:
   return nullptr;
 }
 
-std::unique_ptr<Compiled> compile_source(const std::string& source, bool real_kernel) {
+std::unique_ptr<Compiled> compile_source(const std::string& source, bool real_kernel,
+                                         int helper_checks) {
   Diagnostics diags;
   auto program = parser::parse("test.bt", source, diags);
   std::ostringstream messages;
@@ -114,6 +115,7 @@ std::unique_ptr<Compiled> compile_source(const std::string& source, bool real_ke
   auto out = std::make_unique<Compiled>();
   std::ostringstream ir;
   codegen::CodegenOptions options;
+  options.helper_checks = helper_checks;
   options.ir_out = &ir;
   out->program = codegen::compile(*program, options);
   out->ir = ir.str();

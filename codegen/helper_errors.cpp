@@ -1,0 +1,50 @@
+// -k / -kk: after a checked helper call, `if (ret < 0)` sends a HelperError event naming the
+// helper and the statement or expression it served; the runtime prints it as a located warning
+// (or a helper_error JSON line), as bpftrace does. -k checks map updates and deletes; -kk also
+// the memory reads, which fail routinely on unmapped addresses.
+#include "codegen/emitter.h"
+
+namespace tracelet::codegen {
+
+namespace {
+
+const char* checked_helper_name(HelperId id, int level) {
+  switch (id) {
+  case HelperId::MapUpdateElem:
+    return "map_update_elem";
+  case HelperId::MapDeleteElem:
+    return "map_delete_elem";
+  case HelperId::ProbeReadUser:
+    return level > 1 ? "probe_read_user" : nullptr;
+  case HelperId::ProbeReadKernel:
+    return level > 1 ? "probe_read_kernel" : nullptr;
+  case HelperId::ProbeReadUserStr:
+    return level > 1 ? "probe_read_user_str" : nullptr;
+  case HelperId::ProbeReadKernelStr:
+    return level > 1 ? "probe_read_kernel_str" : nullptr;
+  default:
+    return nullptr;
+  }
+}
+
+} // namespace
+
+void IrEmitter::check_helper(HelperId id, llvm::Value* result) {
+  const char* name = checked_helper_name(id, helper_checks_);
+  if (!name || in_helper_check_ || !fn_) return;
+  in_helper_check_ = true;
+  auto index = static_cast<uint32_t>(out_.helper_errors.size());
+  out_.helper_errors.push_back({name, current_loc_ ? *current_loc_ : Location{}});
+  auto* failed = llvm::BasicBlock::Create(ctx_, "helper_failed", fn_);
+  auto* next = llvm::BasicBlock::Create(ctx_, "helper_ok", fn_);
+  b_.CreateCondBr(b_.CreateICmpSLT(result, i64c(0)), failed, next);
+  b_.SetInsertPoint(failed);
+  llvm::Value* record = begin_event(EventKind::HelperError, index, 8);
+  store_scalar(result, byte_ptr(record, 8));
+  send_event(record, 8);
+  b_.CreateBr(next);
+  b_.SetInsertPoint(next);
+  in_helper_check_ = false;
+}
+
+} // namespace tracelet::codegen
