@@ -34,6 +34,9 @@ public:
 
 private:
   void print_map(const codegen::MapActionDesc& action);
+  // time(), join(), cat(), system() (runtime/async_actions.cpp): the text to print.
+  std::string async_action(codegen::EventKind kind, uint32_t id, const uint8_t* payload,
+                           size_t payload_size);
 
   const codegen::CompiledProgram& program_;
   std::vector<int> map_fds_;
