@@ -94,9 +94,9 @@ namespace {
 
 std::vector<uint8_t> record(codegen::EventKind kind, uint32_t id, std::vector<uint8_t> payload) {
   codegen::EventHeader h{static_cast<uint32_t>(kind), id};
-  std::vector<uint8_t> r(sizeof h);
+  std::vector<uint8_t> r(sizeof h + payload.size());
   std::memcpy(r.data(), &h, sizeof h);
-  r.insert(r.end(), payload.begin(), payload.end());
+  if (!payload.empty()) std::memcpy(r.data() + sizeof h, payload.data(), payload.size());
   return r;
 }
 
