@@ -61,6 +61,9 @@ struct Builtin : Expr {
 struct Call : Expr {
   std::string func;
   std::vector<ExprPtr> args;
+  // Filled by type inference for calls resolved at compile time: kaddr(), uaddr(),
+  // cgroupid() (their value) and signal("NAME") (the signal's number).
+  std::optional<uint64_t> constant;
   void accept(Visitor& v) override;
 };
 

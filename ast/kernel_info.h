@@ -54,6 +54,27 @@ public:
   virtual std::vector<std::string> match_kernel_functions(const std::string& /*glob*/) {
     return {};
   }
+
+  // Compile-time values of kaddr(), cgroupid() and uaddr(). Each returns nullopt and sets
+  // `error` (why, for a located message) when the value cannot be had.
+  // kaddr("name"): the address of a kernel symbol in /proc/kallsyms.
+  virtual std::optional<uint64_t> kernel_symbol_address(const std::string& /*name*/,
+                                                        std::string& error) {
+    error = "kernel symbols are not available";
+    return std::nullopt;
+  }
+  // cgroupid("path"): the cgroup v2 id of the directory, as bpf_get_current_cgroup_id.
+  virtual std::optional<uint64_t> cgroup_id(const std::string& /*path*/, std::string& error) {
+    error = "cgroups are not available";
+    return std::nullopt;
+  }
+  // uaddr("name"): a data symbol (STT_OBJECT) of the ELF file `path`: {address, size}.
+  virtual std::optional<std::pair<uint64_t, uint64_t>>
+  binary_object_symbol(const std::string& /*path*/, const std::string& /*name*/,
+                       std::string& error) {
+    error = "binary symbols are not available";
+    return std::nullopt;
+  }
 };
 
 // True if `text` matches the glob `pattern` ('*' any run, '?' one character).

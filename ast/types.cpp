@@ -117,6 +117,20 @@ Type Type::usym() {
   return t;
 }
 
+Type Type::timestamp() {
+  Type t;
+  t.kind = TypeKind::Timestamp;
+  t.bytes = 16;
+  return t;
+}
+
+Type Type::username() {
+  Type t;
+  t.kind = TypeKind::Username;
+  t.bytes = 8;
+  return t;
+}
+
 uint64_t Type::size() const {
   switch (kind) {
   case TypeKind::None: return 0;
@@ -130,11 +144,13 @@ uint64_t Type::size() const {
   case TypeKind::KStack:
   case TypeKind::UStack:
   case TypeKind::KSym:
+  case TypeKind::Username:
   case TypeKind::Count:
   case TypeKind::Sum:
   case TypeKind::Hist:
   case TypeKind::Lhist: return 8;
   case TypeKind::USym:
+  case TypeKind::Timestamp:
   case TypeKind::Min:
   case TypeKind::Max:
   case TypeKind::Avg:
@@ -243,6 +259,8 @@ std::string Type::str() const {
   }
   case TypeKind::KSym: return "ksym";
   case TypeKind::USym: return "usym";
+  case TypeKind::Timestamp: return "timestamp";
+  case TypeKind::Username: return "username";
   case TypeKind::Count: return "count";
   case TypeKind::Sum: return "sum";
   case TypeKind::Avg: return "avg";

@@ -30,6 +30,10 @@ enum class TypeKind {
   KSym,   // ksym(addr): a kernel address
   USym,   // usym(addr): a user address; the pid is `pid` of the probe, stored alongside:
           // 16 bytes { u64 addr; u64 pid }
+  // Values the runtime formats when printing (runtime/user_values.h):
+  Timestamp, // strftime(fmt, ns): 16 bytes { u64 format id (CompiledProgram::strftime_formats);
+             // u64 nsecs since boot }
+  Username,  // username: the uid, one u64; printed as its /etc/passwd name
   // Values that aggregation functions leave in a map. Their per-CPU storage is fixed below.
   Count,
   Sum,
@@ -98,6 +102,8 @@ struct Type {
   static Type stack(bool user, bool perf_mode = false, uint32_t depth = kDefaultStackDepth);
   static Type ksym();
   static Type usym();
+  static Type timestamp();
+  static Type username();
 
   static constexpr uint32_t kDefaultStackDepth = 127; // bpftrace's default (perf_max_stack)
   static constexpr uint32_t kMaxStackDepth = 1024;

@@ -20,6 +20,8 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
   if (n == "pid" || n == "tid") {
     auto* pid_tgid = helpers_.get_current_pid_tgid();
     v = n == "pid" ? b_.CreateLShr(pid_tgid, 32) : pid_tgid;
+  } else if (n == "username") {
+    v = b_.CreateAnd(helpers_.get_current_uid_gid(), i64c(0xffffffffULL)); // the uid
   } else if (n == "uid" || n == "gid") {
     auto* uid_gid = helpers_.get_current_uid_gid();
     v = n == "gid" ? b_.CreateLShr(uid_gid, 32) : uid_gid;

@@ -48,21 +48,27 @@ void IrEmitter::emit_call_stmt(ast::Call& c) {
     emit_exit();
   else if (f == "str")
     emit_addr(c); // evaluated for its reads only
+  else if (emit_process_call(c))
+    return;
   else
     fail(c, "function " + f + "() not supported yet");
 }
 
 void IrEmitter::emit_printf(ast::Call& c) {
+  emit_formatted_event(c, EventKind::Printf, out_.printfs);
+}
+
+void IrEmitter::emit_formatted_event(ast::Call& c, EventKind kind, std::vector<PrintfDesc>& descs) {
   auto* fmt = c.args.empty() ? nullptr : dynamic_cast<ast::String*>(c.args[0].get());
-  if (!fmt) fail(c, "internal error: printf() without a literal format");
+  if (!fmt) fail(c, "internal error: " + c.func + "() without a literal format");
   std::vector<Type> arg_types;
   for (size_t i = 1; i < c.args.size(); ++i)
     arg_types.push_back(c.args[i]->type);
   Type payload = Type::tuple(arg_types);
-  auto id = static_cast<uint32_t>(out_.printfs.size());
-  out_.printfs.push_back(PrintfDesc{fmt->value, payload, c.loc});
+  auto id = static_cast<uint32_t>(descs.size());
+  descs.push_back(PrintfDesc{fmt->value, payload, c.loc});
 
-  auto* record = begin_event(EventKind::Printf, id, payload.size());
+  auto* record = begin_event(kind, id, payload.size());
   auto offs = payload.offsets();
   for (size_t i = 1; i < c.args.size(); ++i)
     emit_into(*c.args[i], payload.elems[i - 1], byte_ptr(record, 8 + offs[i - 1]), false);

@@ -33,8 +33,18 @@ enum class EventKind : uint32_t {
   ClearMap = 4,   // id: index into map_actions
   ZeroMap = 5,    // id: index into map_actions
   PrintValue = 6, // id: index into print_values; payload: print_values[id].value layout
-  HelperError = 20, // -k: id: index into helper_errors; payload: i64 the helper's return code
+  // Async actions of time(), join(), cat() and system() (runtime/async_actions.cpp):
+  Time = 7,         // id: index into time_formats; no payload
+  Join = 8,         // id: index into join_separators; payload: kJoinArgs * kJoinArgSize bytes,
+                    // one NUL-terminated argument per slot (an empty slot ends the list)
+  Cat = 9,          // id: index into cats; payload: cats[id].args layout
+  System = 10,      // id: index into systems; payload: systems[id].args layout
+  HelperError = 11, // -k: id: index into helper_errors; payload: i64 the helper's return code
 };
+
+// join(): as bpftrace 0.17, at most 16 arguments of at most 1023 characters each.
+constexpr uint32_t kJoinArgs = 16;
+constexpr uint32_t kJoinArgSize = 1024;
 
 struct EventHeader {
   uint32_t kind; // EventKind
@@ -99,7 +109,13 @@ struct CompiledProgram {
   std::vector<PrintValueDesc> print_values;
   std::vector<HelperErrorDesc> helper_errors;
   std::vector<std::string> probe_names; // values of TypeKind::Probe index this
-  std::vector<StackMapDesc> stack_maps;   // one per stack depth used
+  std::vector<StackMapDesc> stack_maps; // one per stack depth used
+  // time(), strftime(), join(), cat(), system(): what their events and values refer to.
+  std::vector<std::string> time_formats;     // strftime(3) formats of time() calls
+  std::vector<std::string> strftime_formats; // TypeKind::Timestamp values index this
+  std::vector<std::string> join_separators;
+  std::vector<PrintfDesc> cats;    // cat(fmt, args...): the file name's format and arguments
+  std::vector<PrintfDesc> systems; // system(fmt, args...): the command's format and arguments
 };
 
 } // namespace tracelet::codegen

@@ -131,6 +131,16 @@ private:
   void emit_map_action(ast::Call& c, EventKind kind);
   void emit_delete(ast::Call& c);
   void emit_exit();
+  // printf, cat, system: the format and its arguments as one event of `kind`.
+  void emit_formatted_event(ast::Call& c, EventKind kind, std::vector<PrintfDesc>& descs);
+
+  // ---- user-space and compile-time functions (process_calls.cpp)
+  // time, join, cat, system, signal as statements; false if `c` is none of them.
+  bool emit_process_call(ast::Call& c);
+  void emit_time(ast::Call& c);
+  void emit_join(ast::Call& c);
+  void emit_signal(ast::Call& c);
+  void emit_strftime_into(ast::Call& c, llvm::Value* dst); // { u64 format id; u64 nsecs }
 
   // ---- maps (map_access.cpp)
   UserMap& user_map(const ast::Map& m);

@@ -18,7 +18,7 @@ namespace {
 bool is_scalar(const Type& t) {
   return t.kind == TypeKind::Integer || t.kind == TypeKind::Pointer || t.kind == TypeKind::Probe ||
          t.kind == TypeKind::Ctx || t.kind == TypeKind::KStack || t.kind == TypeKind::UStack ||
-         t.kind == TypeKind::KSym;
+         t.kind == TypeKind::KSym || t.kind == TypeKind::Username;
 }
 
 [[noreturn]] void unsupported(const ast::Node& n, const std::string& what) {
@@ -106,6 +106,8 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
   }
   if (auto* n = dynamic_cast<ast::Offsetof*>(&e); n && n->value)
     return llvm::ConstantInt::get(scalar_type(e.type), *n->value);
+  if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->constant) // kaddr, uaddr, cgroupid
+    return llvm::ConstantInt::get(scalar_type(e.type), *n->constant);
   if (auto* n = dynamic_cast<ast::Call*>(&e)) unsupported(e, "the value of " + n->func + "()");
   if (auto* n = dynamic_cast<ast::PositionalParam*>(&e)) {
     // Type inference resolved it to the argument's decimal text (or the count for $#).
@@ -159,6 +161,10 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
   }
   if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "usym") {
     emit_usym_into(*n, dst);
+    return;
+  }
+  if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "strftime") {
+    emit_strftime_into(*n, dst);
     return;
   }
   if (auto* n = dynamic_cast<ast::FieldAccess*>(&e)) {

@@ -89,4 +89,8 @@ llvm::Value* Helpers::probe_read(HelperId id, llvm::Value* dst, llvm::Value* siz
   return call(id, b_.getInt64Ty(), {as_i8ptr(dst), size, as_i8ptr(src)}, "read");
 }
 
+llvm::Value* Helpers::send_signal(llvm::Value* sig) {
+  return call(HelperId::SendSignal, b_.getInt64Ty(), {sig}, "signal");
+}
+
 } // namespace tracelet::codegen

@@ -29,6 +29,7 @@ enum class HelperId : uint64_t {
   ProbeReadKernel = 113,
   ProbeReadUserStr = 114,
   ProbeReadKernelStr = 115,
+  SendSignal = 109, // signal()
 };
 
 constexpr uint64_t kBpfAny = 0;                     // map update flag
@@ -57,6 +58,8 @@ public:
   llvm::Value* get_stackid(llvm::Value* ctx, llvm::Value* map, uint64_t flags);
   // probe_read_{user,kernel}[_str](dst, size, src); `size` is an i32 value.
   llvm::Value* probe_read(HelperId id, llvm::Value* dst, llvm::Value* size, llvm::Value* src);
+  // bpf_send_signal(sig): `sig` is an i32 value.
+  llvm::Value* send_signal(llvm::Value* sig);
 
   // Called with every helper call's id and result as soon as it is emitted (-k checks).
   void on_result(std::function<void(HelperId, llvm::Value*)> hook) { on_result_ = std::move(hook); }

@@ -23,6 +23,9 @@ llvm::Value* IrEmitter::read_scalar_at(llvm::Value* addr, const Type& t, ast::Ad
 
 llvm::Value* IrEmitter::emit_deref(ast::Unary& u) {
   const Type& p = u.operand->type;
+  if (p.is_integer()) // *addr: a uint64 at an integer address, as bpftrace
+    return convert_int(read_scalar_at(widen(emit_scalar(*u.operand), p), Type::u64(), u.type.as),
+                       Type::u64(), u.type);
   if (p.kind != TypeKind::Pointer || !p.pointee)
     throw Error("internal error: dereference of " + p.str());
   auto* addr = emit_scalar(*u.operand);

@@ -139,6 +139,27 @@ std::vector<ElfFunction> elf_functions(const std::string& path) {
   return out;
 }
 
+std::optional<ElfFunction> elf_object(const std::string& path, const std::string& name) {
+  ElfFile file(path);
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(file.get(), scn))) {
+    GElf_Shdr shdr;
+    if (!gelf_getshdr(scn, &shdr) || (shdr.sh_type != SHT_SYMTAB && shdr.sh_type != SHT_DYNSYM))
+      continue;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    if (!data || shdr.sh_entsize == 0) continue;
+    size_t count = shdr.sh_size / shdr.sh_entsize;
+    for (size_t i = 0; i < count; ++i) {
+      GElf_Sym sym;
+      if (!gelf_getsym(data, static_cast<int>(i), &sym)) continue;
+      if (GELF_ST_TYPE(sym.st_info) != STT_OBJECT || sym.st_shndx == SHN_UNDEF) continue;
+      const char* n = elf_strptr(file.get(), shdr.sh_link, sym.st_name);
+      if (n && name == n) return ElfFunction{name, sym.st_value, sym.st_size};
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<uint64_t> elf_file_offset(const std::string& path, uint64_t address) {
   ElfFile file(path);
   size_t count = 0;

@@ -21,6 +21,11 @@ struct ElfFunction {
 // is not a readable ELF file.
 std::vector<ElfFunction> elf_functions(const std::string& path);
 
+// The data symbol (STT_OBJECT) `name` of `path`, first found in .symtab then .dynsym, as
+// bpftrace's uaddr() looks it up; nullopt if there is none. Throws tracelet::Error if `path`
+// is not a readable ELF file.
+std::optional<ElfFunction> elf_object(const std::string& path, const std::string& name);
+
 // The file offset of virtual address `address` in `path` (through its PT_LOAD segments), or
 // nullopt if no executable segment holds it. Throws tracelet::Error if `path` is not ELF.
 std::optional<uint64_t> elf_file_offset(const std::string& path, uint64_t address);

@@ -65,6 +65,12 @@ void EventHandler::handle(const void* data, size_t size) {
       text = helper_error_text(program_.helper_errors[header.id], retcode);
     }
     break;
+  case EventKind::Time:
+  case EventKind::Join:
+  case EventKind::Cat:
+  case EventKind::System:
+    text = async_action(static_cast<EventKind>(header.kind), header.id, payload, payload_size);
+    break;
   case EventKind::PrintValue:
     if (header.id < program_.print_values.size()) {
       const auto& type = program_.print_values[header.id].value;

@@ -43,6 +43,9 @@ public:
 private:
   void print_map(const codegen::MapActionDesc& action);
   std::string helper_error_text(const codegen::HelperErrorDesc& desc, int64_t retcode) const;
+  // time(), join(), cat(), system() (runtime/async_actions.cpp): the text to print.
+  std::string async_action(codegen::EventKind kind, uint32_t id, const uint8_t* payload,
+                           size_t payload_size);
 
   const codegen::CompiledProgram& program_;
   std::vector<int> map_fds_;

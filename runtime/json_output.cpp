@@ -52,6 +52,8 @@ std::string json_value(const ast::Type& type, const uint8_t* data,
   switch (type.kind) {
   case ast::TypeKind::String:
   case ast::TypeKind::Probe:
+  case ast::TypeKind::Username:
+    // (a strftime() Timestamp is not quoted: bpftrace 0.17 prints it bare)
     return "\"" + json_escape(format_value(type, data, probe_names)) + "\"";
   case ast::TypeKind::Tuple: {
     // bpftrace joins tuple elements with "," and no space in JSON.

@@ -13,6 +13,7 @@
 #include "runtime/map_reader.h"
 #include "runtime/signals.h"
 #include "runtime/symbols.h"
+#include "runtime/user_values.h"
 
 #include <bpf/bpf.h>
 
@@ -143,6 +144,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     stack_map_fds[stack_map.depth] = obj.map_fd(stack_map.elf_name);
   SymbolContext symbols(std::move(stack_map_fds)); // caches load on the first symbol printed
   ScopedSymbolContext symbols_in_use(symbols);
+  ScopedStrftimeFormats strftime_formats(program.strftime_formats);
   EventHandler handler(program, map_fds, options.out, options.format);
   handler.quote_sources_from(options.sources);
   std::optional<EventReader> reader;

@@ -35,6 +35,14 @@ public:
                                          const std::vector<std::string>& headers) override;
   KernelBtf& btf();
 
+  // kaddr(), cgroupid(), uaddr() (runtime/compile_time_values.cpp).
+  std::optional<uint64_t> kernel_symbol_address(const std::string& name,
+                                                std::string& error) override;
+  std::optional<uint64_t> cgroup_id(const std::string& path, std::string& error) override;
+  std::optional<std::pair<uint64_t, uint64_t>>
+  binary_object_symbol(const std::string& path, const std::string& name,
+                       std::string& error) override;
+
 private:
   std::unique_ptr<KernelBtf> btf_;
   std::unique_ptr<HeaderDefines> defines_;

@@ -1,6 +1,7 @@
 #include "runtime/value_format.h"
 
 #include "runtime/symbols.h"
+#include "runtime/user_values.h"
 
 #include <cstring>
 
@@ -89,6 +90,10 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
   case TypeKind::KSym:
   case TypeKind::USym:
     return format_symbolized(type, data, /*indent=*/8);
+  case TypeKind::Timestamp:
+    return format_timestamp_value(data);
+  case TypeKind::Username:
+    return username_of(read_unsigned(data, 8));
   default:
     return std::to_string(read_signed(data, 8));
   }

@@ -28,6 +28,7 @@ const std::vector<BuiltinDef>& builtin_table() {
       {"rand", [] { return Type::integer(4, false); }},   // bpf_get_prandom_u32
       {"numaid", [] { return Type::integer(4, false); }}, // bpf_get_numa_node_id
       {"cgroup", [] { return Type::u64(); }},             // bpf_get_current_cgroup_id
+      {"username", [] { return Type::username(); }},      // the uid, printed as its name
   };
   return table;
 }
@@ -35,7 +36,7 @@ const std::vector<BuiltinDef>& builtin_table() {
 // bpftrace builtins that tracelet does not implement yet: named as such, not as typos.
 const std::vector<std::string>& unsupported_builtins() {
   static const std::vector<std::string> names = {
-      "username", "ctx", "jiffies", "sarg0", "sarg1", "sarg2", "sarg3", "sarg4", "sarg5",
+      "ctx", "jiffies", "sarg0", "sarg1", "sarg2", "sarg3", "sarg4", "sarg5",
   };
   return names;
 }

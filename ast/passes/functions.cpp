@@ -42,6 +42,16 @@ const std::vector<Signature>& signatures() {
       {"stats", 1, 1, CallKind::Aggregation},
       {"hist", 1, 1, CallKind::Aggregation},
       {"lhist", 4, 4, CallKind::Aggregation},
+      // User-space and compile-time functions (process_functions.cpp).
+      {"time", 0, 1, CallKind::Statement},
+      {"strftime", 2, 2, CallKind::Value},
+      {"join", 1, 2, CallKind::Statement},
+      {"cat", 1, SIZE_MAX, CallKind::Statement},
+      {"system", 1, SIZE_MAX, CallKind::Statement},
+      {"signal", 1, 1, CallKind::Statement},
+      {"cgroupid", 1, 1, CallKind::Value},
+      {"kaddr", 1, 1, CallKind::Value},
+      {"uaddr", 1, 1, CallKind::Value},
   };
   return table;
 }
@@ -49,10 +59,10 @@ const std::vector<Signature>& signatures() {
 // bpftrace functions that tracelet does not implement yet.
 const std::vector<std::string>& unsupported_functions() {
   static const std::vector<std::string> names = {
-      "buf",    "cat",         "cgroupid",  "join",     "kaddr",       "kptr",
+      "buf",         "kptr",
       "macaddr",     "ntop",      "override", "path",        "reg",
-      "signal", "sizeof",      "skboutput", "strftime", "strncmp",     "system",
-      "time",   "uaddr",       "uptr",      "strerror",
+      "sizeof",      "skboutput", "strncmp",
+      "uptr",        "strerror",
       "cgroup_path", "bswap",     "pton",     "strcontains", "offsetof",
   };
   return names;
@@ -135,6 +145,7 @@ void TypeInference::type_call(Call& n, bool assigned_to_map) {
     }
     return;
   }
+  if (is_process_function(n.func)) return type_process_call(n);
   if (n.func == "printf") return type_printf(n);
   if (n.func == "str") return type_str(n);
   if (n.func == "kstack" || n.func == "ustack" || n.func == "ksym" || n.func == "usym")

@@ -29,7 +29,9 @@ struct Conversion {
 };
 
 // The conversions of `format`, or an error message.
-std::optional<std::vector<Conversion>> parse_format(const std::string& format, std::string& error) {
+// `func`: printf, or cat/system, which take a printf format too (their names start messages).
+std::optional<std::vector<Conversion>> parse_format(const std::string& func,
+                                                    const std::string& format, std::string& error) {
   std::vector<Conversion> out;
   for (size_t i = 0; i < format.size(); ++i) {
     if (format[i] != '%') continue;
@@ -50,12 +52,12 @@ std::optional<std::vector<Conversion>> parse_format(const std::string& format, s
         break;
       }
     if (i >= format.size()) {
-      error = "printf: incomplete conversion specifier '" + escaped(format.substr(start)) +
+      error = func + ": incomplete conversion specifier '" + escaped(format.substr(start)) +
               "' at the end of the format";
       return std::nullopt;
     }
     if (!std::strchr("diuxXoscp", format[i])) {
-      error = "printf: invalid conversion specifier '" +
+      error = func + ": invalid conversion specifier '" +
               escaped(format.substr(start, i - start + 1)) + "'";
       return std::nullopt;
     }
@@ -65,13 +67,14 @@ std::optional<std::vector<Conversion>> parse_format(const std::string& format, s
 }
 
 // Why `t` cannot be printed with `c`, or "" if it can.
-std::string conversion_mismatch(const Conversion& c, const Type& t) {
+std::string conversion_mismatch(const std::string& func, const Conversion& c, const Type& t) {
   bool ok;
   const char* expected;
   switch (c.spec) {
   case 's':
     ok = t.is_string() || t.kind == TypeKind::Probe || t.kind == TypeKind::KStack ||
-         t.kind == TypeKind::UStack || t.kind == TypeKind::KSym || t.kind == TypeKind::USym;
+         t.kind == TypeKind::UStack || t.kind == TypeKind::KSym || t.kind == TypeKind::USym ||
+         t.kind == TypeKind::Timestamp || t.kind == TypeKind::Username;
     expected = "string";
     break;
   case 'p':
@@ -84,7 +87,7 @@ std::string conversion_mismatch(const Conversion& c, const Type& t) {
     break;
   }
   if (ok) return {};
-  return "printf: " + c.text + " expects a value of type " + expected + " (" + t.str() +
+  return func + ": " + c.text + " expects a value of type " + expected + " (" + t.str() +
          " supplied)";
 }
 
@@ -96,19 +99,19 @@ void TypeInference::type_printf(Call& n) {
   auto* fmt = dynamic_cast<String*>(n.args[0].get());
   if (!fmt) {
     const Type& t = n.args[0]->type;
-    diags_.error(n.args[0]->loc, "printf() needs a string literal as its format" +
+    diags_.error(n.args[0]->loc, n.func + "() needs a string literal as its format" +
                                      (t.is_none() ? std::string() : " (" + t.str() + " given)"));
     return;
   }
   std::string error;
-  auto conversions = parse_format(fmt->value, error);
+  auto conversions = parse_format(n.func, fmt->value, error);
   if (!conversions) {
     diags_.error(fmt->loc, error);
     return;
   }
   size_t supplied = n.args.size() - 1;
   if (supplied != conversions->size()) {
-    diags_.error(n.loc, std::string("printf: ") +
+    diags_.error(n.loc, n.func + ": " +
                             (supplied < conversions->size() ? "not enough" : "too many") +
                             " arguments for the format (" + std::to_string(supplied) +
                             " supplied, " + std::to_string(conversions->size()) + " expected)");
@@ -120,7 +123,7 @@ void TypeInference::type_printf(Call& n) {
       report_missing_value(arg, diags_);
       continue;
     }
-    std::string why = conversion_mismatch((*conversions)[i], arg.type);
+    std::string why = conversion_mismatch(n.func, (*conversions)[i], arg.type);
     if (!why.empty()) diags_.error(arg.loc, why);
   }
 }

@@ -58,6 +58,8 @@ bool is_storable(const Type& t) {
   case TypeKind::UStack:
   case TypeKind::KSym:
   case TypeKind::USym:
+  case TypeKind::Timestamp:
+  case TypeKind::Username:
     return true;
   case TypeKind::Tuple:
     for (const auto& e : t.elems)
@@ -368,6 +370,14 @@ void TypeInference::visit(Unary& n) {
     if (t.kind == TypeKind::Pointer && t.pointee) {
       n.type = *t.pointee;
       n.type.as = t.as;
+    } else if (t.is_integer()) {
+      // As bpftrace: *addr reads a uint64 at an integer address (loads.bt: *kaddr("avenrun")),
+      // in the address space the integer came from, else the probe's.
+      n.type = Type::u64();
+      n.type.as = t.as != AddrSpace::None ? t.as
+                  : probe_.syscalls || probe_.only("uprobe") || probe_.only("uretprobe")
+                      ? AddrSpace::User
+                      : AddrSpace::Kernel;
     }
     break;
   case UnaryOp::AddrOf:

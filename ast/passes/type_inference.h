@@ -98,6 +98,13 @@ private:
   // printf_format.cpp
   void type_printf(Call& n);
 
+  // process_functions.cpp: time, strftime, join, cat, system, signal, kaddr, uaddr, cgroupid
+  void type_process_call(Call& n);
+  void type_signal(Call& n);
+  void type_uaddr(Call& n);
+  std::optional<std::string> literal_string(Expr& e);
+  std::optional<std::string> literal_arg(Call& n, size_t i, const char* what);
+
   // kernel_types.cpp: kernel records from BTF, curtask, named constants
   void type_curtask(Builtin& n);
   bool type_named_constant(Builtin& n);
@@ -148,5 +155,7 @@ bool is_storable(const Type& t);
 void report_missing_value(const Expr& e, Diagnostics& diags);
 // printf, exit, print, ...: functions that are statements and have no value (functions.cpp).
 bool is_statement_function(const std::string& name);
+// The functions of process_functions.cpp.
+bool is_process_function(const std::string& name);
 
 } // namespace tracelet::ast::passes
