@@ -52,7 +52,7 @@ private:
   // After a terminator (return, break, exit()), code that follows is unreachable; give the
   // builder a fresh block with no predecessors so emission can go on (LLVM deletes it).
   void start_dead_block();
-  llvm::AllocaInst* variable_slot(ast::Variable& var, const ast::Type& type);
+  llvm::Value* variable_slot(ast::Variable& var, const ast::Type& type);
 
   // ---- expressions (expressions.cpp)
   // Integers come back as iN for an N-byte integer type; pointers, probe indexes as i64.
@@ -170,7 +170,8 @@ private:
   llvm::BasicBlock* entry_ = nullptr; // allocas go here
   const ast::AttachPoint* ap_ = nullptr;
   uint64_t probe_index_ = 0;
-  std::map<std::string, std::pair<llvm::AllocaInst*, ast::Type>> vars_;
+  // Variables by ast::Variable::binding: the address of each one's slot and its type.
+  std::map<int, std::pair<llvm::Value*, ast::Type>> vars_;
   std::vector<LoopTargets> loops_;
   std::vector<std::pair<llvm::AllocaInst*, uint64_t>> temporaries_; // (buffer, bytes)
 };

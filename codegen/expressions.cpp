@@ -67,7 +67,7 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
     return emit_symbol_scalar(e);
   if (auto* n = dynamic_cast<ast::Builtin*>(&e)) return emit_builtin_scalar(*n);
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
-    auto it = vars_.find(n->name);
+    auto it = vars_.find(n->binding);
     if (it == vars_.end())
       throw Error("internal error: variable " + n->name + " used before assignment");
     return convert_int(load_scalar(scalar_type(it->second.second), it->second.first, 8),
@@ -120,7 +120,7 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
 
 llvm::Value* IrEmitter::emit_addr(ast::Expr& e, bool zero_tail) {
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
-    auto it = vars_.find(n->name);
+    auto it = vars_.find(n->binding);
     if (it != vars_.end() && it->second.second == e.type) return it->second.first;
   }
   auto* buf = stack_buffer(e.type.size(), "tmp");
@@ -190,7 +190,7 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
     return;
   }
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
-    auto it = vars_.find(n->name);
+    auto it = vars_.find(n->binding);
     if (it == vars_.end())
       throw Error("internal error: variable " + n->name + " used before assignment");
     convert_memory(it->second.second, it->second.first, dst_type, dst, zero_tail);
@@ -375,7 +375,7 @@ llvm::Value* IrEmitter::emit_incdec(ast::Unary& u) {
   auto* new_value = inc ? b_.CreateAdd(old_value, llvm::ConstantInt::get(old_value->getType(), 1))
                         : b_.CreateSub(old_value, llvm::ConstantInt::get(old_value->getType(), 1));
   if (auto* var = dynamic_cast<ast::Variable*>(u.operand.get())) {
-    auto& slot = vars_.at(var->name);
+    auto& slot = vars_.at(var->binding);
     store_scalar(convert_int(new_value, t, slot.second), slot.first);
   } else if (auto* m = dynamic_cast<ast::Map*>(u.operand.get())) {
     auto& um = user_map(*m);
