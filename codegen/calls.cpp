@@ -114,9 +114,7 @@ void IrEmitter::emit_delete(ast::Call& c) {
 
 void IrEmitter::emit_exit() {
   send_event(begin_event(EventKind::Exit, 0, 0), 0);
-  // Like a return: nothing after exit() runs in this probe.
-  b_.CreateRet(i64c(0));
-  start_dead_block();
+  emit_return(); // nothing after exit() runs in this probe
 }
 
 void IrEmitter::emit_str_into(ast::Call& c, llvm::Value* dst, uint64_t dst_bytes, bool zero_tail) {

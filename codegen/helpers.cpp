@@ -87,4 +87,15 @@ llvm::Value* Helpers::probe_read(HelperId id, llvm::Value* dst, llvm::Value* siz
   return call(id, b_.getInt64Ty(), {as_i8ptr(dst), size, as_i8ptr(src)}, "read");
 }
 
+llvm::Value* Helpers::for_each_map_elem(llvm::Value* map, llvm::Function* callback,
+                                        llvm::Value* ctx) {
+  return call(HelperId::ForEachMapElem, b_.getInt64Ty(),
+              {as_i8ptr(map), as_i8ptr(callback), as_i8ptr(ctx), b_.getInt64(0)}, "for_each");
+}
+
+llvm::Value* Helpers::loop(llvm::Value* n, llvm::Function* callback, llvm::Value* ctx) {
+  return call(HelperId::Loop, b_.getInt64Ty(),
+              {n, as_i8ptr(callback), as_i8ptr(ctx), b_.getInt64(0)}, "loop");
+}
+
 } // namespace tracelet::codegen

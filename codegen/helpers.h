@@ -28,6 +28,8 @@ enum class HelperId : uint64_t {
   ProbeReadKernel = 113,
   ProbeReadUserStr = 114,
   ProbeReadKernelStr = 115,
+  ForEachMapElem = 164,
+  Loop = 181,
 };
 
 constexpr uint64_t kBpfAny = 0;                     // map update flag
@@ -56,6 +58,10 @@ public:
   llvm::Value* get_stackid(llvm::Value* ctx, llvm::Value* map, uint64_t flags);
   // probe_read_{user,kernel}[_str](dst, size, src); `size` is an i32 value.
   llvm::Value* probe_read(HelperId id, llvm::Value* dst, llvm::Value* size, llvm::Value* src);
+  // bpf_for_each_map_elem(map, callback, callback_ctx, 0) and bpf_loop(n, callback,
+  // callback_ctx, 0): the number of elements visited / iterations run, or a negative error.
+  llvm::Value* for_each_map_elem(llvm::Value* map, llvm::Function* callback, llvm::Value* ctx);
+  llvm::Value* loop(llvm::Value* n, llvm::Function* callback, llvm::Value* ctx);
 
 private:
   llvm::Value* call(HelperId id, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args,

@@ -97,8 +97,8 @@ void IrEmitter::emit_stmt_body(ast::Stmt& stmt) {
     emit_jump(*s);
   } else if (auto* s = dynamic_cast<ast::BlockStmt*>(&stmt)) {
     emit_block(s->block);
-  } else if (dynamic_cast<ast::For*>(&stmt)) {
-    unsupported(stmt, "for loops");
+  } else if (auto* s = dynamic_cast<ast::For*>(&stmt)) {
+    emit_for(*s);
   } else {
     unsupported(stmt, "this statement");
   }
@@ -228,7 +228,12 @@ void IrEmitter::emit_unroll(ast::Unroll& s) {
 }
 
 void IrEmitter::emit_return() {
-  b_.CreateRet(i64c(0));
+  if (loop_ctx_) {
+    store_scalar(i64c(1), byte_ptr(loop_ctx_, kLoopCtxReturned));
+    b_.CreateRet(i64c(1)); // 1 stops the loop
+  } else {
+    b_.CreateRet(i64c(0));
+  }
   start_dead_block();
 }
 
