@@ -48,6 +48,8 @@ void IrEmitter::emit_call_stmt(ast::Call& c) {
     emit_exit();
   else if (f == "str")
     emit_addr(c); // evaluated for its reads only
+  else if (c.type.is_integer())
+    emit_scalar(c); // a value not used: len(), has_key()
   else
     fail(c, "function " + f + "() not supported yet");
 }

@@ -155,6 +155,7 @@ private:
   std::pair<UserMap&, llvm::Value*> emit_map_value_lookup(ast::Map& m); // null if missing
   void emit_map_into(ast::Map& m, const ast::Type& dst_type, llvm::Value* dst, bool zero_tail);
   void emit_map_update(llvm::GlobalVariable* gv, llvm::Value* key, llvm::Value* value);
+  llvm::Value* emit_map_query(ast::Call& c); // len(@m), has_key(@m, k)
 
   // ---- aggregations (aggregations.cpp)
   void emit_aggregation(ast::Map& m, ast::Call& c);
@@ -191,6 +192,7 @@ private:
   std::vector<std::pair<llvm::AllocaInst*, uint64_t>> temporaries_; // (buffer, bytes)
   llvm::Value* loop_ctx_ = nullptr; // in a loop callback: its context struct (see loops.cpp)
   int callbacks_ = 0;               // loop callbacks emitted, for unique names
+  llvm::Function* count_callback_ = nullptr; // len()'s bpf_for_each_map_elem callback
 };
 
 } // namespace tracelet::codegen

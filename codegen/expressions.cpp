@@ -105,6 +105,8 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
   }
   if (auto* n = dynamic_cast<ast::Offsetof*>(&e); n && n->value)
     return llvm::ConstantInt::get(scalar_type(e.type), *n->value);
+  if (auto* n = dynamic_cast<ast::Call*>(&e); n && (n->func == "len" || n->func == "has_key"))
+    return emit_map_query(*n);
   if (auto* n = dynamic_cast<ast::Call*>(&e)) unsupported(e, "the value of " + n->func + "()");
   if (auto* n = dynamic_cast<ast::PositionalParam*>(&e)) {
     // Type inference resolved it to the argument's decimal text (or the count for $#).

@@ -98,6 +98,7 @@ private:
   void type_call(Call& n, bool assigned_to_map);
   void type_aggregation(Call& n);
   void type_map_function(Call& n);
+  void type_map_query(Call& n); // len(), has_key()
   void type_print(Call& n);
   void type_str(Call& n);
 
