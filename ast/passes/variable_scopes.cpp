@@ -18,6 +18,7 @@
 #include "ast/passes/passes.h"
 
 #include <map>
+#include <optional>
 
 namespace tracelet::ast::passes {
 
@@ -31,6 +32,8 @@ struct Declaration {
   bool typed = false;    // `let $x: type`
   bool assigned = false; // assigned somewhere before this point in program order
   bool ever_assigned = false;
+  bool read = false;
+  std::optional<Location> read_unassigned; // the first read before any assignment
 };
 
 struct Scope {
@@ -50,9 +53,16 @@ public:
     scopes_.push_back(Scope{true, {}});
     visit(n.body);
     scopes_.pop_back();
-    for (const auto& d : declarations_)
-      if (d->is_let && !d->ever_assigned && !d->typed)
+    // Warnings once the whole probe is seen. A `let $x;` that is read but never assigned has
+    // no type, which type inference reports as an error instead.
+    for (const auto& d : declarations_) {
+      bool typeless = d->is_let && !d->ever_assigned && !d->typed;
+      if (d->read_unassigned && !typeless)
+        diags_.warning(*d->read_unassigned,
+                       d->name + " is read before it is assigned a value (it reads as 0)");
+      if (typeless && !d->read)
         diags_.warning(d->loc, d->name + " is declared but never assigned a value");
+    }
   }
 
   void visit(BlockStmt& n) override { scoped(n.block); }
@@ -93,6 +103,7 @@ public:
         diags_.error(var.loc, var.name + " is already declared at " + where(existing->loc) +
                                   ": variable shadowing is not allowed");
         var.binding = existing->binding; // typed as the visible one: no cascade of errors
+        if (n.value) existing->assigned = existing->ever_assigned = true;
         return;
       }
       Declaration* d = declare(var, n.loc, scopes_.back());
@@ -165,10 +176,9 @@ private:
       return;
     }
     var.binding = d->binding;
-    if (!d->assigned && meta_depth_ == 0) {
-      diags_.warning(var.loc, var.name + " is read before it is assigned a value (it reads as 0)");
-      d->assigned = true; // one warning per variable
-    }
+    if (meta_depth_ > 0) return;
+    d->read = true;
+    if (!d->assigned && !d->read_unassigned) d->read_unassigned = var.loc;
   }
 
   Diagnostics& diags_;
