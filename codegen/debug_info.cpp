@@ -36,10 +36,9 @@ void BtfDebugInfo::describe_function(llvm::Function& fn, const std::vector<const
   for (const char* p : params)
     types.push_back(type_of(p));
   auto* fn_type = dib_.createSubroutineType(dib_.getOrCreateTypeArray(types));
-  auto* sp = dib_.createFunction(file_, fn.getName(), fn.getName(), file_, 1, fn_type, 1,
-                                 llvm::DINode::FlagPrototyped,
-                                 llvm::DISubprogram::SPFlagDefinition |
-                                     llvm::DISubprogram::SPFlagLocalToUnit);
+  auto* sp = dib_.createFunction(
+      file_, fn.getName(), fn.getName(), file_, 1, fn_type, 1, llvm::DINode::FlagPrototyped,
+      llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagLocalToUnit);
   for (size_t i = 0; i < params.size(); ++i)
     dib_.createParameterVariable(sp, params[i], static_cast<unsigned>(i + 1), file_, 1,
                                  type_of(params[i]), true);

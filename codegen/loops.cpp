@@ -59,8 +59,7 @@ void IrEmitter::emit_for(ast::For& s) {
   const std::vector<int>& captured = shared.found;
 
   auto* lctx = stack_buffer(kLoopCtxVars + 8 * captured.size(), "loop_ctx");
-  store_scalar(b_.CreatePointerCast(ctx_arg_, b_.getInt8PtrTy()),
-               byte_ptr(lctx, kLoopCtxProbeCtx));
+  store_scalar(b_.CreatePointerCast(ctx_arg_, b_.getInt8PtrTy()), byte_ptr(lctx, kLoopCtxProbeCtx));
   store_scalar(i64c(0), byte_ptr(lctx, kLoopCtxReturned));
   for (size_t i = 0; i < captured.size(); ++i)
     store_scalar(b_.CreatePointerCast(vars_.at(captured[i]).first, b_.getInt8PtrTy()),
@@ -139,8 +138,7 @@ llvm::Function* IrEmitter::emit_loop_callback(ast::For& s, const std::vector<int
     auto offs = var_type.offsets();
     zero_bytes(slot, var_type.size(), 8);
     convert_memory(map->key, fn_->getArg(1), var_type.elems[0], byte_ptr(slot, offs[0]), false);
-    convert_memory(map->value, fn_->getArg(2), var_type.elems[1], byte_ptr(slot, offs[1]),
-                   false);
+    convert_memory(map->value, fn_->getArg(2), var_type.elems[1], byte_ptr(slot, offs[1]), false);
   } else {
     auto* start = load_scalar(b_.getInt64Ty(), byte_ptr(loop_ctx_, kLoopCtxStart), 8);
     store_scalar(convert_int(b_.CreateAdd(start, fn_->getArg(0)), Type::i64(), var_type), slot);

@@ -200,8 +200,9 @@ void TypeInference::visit(Variable& n) {
         return;
       }
     }
-    diags_.error(n.loc, n.name + " has no type: nothing is assigned to it (declare one, as in "
-                                 "let " + n.name + ": int64)");
+    std::string hint = "let " + n.name + ": int64";
+    diags_.error(n.loc, n.name + " has no type: nothing is assigned to it (declare one, as in " +
+                            hint + ")");
     variables_[n.binding] = {Type::none(), n.loc};
     return;
   }

@@ -125,8 +125,8 @@ public:
 
   void visit(Unary& n) override {
     walk(n.operand);
-    bool is_step = n.op == UnaryOp::PreInc || n.op == UnaryOp::PreDec ||
-                   n.op == UnaryOp::PostInc || n.op == UnaryOp::PostDec;
+    bool is_step = n.op == UnaryOp::PreInc || n.op == UnaryOp::PreDec || n.op == UnaryOp::PostInc ||
+                   n.op == UnaryOp::PostDec;
     if (auto* v = dynamic_cast<Variable*>(n.operand.get()); v && is_step)
       if (Declaration* d = find(v->name)) d->assigned = d->ever_assigned = true;
   }

@@ -32,8 +32,7 @@ TEST(Statements, ForOverMapSeesEveryElementAndSharesVariables) {
       clear(@m); exit(); })");
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("sum=140 count=3\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("@seen[1]: 11\n@seen[2]: 21\n@seen[3]: 31\n"), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.out.find("@seen[1]: 11\n@seen[2]: 21\n@seen[3]: 31\n"), std::string::npos) << r.out;
 }
 
 TEST(Statements, ForOverMultiKeyMapWithStrings) {
@@ -91,8 +90,10 @@ TEST(Statements, ForBodyInATracepointUsesArgsAndComm) {
   // The probe's context reaches the callback: args, str() and kstack work in the body.
   std::string path = "/tmp/tracelet-for-" + std::to_string(getpid());
   RunSpec spec;
-  spec.args = {"-q", "-e", R"(BEGIN { printf("tracelet-ready\n"); }
-      tracepoint:syscalls:sys_enter_openat /str(args.filename) == ")" + path + R"("/ {
+  spec.args = {"-q", "-e",
+               R"(BEGIN { printf("tracelet-ready\n"); }
+      tracepoint:syscalls:sys_enter_openat /str(args.filename) == ")" +
+                   path + R"("/ {
         @once[1] = 1;
         for ($kv : @once) { printf("%s %s\n", comm, str(args.filename)); @k[kstack] = count(); }
         exit(); })"};

@@ -98,10 +98,9 @@ TEST_P(StatementDiagnostics, ReportedExactly) {
 }
 
 const DiagnosticCase kCases[] = {
-    {"BEGIN { { let $a = 1; } $b = $a; }",
-     "stdin:1:30: error: undefined variable $a\n"
-     "BEGIN { { let $a = 1; } $b = $a; }\n"
-     "                             ^~\n"},
+    {"BEGIN { { let $a = 1; } $b = $a; }", "stdin:1:30: error: undefined variable $a\n"
+                                           "BEGIN { { let $a = 1; } $b = $a; }\n"
+                                           "                             ^~\n"},
     {"BEGIN { $x = 1; if (1) { let $x = 2; } }",
      "stdin:1:30: error: $x is already declared at stdin:1:9: variable shadowing is not allowed\n"
      "BEGIN { $x = 1; if (1) { let $x = 2; } }\n"
@@ -110,28 +109,28 @@ const DiagnosticCase kCases[] = {
      "stdin:1:21: error: $x is already declared at stdin:1:9: variable shadowing is not allowed\n"
      "BEGIN { let $x; let $x = 1; }\n"
      "                    ^~\n"},
-    {"BEGIN { print($q); let $q = 1; }",
-     "stdin:1:15: error: undefined variable $q\n"
-     "BEGIN { print($q); let $q = 1; }\n"
-     "              ^~\n"},
+    {"BEGIN { print($q); let $q = 1; }", "stdin:1:15: error: undefined variable $q\n"
+                                         "BEGIN { print($q); let $q = 1; }\n"
+                                         "              ^~\n"},
     {"BEGIN { let $x; printf(\"%d\\n\", $x); }",
-     "stdin:1:32: error: $x has no type: nothing is assigned to it (declare one, as in let $x: int64)\n"
+     "stdin:1:32: error: $x has no type: nothing is assigned to it (declare one, as in let $x: "
+     "int64)\n"
      "BEGIN { let $x; printf(\"%d\\n\", $x); }\n"
      "                               ^~\n"},
-    {"BEGIN { let $x; }",
-     "stdin:1:9: warning: $x is declared but never assigned a value\n"
-     "BEGIN { let $x; }\n"
-     "        ^~~~~~\n"},
+    {"BEGIN { let $x; }", "stdin:1:9: warning: $x is declared but never assigned a value\n"
+                          "BEGIN { let $x; }\n"
+                          "        ^~~~~~\n"},
     {"BEGIN { let $x: int8 = \"s\"; }",
      "stdin:1:24: error: cannot assign string[2] to $x declared as int8\n"
      "BEGIN { let $x: int8 = \"s\"; }\n"
      "                       ^~~\n"},
-    {"BEGIN { $i = 1; for $i : 0..3 { } }",
-     "stdin:1:21: error: loop variable $i shadows the variable declared at stdin:1:9: choose another name\n"
-     "BEGIN { $i = 1; for $i : 0..3 { } }\n"
-     "                    ^~\n"},
+    {"BEGIN { $i = 1; for $i : 0..3 { } }", "stdin:1:21: error: loop variable $i shadows the "
+                                            "variable declared at stdin:1:9: choose another name\n"
+                                            "BEGIN { $i = 1; for $i : 0..3 { } }\n"
+                                            "                    ^~\n"},
     {"BEGIN { @m[1] = 1; $kv = 1; for ($kv : @m) { } }",
-     "stdin:1:34: error: loop variable $kv shadows the variable declared at stdin:1:20: choose another name\n"
+     "stdin:1:34: error: loop variable $kv shadows the variable declared at stdin:1:20: choose "
+     "another name\n"
      "BEGIN { @m[1] = 1; $kv = 1; for ($kv : @m) { } }\n"
      "                                 ^~~\n"},
     {"BEGIN { @m = 1; for ($kv : @m) { } }",
@@ -158,10 +157,9 @@ const DiagnosticCase kCases[] = {
      "stdin:1:45: error: undefined variable $z\n"
      "BEGIN { for $i : 0..2 { let $z = 1; } print($z); }\n"
      "                                            ^~\n"},
-    {"BEGIN { for $i : 0..2 { } print($i); }",
-     "stdin:1:33: error: undefined variable $i\n"
-     "BEGIN { for $i : 0..2 { } print($i); }\n"
-     "                                ^~\n"},
+    {"BEGIN { for $i : 0..2 { } print($i); }", "stdin:1:33: error: undefined variable $i\n"
+                                               "BEGIN { for $i : 0..2 { } print($i); }\n"
+                                               "                                ^~\n"},
     {"BEGIN { @s = 1; $n = len(@s); }",
      "stdin:1:26: error: len() needs a map with keys, and @s has none\n"
      "BEGIN { @s = 1; $n = len(@s); }\n"
@@ -175,7 +173,8 @@ const DiagnosticCase kCases[] = {
      "BEGIN { @h[1] = hist(1); $n = has_key(@h, 1); }\n"
      "                                      ^~\n"},
     {"BEGIN { @m[1] = 1; $n = has_key(@m, \"x\"); }",
-     "stdin:1:37: error: map @m is used with key type string[2] here, but with key type int64 at stdin:1:12\n"
+     "stdin:1:37: error: map @m is used with key type string[2] here, but with key type int64 at "
+     "stdin:1:12\n"
      "BEGIN { @m[1] = 1; $n = has_key(@m, \"x\"); }\n"
      "                                    ^~~\n"},
     {"BEGIN { @m[1] = 1; $n = has_key(1, 2); }",
@@ -186,18 +185,15 @@ const DiagnosticCase kCases[] = {
      "stdin:1:18: error: undefined map @never: it is never assigned a value\n"
      "BEGIN { $n = len(@never); }\n"
      "                 ^~~~~~\n"},
-    {"BEGIN { @a = @b + 1; }",
-     "stdin:1:14: error: undefined map @b: it is never assigned a value\n"
-     "BEGIN { @a = @b + 1; }\n"
-     "             ^~\n"},
-    {"BEGIN { $x += 1; }",
-     "stdin:1:9: error: undefined variable $x\n"
-     "BEGIN { $x += 1; }\n"
-     "        ^~\n"},
-    {"BEGIN { $x++; }",
-     "stdin:1:9: error: undefined variable $x\n"
-     "BEGIN { $x++; }\n"
-     "        ^~\n"},
+    {"BEGIN { @a = @b + 1; }", "stdin:1:14: error: undefined map @b: it is never assigned a value\n"
+                               "BEGIN { @a = @b + 1; }\n"
+                               "             ^~\n"},
+    {"BEGIN { $x += 1; }", "stdin:1:9: error: undefined variable $x\n"
+                           "BEGIN { $x += 1; }\n"
+                           "        ^~\n"},
+    {"BEGIN { $x++; }", "stdin:1:9: error: undefined variable $x\n"
+                        "BEGIN { $x++; }\n"
+                        "        ^~\n"},
 };
 
 INSTANTIATE_TEST_SUITE_P(All, StatementDiagnostics, testing::ValuesIn(kCases));
