@@ -22,6 +22,7 @@ TRACELET_ACCEPT(Tuple)
 TRACELET_ACCEPT(Sizeof)
 TRACELET_ACCEPT(Offsetof)
 TRACELET_ACCEPT(Block)
+TRACELET_ACCEPT(BlockStmt)
 TRACELET_ACCEPT(ExprStmt)
 TRACELET_ACCEPT(AssignMap)
 TRACELET_ACCEPT(AssignVar)
@@ -69,6 +70,7 @@ void Visitor::visit(Block& n) {
   for (auto& s : n.stmts)
     walk(s);
 }
+void Visitor::visit(BlockStmt& n) { visit(n.block); }
 void Visitor::visit(ExprStmt& n) { walk(n.expr); }
 void Visitor::visit(AssignMap& n) {
   walk(n.map);

@@ -78,6 +78,9 @@ using MapPtr = std::unique_ptr<Map>;
 
 struct Variable : Expr {
   std::string name; // including the '$'
+  // Filled by the variable-scope pass: which declaration of `name` this is, unique within its
+  // probe (block-scoped `let`s and loop variables make several of one name); 0 if unresolved.
+  int binding = 0;
   void accept(Visitor& v) override;
 };
 using VariablePtr = std::unique_ptr<Variable>;
@@ -178,6 +181,12 @@ using StmtPtr = std::unique_ptr<Stmt>;
 
 struct Block : Node {
   std::vector<StmtPtr> stmts;
+  void accept(Visitor& v) override;
+};
+
+// A nested `{ ... }`: a scope for the `let` declarations inside it.
+struct BlockStmt : Stmt {
+  Block block;
   void accept(Visitor& v) override;
 };
 
@@ -320,6 +329,7 @@ public:
   virtual void visit(Sizeof& n);
   virtual void visit(Offsetof&) {}
   virtual void visit(Block& n);
+  virtual void visit(BlockStmt& n);
   virtual void visit(ExprStmt& n);
   virtual void visit(AssignMap& n);
   virtual void visit(AssignVar& n);

@@ -143,6 +143,7 @@ public:
     for (auto& s : n.stmts)
       walk(s);
   }
+  void visit(BlockStmt& n) override { child_block("block", n.block); }
   void visit(ExprStmt& n) override { walk(n.expr); }
   void visit(AssignMap& n) override {
     line(assign_op(n.compound));

@@ -50,6 +50,8 @@ void IrEmitter::emit_call_stmt(ast::Call& c) {
     emit_addr(c); // evaluated for its reads only
   else if (emit_process_call(c))
     return;
+  else if (c.type.is_integer())
+    emit_scalar(c); // a value not used: len(), has_key()
   else
     fail(c, "function " + f + "() not supported yet");
 }
@@ -120,9 +122,7 @@ void IrEmitter::emit_delete(ast::Call& c) {
 
 void IrEmitter::emit_exit() {
   send_event(begin_event(EventKind::Exit, 0, 0), 0);
-  // Like a return: nothing after exit() runs in this probe.
-  b_.CreateRet(i64c(0));
-  start_dead_block();
+  emit_return(); // nothing after exit() runs in this probe
 }
 
 void IrEmitter::emit_str_into(ast::Call& c, llvm::Value* dst, uint64_t dst_bytes, bool zero_tail) {

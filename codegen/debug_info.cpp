@@ -10,9 +10,9 @@ BtfDebugInfo::BtfDebugInfo(llvm::Module& module) : dib_(module) {
   file_ = dib_.createFile("tracelet.bt", ".");
   cu_ = dib_.createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "tracelet", true, "", 0);
   int_ = dib_.createBasicType("int", 32, llvm::dwarf::DW_ATE_signed);
-  auto* long_long = dib_.createBasicType("long long", 64, llvm::dwarf::DW_ATE_signed);
+  long_long_ = dib_.createBasicType("long long", 64, llvm::dwarf::DW_ATE_signed);
   void_ptr_ = dib_.createPointerType(nullptr, 64);
-  program_type_ = dib_.createSubroutineType(dib_.getOrCreateTypeArray({long_long, void_ptr_}));
+  program_type_ = dib_.createSubroutineType(dib_.getOrCreateTypeArray({long_long_, void_ptr_}));
 }
 
 void BtfDebugInfo::describe_program(llvm::Function& fn) {
@@ -22,6 +22,26 @@ void BtfDebugInfo::describe_program(llvm::Function& fn) {
   // The kernel rejects BTF function prototypes with unnamed arguments; the name comes from
   // the parameter variable.
   dib_.createParameterVariable(sp, "ctx", 1, file_, 1, void_ptr_, true);
+  fn.setSubprogram(sp);
+}
+
+void BtfDebugInfo::describe_function(llvm::Function& fn, const std::vector<const char*>& params,
+                                     const std::vector<const char*>& scalars) {
+  auto type_of = [&](const char* name) -> llvm::DIType* {
+    for (const char* s : scalars)
+      if (std::string(s) == name) return long_long_;
+    return void_ptr_;
+  };
+  std::vector<llvm::Metadata*> types = {long_long_};
+  for (const char* p : params)
+    types.push_back(type_of(p));
+  auto* fn_type = dib_.createSubroutineType(dib_.getOrCreateTypeArray(types));
+  auto* sp = dib_.createFunction(
+      file_, fn.getName(), fn.getName(), file_, 1, fn_type, 1, llvm::DINode::FlagPrototyped,
+      llvm::DISubprogram::SPFlagDefinition | llvm::DISubprogram::SPFlagLocalToUnit);
+  for (size_t i = 0; i < params.size(); ++i)
+    dib_.createParameterVariable(sp, params[i], static_cast<unsigned>(i + 1), file_, 1,
+                                 type_of(params[i]), true);
   fn.setSubprogram(sp);
 }
 

@@ -19,6 +19,10 @@ public:
 
   // `long long fn(void *ctx)`.
   void describe_program(llvm::Function& fn);
+  // A static subprogram `long long fn(...)`: one parameter per name, a pointer or (when the
+  // name is in `scalars`) a long long.
+  void describe_function(llvm::Function& fn, const std::vector<const char*>& params,
+                         const std::vector<const char*>& scalars = {});
   // A `.maps` global: struct { int (*name)[value]; ... } for each (name, value).
   void describe_map(llvm::GlobalVariable& gv,
                     const std::vector<std::pair<const char*, uint64_t>>& fields);
@@ -30,6 +34,7 @@ private:
   llvm::DICompileUnit* cu_;
   llvm::DIBasicType* int_;
   llvm::DIDerivedType* void_ptr_;
+  llvm::DIBasicType* long_long_;
   llvm::DISubroutineType* program_type_;
 };
 

@@ -19,6 +19,12 @@
 
 namespace tracelet::codegen {
 
+// The context struct a loop callback gets (loops.cpp), on the caller's stack; byte offsets.
+constexpr uint64_t kLoopCtxProbeCtx = 0; // the program's context pointer (for events, args)
+constexpr uint64_t kLoopCtxReturned = 8; // u64, set when the body returned or called exit()
+constexpr uint64_t kLoopCtxStart = 16;   // i64: a range loop's start
+constexpr uint64_t kLoopCtxVars = 24;    // a pointer to each shared variable, in order
+
 // Where a break/continue jumps to in the innermost loop.
 struct LoopTargets {
   llvm::BasicBlock* break_to;
@@ -49,11 +55,20 @@ private:
   void emit_while(ast::While& s);
   void emit_unroll(ast::Unroll& s);
   void emit_jump(ast::Jump& s);
+  // Ends the probe: `return 0` in the program, or, in a loop callback, sets the loop
+  // context's "returned" flag and stops the loop (the caller then returns in turn).
   void emit_return();
   // After a terminator (return, break, exit()), code that follows is unreachable; give the
   // builder a fresh block with no predecessors so emission can go on (LLVM deletes it).
   void start_dead_block();
-  llvm::AllocaInst* variable_slot(ast::Variable& var, const ast::Type& type);
+  llvm::Value* variable_slot(ast::Variable& var, const ast::Type& type);
+
+  // ---- for loops (loops.cpp): the body becomes a callback of bpf_for_each_map_elem or
+  // bpf_loop, sharing the enclosing function's variables through a context struct.
+  void emit_for(ast::For& s);
+  llvm::Function* emit_loop_callback(ast::For& s, const std::vector<int>& captured,
+                                     const UserMap* map);
+  llvm::Value* load_aligned_pointer(llvm::Value* src);
 
   // ---- expressions (expressions.cpp)
   // Integers come back as iN for an N-byte integer type; pointers, probe indexes as i64.
@@ -151,6 +166,7 @@ private:
   std::pair<UserMap&, llvm::Value*> emit_map_value_lookup(ast::Map& m); // null if missing
   void emit_map_into(ast::Map& m, const ast::Type& dst_type, llvm::Value* dst, bool zero_tail);
   void emit_map_update(llvm::GlobalVariable* gv, llvm::Value* key, llvm::Value* value);
+  llvm::Value* emit_map_query(ast::Call& c); // len(@m), has_key(@m, k)
 
   // ---- aggregations (aggregations.cpp)
   void emit_aggregation(ast::Map& m, ast::Call& c);
@@ -203,9 +219,13 @@ private:
   llvm::BasicBlock* entry_ = nullptr; // allocas go here
   const ast::AttachPoint* ap_ = nullptr;
   uint64_t probe_index_ = 0;
-  std::map<std::string, std::pair<llvm::AllocaInst*, ast::Type>> vars_;
+  // Variables by ast::Variable::binding: the address of each one's slot and its type.
+  std::map<int, std::pair<llvm::Value*, ast::Type>> vars_;
   std::vector<LoopTargets> loops_;
   std::vector<std::pair<llvm::AllocaInst*, uint64_t>> temporaries_; // (buffer, bytes)
+  llvm::Value* loop_ctx_ = nullptr; // in a loop callback: its context struct (see loops.cpp)
+  int callbacks_ = 0;               // loop callbacks emitted, for unique names
+  llvm::Function* count_callback_ = nullptr; // len()'s bpf_for_each_map_elem callback
 };
 
 } // namespace tracelet::codegen

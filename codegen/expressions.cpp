@@ -68,7 +68,7 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
     return emit_symbol_scalar(e);
   if (auto* n = dynamic_cast<ast::Builtin*>(&e)) return emit_builtin_scalar(*n);
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
-    auto it = vars_.find(n->name);
+    auto it = vars_.find(n->binding);
     if (it == vars_.end())
       throw Error("internal error: variable " + n->name + " used before assignment");
     return convert_int(load_scalar(scalar_type(it->second.second), it->second.first, 8),
@@ -98,9 +98,9 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
     return load_scalar(scalar_type(e.type), byte_ptr(base, offs.at(n->index)));
   }
   if (auto* n = dynamic_cast<ast::Sizeof*>(&e)) {
-    uint64_t size = n->value         ? *n->value
-                    : n->of_expr     ? n->of_expr->type.size()
-                                     : spelled_type_size(*n->of_type);
+    uint64_t size = n->value     ? *n->value
+                    : n->of_expr ? n->of_expr->type.size()
+                                 : spelled_type_size(*n->of_type);
     if (size == 0) unsupported(e, "sizeof(" + n->of_type->name + ")");
     return llvm::ConstantInt::get(scalar_type(e.type), size);
   }
@@ -108,6 +108,8 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
     return llvm::ConstantInt::get(scalar_type(e.type), *n->value);
   if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->constant) // kaddr, uaddr, cgroupid
     return llvm::ConstantInt::get(scalar_type(e.type), *n->constant);
+  if (auto* n = dynamic_cast<ast::Call*>(&e); n && (n->func == "len" || n->func == "has_key"))
+    return emit_map_query(*n);
   if (auto* n = dynamic_cast<ast::Call*>(&e)) unsupported(e, "the value of " + n->func + "()");
   if (auto* n = dynamic_cast<ast::PositionalParam*>(&e)) {
     // Type inference resolved it to the argument's decimal text (or the count for $#).
@@ -124,7 +126,7 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
 llvm::Value* IrEmitter::emit_addr(ast::Expr& e, bool zero_tail) {
   LocationScope at(*this, e.loc);
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
-    auto it = vars_.find(n->name);
+    auto it = vars_.find(n->binding);
     if (it != vars_.end() && it->second.second == e.type) return it->second.first;
   }
   auto* buf = stack_buffer(e.type.size(), "tmp");
@@ -199,7 +201,7 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
     return;
   }
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
-    auto it = vars_.find(n->name);
+    auto it = vars_.find(n->binding);
     if (it == vars_.end())
       throw Error("internal error: variable " + n->name + " used before assignment");
     convert_memory(it->second.second, it->second.first, dst_type, dst, zero_tail);
@@ -384,7 +386,7 @@ llvm::Value* IrEmitter::emit_incdec(ast::Unary& u) {
   auto* new_value = inc ? b_.CreateAdd(old_value, llvm::ConstantInt::get(old_value->getType(), 1))
                         : b_.CreateSub(old_value, llvm::ConstantInt::get(old_value->getType(), 1));
   if (auto* var = dynamic_cast<ast::Variable*>(u.operand.get())) {
-    auto& slot = vars_.at(var->name);
+    auto& slot = vars_.at(var->binding);
     store_scalar(convert_int(new_value, t, slot.second), slot.first);
   } else if (auto* m = dynamic_cast<ast::Map*>(u.operand.get())) {
     auto& um = user_map(*m);

@@ -93,4 +93,15 @@ llvm::Value* Helpers::send_signal(llvm::Value* sig) {
   return call(HelperId::SendSignal, b_.getInt64Ty(), {sig}, "signal");
 }
 
+llvm::Value* Helpers::for_each_map_elem(llvm::Value* map, llvm::Function* callback,
+                                        llvm::Value* ctx) {
+  return call(HelperId::ForEachMapElem, b_.getInt64Ty(),
+              {as_i8ptr(map), as_i8ptr(callback), as_i8ptr(ctx), b_.getInt64(0)}, "for_each");
+}
+
+llvm::Value* Helpers::loop(llvm::Value* n, llvm::Function* callback, llvm::Value* ctx) {
+  return call(HelperId::Loop, b_.getInt64Ty(),
+              {n, as_i8ptr(callback), as_i8ptr(ctx), b_.getInt64(0)}, "loop");
+}
+
 } // namespace tracelet::codegen

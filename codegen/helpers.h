@@ -30,6 +30,8 @@ enum class HelperId : uint64_t {
   ProbeReadUserStr = 114,
   ProbeReadKernelStr = 115,
   SendSignal = 109, // signal()
+  ForEachMapElem = 164,
+  Loop = 181,
 };
 
 constexpr uint64_t kBpfAny = 0;                     // map update flag
@@ -63,6 +65,10 @@ public:
 
   // Called with every helper call's id and result as soon as it is emitted (-k checks).
   void on_result(std::function<void(HelperId, llvm::Value*)> hook) { on_result_ = std::move(hook); }
+  // bpf_for_each_map_elem(map, callback, callback_ctx, 0) and bpf_loop(n, callback,
+  // callback_ctx, 0): the number of elements visited / iterations run, or a negative error.
+  llvm::Value* for_each_map_elem(llvm::Value* map, llvm::Function* callback, llvm::Value* ctx);
+  llvm::Value* loop(llvm::Value* n, llvm::Function* callback, llvm::Value* ctx);
 
 private:
   llvm::Value* call(HelperId id, llvm::Type* ret, llvm::ArrayRef<llvm::Value*> args,

@@ -89,4 +89,34 @@ void IrEmitter::emit_map_into(ast::Map& m, const Type& dst_type, llvm::Value* ds
   b_.SetInsertPoint(done);
 }
 
+llvm::Value* IrEmitter::emit_map_query(ast::Call& c) {
+  auto* m = dynamic_cast<ast::Map*>(c.args.at(0).get());
+  if (!m) throw Error("internal error: " + c.func + "() without a map");
+  UserMap& um = user_map(*m);
+  llvm::Value* result = nullptr;
+  if (c.func == "has_key") {
+    auto* key = stack_buffer(um.bpf_key_size, "key");
+    emit_into(*c.args[1], um.key, key, true);
+    auto* found = helpers_.map_lookup(map_ptr(um.gv), key);
+    result = b_.CreateZExt(b_.CreateIsNotNull(found), b_.getInt64Ty());
+  } else {
+    // len(@m): bpf_for_each_map_elem with a callback that only goes on returns the number
+    // of elements it visited.
+    if (!count_callback_) {
+      auto* i8p = b_.getInt8PtrTy();
+      auto* type = llvm::FunctionType::get(b_.getInt64Ty(), {i8p, i8p, i8p, i8p}, false);
+      count_callback_ =
+          llvm::Function::Create(type, llvm::Function::InternalLinkage, "tl_count_elem", module_);
+      count_callback_->addFnAttr(llvm::Attribute::NoUnwind);
+      count_callback_->addFnAttr(llvm::Attribute::NoInline);
+      debug_info_.describe_function(*count_callback_, {"map", "key", "value", "ctx"});
+      llvm::IRBuilder<> cb(llvm::BasicBlock::Create(ctx_, "entry", count_callback_));
+      cb.CreateRet(cb.getInt64(0));
+    }
+    result = helpers_.for_each_map_elem(map_ptr(um.gv), count_callback_,
+                                        llvm::ConstantPointerNull::get(b_.getInt8PtrTy()));
+  }
+  return convert_int(result, Type::i64(), c.type);
+}
+
 } // namespace tracelet::codegen

@@ -64,6 +64,7 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   out_.probe_names.push_back(desc.probe_name);
   vars_.clear();
   loops_.clear();
+  loop_ctx_ = nullptr;
   temporaries_.clear();
 
   if (probe.predicate) {

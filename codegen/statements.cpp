@@ -96,25 +96,27 @@ void IrEmitter::emit_stmt_body(ast::Stmt& stmt) {
     emit_unroll(*s);
   } else if (auto* s = dynamic_cast<ast::Jump*>(&stmt)) {
     emit_jump(*s);
-  } else if (dynamic_cast<ast::For*>(&stmt)) {
-    unsupported(stmt, "for loops");
+  } else if (auto* s = dynamic_cast<ast::BlockStmt*>(&stmt)) {
+    emit_block(s->block);
+  } else if (auto* s = dynamic_cast<ast::For*>(&stmt)) {
+    emit_for(*s);
   } else {
     unsupported(stmt, "this statement");
   }
 }
 
-llvm::AllocaInst* IrEmitter::variable_slot(ast::Variable& var, const Type& type) {
-  auto it = vars_.find(var.name);
+llvm::Value* IrEmitter::variable_slot(ast::Variable& var, const Type& type) {
+  auto it = vars_.find(var.binding);
   if (it != vars_.end()) return it->second.first;
   auto* slot = stack_buffer(type.size(), var.name.substr(1), /*temporary=*/false);
-  vars_.emplace(var.name, std::make_pair(slot, type));
+  vars_.emplace(var.binding, std::make_pair(slot, type));
   return slot;
 }
 
 void IrEmitter::emit_assign_var(ast::AssignVar& s) {
   Type type = s.var->type.is_none() && s.value ? s.value->type : s.var->type;
   auto* slot = variable_slot(*s.var, type);
-  const Type& slot_type = vars_.at(s.var->name).second;
+  const Type& slot_type = vars_.at(s.var->binding).second;
   if (!s.value) { // `let $x: T;` starts zeroed
     zero_bytes(slot, slot_type.size(), 8);
     return;
@@ -227,7 +229,12 @@ void IrEmitter::emit_unroll(ast::Unroll& s) {
 }
 
 void IrEmitter::emit_return() {
-  b_.CreateRet(i64c(0));
+  if (loop_ctx_) {
+    store_scalar(i64c(1), byte_ptr(loop_ctx_, kLoopCtxReturned));
+    b_.CreateRet(i64c(1)); // 1 stops the loop
+  } else {
+    b_.CreateRet(i64c(0));
+  }
   start_dead_block();
 }
 

@@ -87,7 +87,10 @@ uint64_t IrEmitter::known_align(llvm::Value* p) {
   else if (auto* call = llvm::dyn_cast<llvm::CallBase>(p))
     base = call->getRetAlign() ? call->getRetAlign()->value() : 1;
   else if (llvm::isa<llvm::Argument>(p))
-    base = 8; // the program context
+    base = 8; // the program context; a loop callback's key, value and context
+  else if (auto* load = llvm::dyn_cast<llvm::LoadInst>(p);
+           load && load->getMetadata(llvm::LLVMContext::MD_align))
+    base = 8; // a pointer loaded from a loop context (see loops.cpp)
   uint64_t align = std::min<uint64_t>(base, 8);
   while (align > 1 && offset % align)
     align /= 2;

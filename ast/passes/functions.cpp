@@ -34,6 +34,9 @@ const std::vector<Signature>& signatures() {
       {"ustack", 0, 2, CallKind::Value},
       {"ksym", 1, 1, CallKind::Value},
       {"usym", 1, 1, CallKind::Value},
+      // Map queries (newer bpftrace): len(@m), has_key(@m, key).
+      {"len", 1, 1, CallKind::Value},
+      {"has_key", 2, 2, CallKind::Value},
       {"count", 0, 0, CallKind::Aggregation},
       {"sum", 1, 1, CallKind::Aggregation},
       {"avg", 1, 1, CallKind::Aggregation},
@@ -152,6 +155,7 @@ void TypeInference::type_call(Call& n, bool assigned_to_map) {
     return type_symbol_call(n);
   if (n.func == "print") return type_print(n);
   if (n.func == "delete" || n.func == "clear" || n.func == "zero") return type_map_function(n);
+  if (n.func == "len" || n.func == "has_key") return type_map_query(n);
   // exit(): nothing to check.
 }
 
@@ -302,6 +306,45 @@ void TypeInference::type_map_function(Call& n) {
   }
   if (const auto* entry = maps_.find(m->name); entry && entry->key.known)
     m->key_type = entry->key.type;
+}
+
+// len(@m): the number of elements (int64); has_key(@m, key): 1 if the key is present, else 0
+// (uint64, as comparisons). Both need a map with keys; hist() and lhist() maps, whose elements
+// are buckets, are refused.
+void TypeInference::type_map_query(Call& n) {
+  auto* m = dynamic_cast<Map*>(n.args[0].get());
+  bool is_len = n.func == "len";
+  if (!m || !m->keys.empty()) {
+    for (auto& a : n.args)
+      if (!dynamic_cast<Map*>(a.get())) walk(a);
+    diags_.error(n.args[0]->loc, is_len ? "len() takes a whole map, as in len(@m)"
+                                        : "has_key() takes a map and a key, as in has_key(@m, k)");
+    return;
+  }
+  read_map(*m, /*check_key=*/false);
+  const auto* entry = maps_.find(m->name);
+  const auto* hint = map_hints_ ? map_hints_->find(m->name) : nullptr;
+  const Type* key = entry && entry->key.known ? &entry->key.type
+                    : hint && hint->key.known ? &hint->key.type
+                                              : nullptr;
+  if (!is_len) walk(n.args[1]);
+  if (m->type.is_none()) return; // undefined map: reported by read_map()
+  if (key && key->is_none()) {
+    diags_.error(m->loc, n.func + "() needs a map with keys, and " + m->name + " has none");
+    return;
+  }
+  if (m->type.kind == TypeKind::Hist || m->type.kind == TypeKind::Lhist) {
+    diags_.error(m->loc, n.func + "() cannot query " + m->name + ", which holds " +
+                             m->type.str() + " values");
+    return;
+  }
+  if (key) m->key_type = *key;
+  if (!is_len) {
+    const Expr& k = *n.args[1];
+    if (k.type.is_none()) return report_missing_value(k, diags_);
+    maps_.use_key(m->name, map_storage(k.type), k.loc, diags_);
+  }
+  n.type = is_len ? Type::i64() : Type::u64();
 }
 
 } // namespace tracelet::ast::passes

@@ -31,6 +31,10 @@ void expand_function_probe(const AttachPoint& ap, KernelInfo& kernel, Diagnostic
 // control_flow.cpp: break/continue only inside loops; unroll counts 1..100.
 void check_control_flow(Program& program, Diagnostics& diags, const SemanticOptions& options);
 
+// variable_scopes.cpp: Variable::binding of every variable (block scopes for `let` and `for`,
+// probe scope for plain assignments); undefined, redeclared and shadowing variables.
+void resolve_variables(Program& program, Diagnostics& diags);
+
 // type_inference.cpp: names, types, function signatures, map consistency.
 void infer_types(Program& program, KernelInfo& kernel, Diagnostics& diags,
                  const SemanticOptions& options);

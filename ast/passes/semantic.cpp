@@ -13,6 +13,7 @@ bool analyse(Program& program, KernelInfo& kernel, Diagnostics& diags,
   passes::resolve_attach_points(program, diags);
   passes::expand_probes(program, kernel, diags);
   passes::check_control_flow(program, diags, options);
+  passes::resolve_variables(program, diags);
   passes::infer_types(program, kernel, diags, options);
   if (diags.error_count() == errors_before) passes::warn_about_signs(program, diags);
   return diags.error_count() == errors_before;

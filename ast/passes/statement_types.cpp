@@ -60,27 +60,29 @@ void TypeInference::visit(AssignVar& n) {
   Variable& var = *n.var;
   // After an error in the value, later reads of the variable report nothing more.
   struct Poison {
-    std::map<std::string, VariableInfo>& vars;
+    std::map<int, VariableInfo>& vars;
     Variable& var;
     bool armed = true;
     ~Poison() {
-      if (armed && !vars.count(var.name)) vars[var.name] = {Type::none(), var.loc};
+      if (armed && var.binding && !vars.count(var.binding))
+        vars[var.binding] = {Type::none(), var.loc};
     }
   } poison{variables_, var};
   std::optional<Type> declared;
   if (n.declared && !(declared = resolve_type_spec(*n.declared))) return walk(n.value);
-  if (!n.value) { // `let $x: type;`
-    if (declared) assign_variable(var, widened(*declared), n.loc);
+  if (!n.value) { // `let $x: type;` (or `let $x;`, typed by a later assignment)
+    poison.armed = false;
+    if (declared)
+      assign_variable(var, variable_storage(*declared), n.loc, true);
+    else
+      variable_nodes_.push_back(&var); // typed at the end of the probe, by what is assigned
     return;
   }
   walk(n.value);
   const Type& v = n.value->type;
   if (n.compound) {
-    auto it = variables_.find(var.name);
-    if (it == variables_.end()) {
-      diags_.error(var.loc, "undefined variable " + var.name);
-      return;
-    }
+    auto it = variables_.find(var.binding);
+    if (it == variables_.end()) return; // undefined: reported by the variable-scope pass
     if (v.is_none()) return report_missing_value(*n.value, diags_);
     if (!it->second.type.is_integer() || !v.is_integer()) {
       diags_.error(n.value->loc, std::string("'") + to_string(*n.compound) +
@@ -102,13 +104,16 @@ void TypeInference::visit(AssignVar& n) {
                         "cannot store a value of type " + v.str() + " in variable " + var.name);
   else if (!(stored = storage_type(*n.value, "variable " + var.name)))
     return;
-  if (declared && !unify(widened(*declared), *stored)) {
+  if (declared && !assignable(variable_storage(*declared), *stored)) {
     diags_.error(n.value->loc, "cannot assign " + stored->str() + " to " + var.name +
                                    " declared as " + declared->str());
     return;
   }
   poison.armed = false;
-  assign_variable(var, declared ? widened(*declared) : *stored, n.value->loc);
+  if (declared)
+    assign_variable(var, variable_storage(*declared), n.value->loc, true);
+  else
+    assign_variable(var, *stored, n.value->loc);
 }
 
 void TypeInference::visit(If& n) {

@@ -19,6 +19,14 @@ Type widened(const Type& t) {
   return t;
 }
 
+Type variable_storage(const Type& t) {
+  return t.is_integer() ? t : widened(t);
+}
+
+bool assignable(const Type& variable, const Type& value) {
+  return (variable.is_integer() && value.is_integer()) || unify(variable, value).has_value();
+}
+
 Type map_storage(const Type& t) {
   return t.kind == TypeKind::Pointer ? Type::u64() : widened(t);
 }
@@ -111,9 +119,11 @@ void TypeInference::visit(Probe& n) {
 
 void TypeInference::finish_probe() {
   for (Variable* v : variable_nodes_) {
-    auto it = variables_.find(v->name);
+    auto it = variables_.find(v->binding);
     if (it != variables_.end()) v->type = it->second.type;
   }
+  for (const auto& [binding, info] : variables_)
+    if (!info.type.is_none()) variable_types_[{probe_.probe, binding}] = info.type;
 }
 
 void TypeInference::expect_condition(Expr& e, const std::string& what) {
@@ -178,33 +188,56 @@ void TypeInference::visit(PositionalParam& n) {
 // Variables and maps.
 
 void TypeInference::visit(Variable& n) {
-  auto it = variables_.find(n.name);
+  n.type = Type::none();
+  if (n.binding == 0) return; // undefined: reported by the variable-scope pass
+  auto it = variables_.find(n.binding);
   if (it == variables_.end()) {
-    diags_.error(n.loc, "undefined variable " + n.name);
-    n.type = Type::none();
+    // A `let` variable read before (in program order) its first assignment: the type an
+    // earlier round learnt from that assignment.
+    if (variable_hints_) {
+      auto hint = variable_hints_->find({probe_.probe, n.binding});
+      if (hint != variable_hints_->end()) {
+        n.type = hint->second;
+        variable_nodes_.push_back(&n);
+        return;
+      }
+    }
+    std::string hint = "let " + n.name + ": int64";
+    diags_.error(n.loc, n.name + " has no type: nothing is assigned to it (declare one, as in " +
+                            hint + ")");
+    variables_[n.binding] = {Type::none(), n.loc};
     return;
   }
   n.type = it->second.type;
   variable_nodes_.push_back(&n);
 }
 
-void TypeInference::assign_variable(Variable& var, const Type& value, const Location& loc) {
+void TypeInference::assign_variable(Variable& var, const Type& value, const Location& loc,
+                                    bool declared) {
   var.type = value;
   variable_nodes_.push_back(&var);
-  auto it = variables_.find(var.name);
+  auto it = variables_.find(var.binding);
   if (it == variables_.end() || it->second.type.is_none()) {
-    variables_[var.name] = {value, loc};
+    variables_[var.binding] = {value, loc, declared};
     return;
   }
-  auto merged = unify(it->second.type, value);
+  VariableInfo& info = it->second;
+  std::optional<Type> merged;
+  if (info.type.is_integer() && value.is_integer()) {
+    // Integers keep their size (sizeof((int16)x) is 2, as in bpftrace); a variable holds the
+    // widest integer assigned to it, unless its type was declared with let.
+    merged = info.declared || value.bytes <= info.type.bytes ? info.type : value;
+  } else {
+    merged = unify(info.type, value);
+  }
   if (!merged) {
     diags_.error(loc, "type mismatch for " + var.name + ": assigning " + value.str() + ", but " +
-                          var.name + " was first assigned " + it->second.type.str() + " at " +
-                          where(it->second.first_assignment));
-    var.type = it->second.type;
+                          var.name + " was first assigned " + info.type.str() + " at " +
+                          where(info.first_assignment));
+    var.type = info.type;
     return;
   }
-  it->second.type = *merged;
+  info.type = *merged;
 }
 
 std::optional<Type> TypeInference::storage_type(const Expr& value, const std::string& target) {
@@ -216,7 +249,7 @@ std::optional<Type> TypeInference::storage_type(const Expr& value, const std::st
     diags_.error(value.loc, "cannot store a value of type " + value.type.str() + " in " + target);
     return std::nullopt;
   }
-  return widened(value.type);
+  return variable_storage(value.type);
 }
 
 std::optional<Type> TypeInference::key_type_of(Map& m) {
@@ -274,9 +307,21 @@ void TypeInference::visit(Map& n) {
 // ---------------------------------------------------------------------------------------------
 // Operators.
 
+// A map whose type is not known yet, read as an operand next to an integer: it reads as int64
+// (as `@m++` defines it), so that `@m[k] = @m[k] + $i`, the map's only assignment, types it.
+// A map that no assignment ever types is still reported as undefined by read_map().
+void TypeInference::type_pending_map(Expr& e, const Expr& other) {
+  auto* m = dynamic_cast<Map*>(&e);
+  if (!m || !m->type.is_none() || !other.type.is_integer() || known_map_value(m->name)) return;
+  if (maps_.failed(m->name) || (map_hints_ && map_hints_->failed(m->name))) return;
+  m->type = Type::i64();
+}
+
 void TypeInference::visit(Binary& n) {
   walk(n.lhs);
   walk(n.rhs);
+  type_pending_map(*n.lhs, *n.rhs);
+  type_pending_map(*n.rhs, *n.lhs);
   n.type = Type::none();
   const Type& l = n.lhs->type;
   const Type& r = n.rhs->type;

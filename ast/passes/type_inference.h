@@ -27,17 +27,23 @@ struct ProbeContext {
   }
 };
 
+// The type of every variable of every probe, by (probe, Variable::binding).
+using VariableTypes = std::map<std::pair<const Probe*, int>, Type>;
+
 class TypeInference : public Visitor {
 public:
   using Visitor::visit;
-  // `map_hints`: map value types learnt by an earlier, silent round, so that a map read
-  // before (in program order) its assignment still has a type.
+  // `map_hints`, `variable_hints`: map value and variable types learnt by an earlier, silent
+  // round, so that a map or a `let` variable read before (in program order) its assignment
+  // still has a type.
   TypeInference(KernelInfo& kernel, Diagnostics& diags, const SemanticOptions& options,
-                const MapTypes* map_hints)
-      : kernel_(kernel), diags_(diags), options_(options), map_hints_(map_hints) {}
+                const MapTypes* map_hints, const VariableTypes* variable_hints = nullptr)
+      : kernel_(kernel), diags_(diags), options_(options), map_hints_(map_hints),
+        variable_hints_(variable_hints) {}
 
   void run(Program& program);
   const MapTypes& maps() const { return maps_; }
+  const VariableTypes& variables() const { return variable_types_; }
 
   // Expressions.
   void visit(Integer& n) override;
@@ -75,8 +81,11 @@ private:
   std::optional<Type> key_type_of(Map& m);
   const Type* known_map_value(const std::string& name) const; // this round's, else the hint
   void read_map(Map& m, bool check_key);                      // types a map read
+  void type_pending_map(Expr& e, const Expr& other);          // see visit(Binary)
   std::optional<Type> storage_type(const Expr& value, const std::string& target);
-  void assign_variable(Variable& var, const Type& value, const Location& loc);
+  // `declared`: the type of `let $x: type`, which later assignments convert to.
+  void assign_variable(Variable& var, const Type& value, const Location& loc,
+                       bool declared = false);
   std::optional<Type> resolve_type_spec(const TypeSpec& spec);
   void finish_probe();
 
@@ -89,6 +98,7 @@ private:
   void type_call(Call& n, bool assigned_to_map);
   void type_aggregation(Call& n);
   void type_map_function(Call& n);
+  void type_map_query(Call& n); // len(), has_key()
   void type_print(Call& n);
   void type_str(Call& n);
 
@@ -132,15 +142,24 @@ private:
   struct VariableInfo {
     Type type;
     Location first_assignment;
+    bool declared = false;
   };
-  std::map<std::string, VariableInfo> variables_;
+  std::map<int, VariableInfo> variables_; // by Variable::binding
+  const VariableTypes* variable_hints_;
+  VariableTypes variable_types_;
   std::vector<Variable*> variable_nodes_;
   bool in_map_assignment_ = false; // the value being typed is `@m[...] = <here>`
 };
 
 // Integers widen to 64 bits keeping their sign; tuple elements become map_storage() types;
-// everything else is unchanged. Variables hold these types.
+// everything else is unchanged.
 Type widened(const Type& t);
+// What a variable holds: integers keep their size and sign (sizeof((int16)x) stays 2, as in
+// bpftrace); tuples are widened().
+Type variable_storage(const Type& t);
+// `value` can be assigned to a variable of type `variable`: any integer to an integer
+// variable (converted to its type), otherwise the types must unify.
+bool assignable(const Type& variable, const Type& value);
 // What a map key or value holds: widened(), and pointers as uint64 addresses.
 Type map_storage(const Type& t);
 // Integer-typed (or a pointer, which compares and tests like one).

@@ -22,16 +22,20 @@ size_t known_values(const MapTypes& maps) {
 void infer_types(Program& program, KernelInfo& kernel, Diagnostics& diags,
                  const SemanticOptions& options) {
   MapTypes hints;
+  VariableTypes variable_hints;
   constexpr int kMaxSilentRounds = 4;
   for (int round = 0; round < kMaxSilentRounds; ++round) {
     Diagnostics scratch;
-    TypeInference silent(kernel, scratch, options, round ? &hints : nullptr);
+    TypeInference silent(kernel, scratch, options, round ? &hints : nullptr,
+                         round ? &variable_hints : nullptr);
     silent.run(program);
-    bool settled = round > 0 && known_values(silent.maps()) == known_values(hints);
+    bool settled = round > 0 && known_values(silent.maps()) == known_values(hints) &&
+                   silent.variables().size() == variable_hints.size();
     hints = silent.maps();
+    variable_hints = silent.variables();
     if (settled || !scratch.has_errors()) break;
   }
-  TypeInference final_round(kernel, diags, options, &hints);
+  TypeInference final_round(kernel, diags, options, &hints, &variable_hints);
   final_round.run(program);
 }
 

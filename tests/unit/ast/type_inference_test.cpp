@@ -62,7 +62,7 @@ TEST(TypeInference, TuplesAndVariables) {
   ASSERT_TRUE(a->ok) << a->errors();
   EXPECT_EQ(a->type_of("(1, \"ab\", comm, pid)"), "(int64,string[3],string[16],uint64)");
   EXPECT_EQ(a->type_of("$m.1"), "string[3]");
-  EXPECT_EQ(a->type_of("$v"), "uint64");
+  EXPECT_EQ(a->type_of("$v"), "uint32"); // variables keep the integer type assigned
   // A variable holds the largest string assigned to it, at every use.
   EXPECT_EQ(a->type_of("$x"), "string[7]");
 }

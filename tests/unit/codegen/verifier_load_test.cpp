@@ -55,6 +55,28 @@ const Case kCases[] = {
                           printf("%d\n", $i); })"},
     {"ternary", R"(BEGIN { $x = pid > 100 ? 1 : 2; $s = pid > 1 ? "big" : "small";
                            printf("%d %s\n", $x, $s); })"},
+    {"for_map", R"(BEGIN { @m[1] = 2; @s["a", 1] = "x"; $n = 0; $str = "s";
+                           for ($kv : @m) { $n += $kv.1; if ($kv.0 == 5) { break; }
+                                            printf("%d %d %s\n", $kv.0, $kv.1, $str); }
+                           for ($e : @s) { @copy[$e.0.0, $e.0.1] = $e.1; $str = $e.1; }
+                           printf("%d %s\n", $n, $str); })"},
+    {"for_range", R"(BEGIN { $t = 0; for $i : 0..10 { if ($i == 3) { continue; }
+                               for $j : 0..$i { $t += $j; if ($t > 100) { return; } } }
+                             for ($k : 1..$1 + 2) { @r[$k] = $k; exit(); } printf("%d\n", $t); })"},
+    {"for_in_tracepoint", R"(tracepoint:syscalls:sys_enter_openat { @k[1] = 1;
+         for ($kv : @k) { printf("%s %d %s\n", comm, args.dfd, str(args.filename));
+                          @st[kstack] = count(); } })"},
+    {"let_and_scopes", R"(BEGIN { let $a; let $b: int16 = 3; let $c: string;
+         { let $d = 1; $a = $d; } if ($b > 1) { let $d = "x"; $c = $d; }
+         printf("%d %d %s %d\n", $a, $b, $c, sizeof($b)); })"},
+    {"len_has_key", R"(BEGIN { @m[1] = 1; @c[comm] = count(); @t[1, "x"] = 2;
+         printf("%d %d %d %d\n", len(@m), has_key(@m, 1), len(@c), has_key(@t, (1, "x")));
+         if (has_key(@c, comm)) { delete(@c, comm); } })"},
+    {"narrow_variables", R"(BEGIN { $x = (int16)-3; $y = (uint8)200; $x++; $y += 100;
+         $z = (int8)1; $z = nsecs; printf("%d %d %d %d\n", $x, $y, $z, sizeof($x)); })"},
+    {"true_false", R"(BEGIN { $t = true; @f = false; if (true && !false) { @m[true] = $t; } })"},
+    {"self_assigned_map", R"(BEGIN { $i = 0; while ($i < 12) { @m[$i % 4] = @m[$i % 4] + $i;
+                                                             $i++; } })"},
     {"variables", R"(BEGIN { $a = 5; $b = $a * 3 - 1; $c = comm; $t = (1, comm);
                              printf("%d %s %s\n", $b, $c, $t.1); @v = $t; })"},
     {"string_compare", R"(tracepoint:syscalls:sys_enter_openat
