@@ -30,6 +30,10 @@ enum class TypeKind {
   KSym,   // ksym(addr): a kernel address
   USym,   // usym(addr): a user address; the pid is `pid` of the probe, stored alongside:
           // 16 bytes { u64 addr; u64 pid }
+  // Byte values of bpftrace's value functions (runtime/value_format.cpp prints them):
+  Inet,    // ntop(): 24 bytes { i64 address family; u8 addr[16] } (IPv4 in the first 4 bytes)
+  Buffer,  // buf(): `bytes` = 1 + capacity: { u8 length; u8 data[capacity] }
+  MacAddr, // macaddr(): 6 bytes
   // Values that aggregation functions leave in a map. Their per-CPU storage is fixed below.
   Count,
   Sum,
@@ -98,6 +102,9 @@ struct Type {
   static Type stack(bool user, bool perf_mode = false, uint32_t depth = kDefaultStackDepth);
   static Type ksym();
   static Type usym();
+  static Type inet();
+  static Type buffer(uint64_t capacity); // buf(): `capacity` data bytes after the length byte
+  static Type macaddr();
 
   static constexpr uint32_t kDefaultStackDepth = 127; // bpftrace's default (perf_max_stack)
   static constexpr uint32_t kMaxStackDepth = 1024;

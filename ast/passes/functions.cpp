@@ -42,6 +42,14 @@ const std::vector<Signature>& signatures() {
       {"stats", 1, 1, CallKind::Aggregation},
       {"hist", 1, 1, CallKind::Aggregation},
       {"lhist", 4, 4, CallKind::Aggregation},
+      // Values on addresses, bytes and strings (byte_functions.cpp).
+      {"ntop", 1, 2, CallKind::Value},
+      {"pton", 1, 1, CallKind::Value},
+      {"bswap", 1, 1, CallKind::Value},
+      {"buf", 1, 2, CallKind::Value},
+      {"strncmp", 3, 3, CallKind::Value},
+      {"strcontains", 2, 2, CallKind::Value},
+      {"macaddr", 1, 1, CallKind::Value},
   };
   return table;
 }
@@ -49,11 +57,11 @@ const std::vector<Signature>& signatures() {
 // bpftrace functions that tracelet does not implement yet.
 const std::vector<std::string>& unsupported_functions() {
   static const std::vector<std::string> names = {
-      "buf",    "cat",         "cgroupid",  "join",     "kaddr",       "kptr",
-      "macaddr",     "ntop",      "override", "path",        "reg",
-      "signal", "sizeof",      "skboutput", "strftime", "strncmp",     "system",
+      "cat",         "cgroupid",  "join",     "kaddr",       "kptr",
+      "override", "path",        "reg",
+      "signal", "sizeof",      "skboutput", "strftime",     "system",
       "time",   "uaddr",       "uptr",      "strerror",
-      "cgroup_path", "bswap",     "pton",     "strcontains", "offsetof",
+      "cgroup_path", "offsetof",
   };
   return names;
 }
@@ -139,6 +147,7 @@ void TypeInference::type_call(Call& n, bool assigned_to_map) {
   if (n.func == "str") return type_str(n);
   if (n.func == "kstack" || n.func == "ustack" || n.func == "ksym" || n.func == "usym")
     return type_symbol_call(n);
+  if (is_byte_function(n.func)) return type_byte_function(n);
   if (n.func == "print") return type_print(n);
   if (n.func == "delete" || n.func == "clear" || n.func == "zero") return type_map_function(n);
   // exit(): nothing to check.

@@ -108,6 +108,8 @@ void TypeInference::visit(AssignVar& n) {
     return;
   }
   poison.armed = false;
+  const Type& assigned = declared ? *declared : v;
+  if (assigned.is_integer()) assigned_int_bytes_.emplace(var.name, assigned.bytes); // bswap()
   assign_variable(var, declared ? widened(*declared) : *stored, n.value->loc);
 }
 

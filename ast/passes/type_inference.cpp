@@ -58,7 +58,12 @@ bool is_storable(const Type& t) {
   case TypeKind::UStack:
   case TypeKind::KSym:
   case TypeKind::USym:
+  case TypeKind::Inet:    // ntop()
+  case TypeKind::Buffer:  // buf()
+  case TypeKind::MacAddr: // macaddr()
     return true;
+  case TypeKind::Array: // pton(), or an integer array read from memory
+    return t.pointee && t.pointee->is_integer();
   case TypeKind::Tuple:
     for (const auto& e : t.elems)
       if (!is_storable(e)) return false;
@@ -99,6 +104,7 @@ void TypeInference::visit(Probe& n) {
     probe_.unresolved |= ap->provider.empty();
   variables_.clear();
   variable_nodes_.clear();
+  assigned_int_bytes_.clear();
   if (n.predicate) {
     walk(n.predicate);
     expect_condition(*n.predicate, "predicate");

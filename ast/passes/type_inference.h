@@ -98,6 +98,12 @@ private:
   // printf_format.cpp
   void type_printf(Call& n);
 
+  // byte_functions.cpp: ntop, pton, bswap, buf, strncmp, strcontains, macaddr
+  void type_byte_function(Call& n);
+  // The width of the integer first assigned to each variable of the probe (variables hold
+  // integers widened to 64 bits): bswap($v) swaps that many bytes, as bpftrace.
+  std::map<std::string, uint64_t> assigned_int_bytes_;
+
   // kernel_types.cpp: kernel records from BTF, curtask, named constants
   void type_curtask(Builtin& n);
   bool type_named_constant(Builtin& n);
@@ -148,5 +154,7 @@ bool is_storable(const Type& t);
 void report_missing_value(const Expr& e, Diagnostics& diags);
 // printf, exit, print, ...: functions that are statements and have no value (functions.cpp).
 bool is_statement_function(const std::string& name);
+// ntop, pton, bswap, buf, strncmp, strcontains, macaddr (byte_functions.cpp).
+bool is_byte_function(const std::string& name);
 
 } // namespace tracelet::ast::passes
