@@ -61,10 +61,13 @@ bool IrEmitter::emit_byte_value_into(ast::Call& c, const Type& dst_type, llvm::V
     store_scalar(family, dst);
     auto* bytes = byte_ptr(dst, kInetAddrOffset);
     zero_bytes(bytes, 16);
-    if (addr.type.is_integer()) // an IPv4 address in network order, as the kernel keeps it
+    if (addr.type.is_integer()) {
+      // An IPv4 address in network order, as the kernel keeps it: 4 bytes, whatever the
+      // integer's width (bpftrace 0.17 too: ntop(AF_INET6, x) shows only those 4).
       store_scalar(convert_int(emit_scalar(addr), addr.type, Type::integer(4, false)), bytes);
-    else
+    } else {
       emit_into(addr, addr.type, bytes, false);
+    }
     return true;
   }
   if (f == "macaddr") {

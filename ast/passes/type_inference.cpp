@@ -399,6 +399,11 @@ void TypeInference::visit(Ternary& n) {
     n.type = a.bytes >= b.bytes ? a : b;
   else if (a.is_none() || b.is_none())
     return; // statement ternary (`c ? exit() : printf(..)`) or an error reported below it
+  else if (a.kind == TypeKind::Inet || a.kind == TypeKind::Buffer || a.kind == TypeKind::MacAddr ||
+           a.kind == TypeKind::Array)
+    // As bpftrace 0.17 ("Ternary return type unsupported"); LLVM would also merge the two
+    // branches' reads into one from a selected ctx pointer, which the verifier refuses.
+    diags_.error(n.loc, "the branches of ?: cannot be of type " + a.str());
   else if (a.compatible(b))
     n.type = a;
   else

@@ -188,7 +188,9 @@ TEST(FunctionsBytes, NtopOfTracepointAddressArrays) {
   // and ntop(AF_INET, 16 bytes) shows the first 4 of them.
   EXPECT_NE(r.out.find("127.0.0.1 ::ffff:127.0.0.1 0.0.0.0 127.0.0.1\n"), std::string::npos)
       << r.out;
-  if (v6) EXPECT_NE(r.out.find(" ::1 ::1 "), std::string::npos) << r.out;
+  if (v6) {
+    EXPECT_NE(r.out.find(" ::1 ::1 "), std::string::npos) << r.out;
+  }
 }
 
 TEST(FunctionsBytes, ErrorsAreLocated) {
@@ -229,6 +231,10 @@ TEST(FunctionsBytes, ErrorsAreLocated) {
        "stdin:1:42: error: strcontains() needs strings, not int64\n"
        "BEGIN { printf(\"%d\\n\", strcontains(\"ab\", 1)); exit(); }\n"
        "                                         ^\n"},
+      {R"(BEGIN { printf("%s\n", 1 ? ntop(1) : ntop(2)); exit(); })",
+       "stdin:1:24: error: the branches of ?: cannot be of type inet\n"
+       "BEGIN { printf(\"%s\\n\", 1 ? ntop(1) : ntop(2)); exit(); }\n"
+       "                       ^~~~~~~~~~~~~~~~~~~~~\n"},
       {R"(BEGIN { $b = buf("abc"); exit(); })",
        "stdin:1:14: error: buf() needs a length with a string[4] argument, as in buf(p, n)\n"
        "BEGIN { $b = buf(\"abc\"); exit(); }\n"
@@ -286,4 +292,20 @@ TEST(FunctionsBytes, TcpdropReportsARealDrop) {
       << r.out;
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"( bash +::1:\d+ +::1:9 +SYN_SENT)"))) << r.out;
   EXPECT_NE(r.out.find("__dev_queue_xmit+"), std::string::npos) << r.out; // kstack
+}
+
+TEST(FunctionsBytes, JsonShowsByteValuesAsStrings) {
+  REQUIRE_BPF();
+  auto r = run_tracelet({"-f", "json", "-e", R"(BEGIN {
+      @a = ntop(1); @b = buf("a\x01", 2); @c[pton("1.2.3.4")] = 1; @d = pton("::1");
+      exit(); })"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  // bpftrace 0.17 prints these lines for the same program.
+  EXPECT_NE(r.out.find("{\"type\": \"map\", \"data\": {\"@a\": \"1.0.0.0\"}}\n"
+                       "{\"type\": \"map\", \"data\": {\"@b\": \"a\\\\x01\"}}\n"
+                       "{\"type\": \"map\", \"data\": {\"@c\": {\"[1,2,3,4]\": 1}}}\n"
+                       "{\"type\": \"map\", \"data\": {\"@d\": "
+                       "[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}}\n"),
+            std::string::npos)
+      << r.out;
 }
