@@ -309,3 +309,25 @@ TEST(FunctionsBytes, JsonShowsByteValuesAsStrings) {
             std::string::npos)
       << r.out;
 }
+
+TEST(FunctionsBytes, StrLengthFormsAndTheNul) {
+  REQUIRE_BPF();
+  // 72 characters: str() keeps 63 and the NUL, whatever the length asked; a negative run-time
+  // length reads nothing; an integer address reads as the pointer (bpftrace 0.17 prints the same).
+  std::string path =
+      "/tmp/abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789";
+  RunSpec spec;
+  spec.args = {"-e", ready_begin() + R"(tracepoint:syscalls:sys_enter_openat
+      /comm == "tl_workload" && strcontains(str(args.filename), "abcdefgh")/ {
+        $neg = -1;
+        printf("%s|%s|%s|%s|%s|\n", str(args.filename, 100), str(args.filename, $neg),
+               str(args.filename), str((uint64)args.filename, 4), str(args.filename, 5 - 3));
+      })"};
+  spec.ready_marker = kReady;
+  spec.workload = [&] { run_command({workload_binary(), "open", path}); };
+  spec.stop_signal = SIGINT;
+  auto r = run_tracelet(spec);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  std::string kept = path.substr(0, 63);
+  EXPECT_NE(r.out.find(kept + "||" + kept + "|/tmp|/t|\n"), std::string::npos) << r.out;
+}
