@@ -131,13 +131,37 @@ Type Type::username() {
   return t;
 }
 
+Type Type::inet() {
+  Type t;
+  t.kind = TypeKind::Inet;
+  t.bytes = 24;
+  return t;
+}
+
+Type Type::buffer(uint64_t capacity) {
+  Type t;
+  t.kind = TypeKind::Buffer;
+  t.bytes = capacity + 1;
+  return t;
+}
+
+Type Type::macaddr() {
+  Type t;
+  t.kind = TypeKind::MacAddr;
+  t.bytes = 6;
+  return t;
+}
+
 uint64_t Type::size() const {
   switch (kind) {
   case TypeKind::None: return 0;
   case TypeKind::Integer:
   case TypeKind::String:
   case TypeKind::Array:
-  case TypeKind::Record: return bytes;
+  case TypeKind::Record:
+  case TypeKind::Inet:
+  case TypeKind::Buffer:
+  case TypeKind::MacAddr: return bytes;
   case TypeKind::Pointer:
   case TypeKind::Ctx:
   case TypeKind::Probe:
@@ -170,7 +194,9 @@ uint64_t Type::size() const {
 uint64_t Type::align() const {
   switch (kind) {
   case TypeKind::Integer: return bytes;
-  case TypeKind::String: return 1;
+  case TypeKind::String:
+  case TypeKind::Buffer:
+  case TypeKind::MacAddr: return 1;
   case TypeKind::Array: return pointee ? pointee->align() : 1;
   case TypeKind::Record: return bytes >= 8 ? 8 : std::max<uint64_t>(1, std::bit_floor(bytes));
   case TypeKind::Tuple: {
@@ -201,7 +227,10 @@ bool Type::compatible(const Type& o) const {
     return false;
   switch (kind) {
   case TypeKind::Integer: return bytes == o.bytes && is_signed == o.is_signed;
-  case TypeKind::String: return true;
+  case TypeKind::String:
+  case TypeKind::Buffer: return true;
+  case TypeKind::Array:
+    return count == o.count && pointee && o.pointee && pointee->compatible(*o.pointee);
   case TypeKind::Tuple:
     if (elems.size() != o.elems.size())
       return false;
@@ -223,7 +252,7 @@ bool Type::compatible(const Type& o) const {
 bool Type::operator==(const Type& o) const {
   if (!compatible(o))
     return false;
-  if (kind == TypeKind::String && bytes != o.bytes)
+  if ((kind == TypeKind::String || kind == TypeKind::Buffer) && bytes != o.bytes)
     return false;
   if (kind == TypeKind::Tuple)
     for (size_t i = 0; i < elems.size(); ++i)
@@ -261,6 +290,9 @@ std::string Type::str() const {
   case TypeKind::USym: return "usym";
   case TypeKind::Timestamp: return "timestamp";
   case TypeKind::Username: return "username";
+  case TypeKind::Inet: return "inet";
+  case TypeKind::Buffer: return "buffer[" + std::to_string(bytes - 1) + "]";
+  case TypeKind::MacAddr: return "macaddr";
   case TypeKind::Count: return "count";
   case TypeKind::Sum: return "sum";
   case TypeKind::Avg: return "avg";

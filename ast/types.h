@@ -34,6 +34,10 @@ enum class TypeKind {
   Timestamp, // strftime(fmt, ns): 16 bytes { u64 format id (CompiledProgram::strftime_formats);
              // u64 nsecs since boot }
   Username,  // username: the uid, one u64; printed as its /etc/passwd name
+  // Byte values of bpftrace's value functions (runtime/value_format.cpp prints them):
+  Inet,    // ntop(): 24 bytes { i64 address family; u8 addr[16] } (IPv4 in the first 4 bytes)
+  Buffer,  // buf(): `bytes` = 1 + capacity: { u8 length; u8 data[capacity] }
+  MacAddr, // macaddr(): 6 bytes
   // Values that aggregation functions leave in a map. Their per-CPU storage is fixed below.
   Count,
   Sum,
@@ -104,6 +108,9 @@ struct Type {
   static Type usym();
   static Type timestamp();
   static Type username();
+  static Type inet();
+  static Type buffer(uint64_t capacity); // buf(): `capacity` data bytes after the length byte
+  static Type macaddr();
 
   static constexpr uint32_t kDefaultStackDepth = 127; // bpftrace's default (perf_max_stack)
   static constexpr uint32_t kMaxStackDepth = 1024;

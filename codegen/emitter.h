@@ -82,7 +82,8 @@ private:
   llvm::Value* emit_cond(ast::Expr& e); // i1
   llvm::Value* emit_binary(ast::Binary& b);
   llvm::Value* emit_logical(ast::Binary& b);
-  llvm::Value* emit_string_compare(ast::Expr& lhs, ast::Expr& rhs);
+  // i1: equal up to a shared NUL, within the first `limit` characters (strncmp).
+  llvm::Value* emit_string_compare(ast::Expr& lhs, ast::Expr& rhs, uint64_t limit = UINT64_MAX);
   llvm::Value* emit_unary(ast::Unary& u);
   llvm::Value* emit_incdec(ast::Unary& u);
   llvm::Value* emit_ternary_scalar(ast::Ternary& t);
@@ -123,6 +124,7 @@ private:
   void zero_bytes(llvm::Value* dst, uint64_t bytes, uint64_t align = 1);
   void copy_bytes(llvm::Value* dst, llvm::Value* src, uint64_t bytes, uint64_t align = 1);
   void store_string_literal(const std::string& s, llvm::Value* dst, uint64_t dst_bytes);
+  void store_constant_bytes(const std::string& bytes, llvm::Value* dst); // exactly these bytes
   // Copies a value of type `from` at `src` to type `to` at `dst` (strings resized, tuple
   // elements converted one by one).
   void convert_memory(const ast::Type& from, llvm::Value* src, const ast::Type& to,
@@ -139,6 +141,11 @@ private:
   void emit_usym_into(ast::Call& c, llvm::Value* dst);
 
   // ---- calls (calls.cpp)
+  // byte_values.cpp: ntop, pton, buf, macaddr (values in memory); bswap, strncmp, strcontains.
+  bool emit_byte_value_into(ast::Call& c, const ast::Type& dst_type, llvm::Value* dst,
+                            bool zero_tail);   // false if `c` is none of them
+  llvm::Value* emit_byte_scalar(ast::Call& c); // nullptr if `c` is none of them
+  llvm::Value* emit_strcontains(ast::Call& c);
   void emit_call_stmt(ast::Call& c);
   void emit_str_into(ast::Call& c, llvm::Value* dst, uint64_t dst_bytes, bool zero_tail);
   void emit_printf(ast::Call& c);

@@ -110,7 +110,10 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
     return llvm::ConstantInt::get(scalar_type(e.type), *n->constant);
   if (auto* n = dynamic_cast<ast::Call*>(&e); n && (n->func == "len" || n->func == "has_key"))
     return emit_map_query(*n);
-  if (auto* n = dynamic_cast<ast::Call*>(&e)) unsupported(e, "the value of " + n->func + "()");
+  if (auto* n = dynamic_cast<ast::Call*>(&e)) {
+    if (auto* v = emit_byte_scalar(*n)) return v;
+    unsupported(e, "the value of " + n->func + "()");
+  }
   if (auto* n = dynamic_cast<ast::PositionalParam*>(&e)) {
     // Type inference resolved it to the argument's decimal text (or the count for $#).
     errno = 0;
@@ -161,6 +164,9 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
     emit_str_into(*n, dst, dst_type.size(), zero_tail);
     return;
   }
+  if (auto* n = dynamic_cast<ast::Call*>(&e);
+      n && emit_byte_value_into(*n, dst_type, dst, zero_tail))
+    return;
   if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "usym") {
     emit_usym_into(*n, dst);
     return;
@@ -308,14 +314,14 @@ llvm::Value* IrEmitter::emit_logical(ast::Binary& bin) {
   return convert_int(b_.CreateZExt(phi, b_.getInt64Ty()), Type::u64(), bin.type);
 }
 
-llvm::Value* IrEmitter::emit_string_compare(ast::Expr& lhs, ast::Expr& rhs) {
+llvm::Value* IrEmitter::emit_string_compare(ast::Expr& lhs, ast::Expr& rhs, uint64_t limit) {
   // Byte by byte up to the shorter size; equal at a shared NUL. A literal side bounds the
   // comparison by its length, and its bytes are constants.
   auto* lit_l = dynamic_cast<ast::String*>(&lhs);
   auto* lit_r = dynamic_cast<ast::String*>(&rhs);
   ast::Expr& mem_side = lit_l ? rhs : lhs;
   ast::String* literal = lit_l ? lit_l : lit_r;
-  uint64_t n = std::min(lhs.type.size(), rhs.type.size());
+  uint64_t n = std::min({lhs.type.size(), rhs.type.size(), limit});
   llvm::Value* a = emit_addr(mem_side, false);
   llvm::Value* other = nullptr;
   if (literal)

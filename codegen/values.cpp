@@ -122,9 +122,14 @@ void IrEmitter::copy_bytes(llvm::Value* dst, llvm::Value* src, uint64_t bytes, u
 }
 
 void IrEmitter::store_string_literal(const std::string& s, llvm::Value* dst, uint64_t dst_bytes) {
-  // Immediate stores, 8 bytes at a time: no constant data section, no copy.
   std::string bytes = s.substr(0, dst_bytes ? dst_bytes - 1 : 0);
   bytes.resize(dst_bytes, '\0');
+  store_constant_bytes(bytes, dst);
+}
+
+void IrEmitter::store_constant_bytes(const std::string& bytes, llvm::Value* dst) {
+  // Immediate stores, 8 bytes at a time: no constant data section, no copy.
+  uint64_t dst_bytes = bytes.size();
   uint64_t base_align = known_align(dst);
   uint64_t off = 0;
   while (off < dst_bytes) {

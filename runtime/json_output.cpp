@@ -52,6 +52,9 @@ std::string json_value(const ast::Type& type, const uint8_t* data,
   switch (type.kind) {
   case ast::TypeKind::String:
   case ast::TypeKind::Probe:
+  case ast::TypeKind::Inet:    // ntop()
+  case ast::TypeKind::Buffer:  // buf(), hex-escaped as in text
+  case ast::TypeKind::MacAddr: // macaddr()
   case ast::TypeKind::Username:
     // (a strftime() Timestamp is not quoted: bpftrace 0.17 prints it bare)
     return "\"" + json_escape(format_value(type, data, probe_names)) + "\"";

@@ -35,6 +35,11 @@ size_t parse_spec(const std::string& format, size_t i, Spec& spec) {
     spec.length = format.substr(i, 1);
     ++i;
   }
+  if (i < format.size() && format[i] == 'r' && spec.flags.empty() && spec.width.empty() &&
+      spec.precision.empty() && spec.length.empty()) {
+    spec.conversion = 'r'; // a buf() value, hex-escaped
+    return i + 1;
+  }
   if (i < format.size() && std::strchr("diuxXocsp", format[i]) && format[i] != '\0') {
     spec.conversion = format[i];
     return i + 1;
@@ -55,6 +60,7 @@ template <typename T> std::string c_format(const std::string& fmt, T value) {
 std::string format_argument(const Spec& spec, const ast::Type& type, const uint8_t* data,
                             const std::vector<std::string>& probe_names) {
   std::string base = "%" + spec.flags + spec.width + spec.precision;
+  if (spec.conversion == 'r') return format_value(type, data, probe_names);
   if (spec.conversion == 's' || type.is_string()) {
     std::string text;
     if (type.is_string())

@@ -3,6 +3,9 @@
 #include "runtime/symbols.h"
 #include "runtime/user_values.h"
 
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cstdio>
 #include <cstring>
 
 namespace tracelet::runtime {
@@ -57,6 +60,40 @@ std::string read_string(const uint8_t* data, uint64_t size) {
   return std::string(reinterpret_cast<const char*>(data), len);
 }
 
+std::string hex_escaped(const uint8_t* data, uint64_t size) {
+  std::string out;
+  char esc[5];
+  for (uint64_t i = 0; i < size; ++i) {
+    if (data[i] >= 32 && data[i] <= 126) {
+      out += static_cast<char>(data[i]);
+    } else {
+      std::snprintf(esc, sizeof esc, "\\x%02x", data[i]);
+      out += esc;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// ntop(): { i64 af; u8 addr[16] }; an unknown family prints as "" (as bpftrace).
+std::string format_inet(const uint8_t* data) {
+  int64_t family = read_signed(data, 8);
+  char text[INET6_ADDRSTRLEN] = "";
+  if (family == AF_INET || family == AF_INET6)
+    inet_ntop(static_cast<int>(family), data + 8, text, sizeof text);
+  return text;
+}
+
+std::string format_macaddr(const uint8_t* data) {
+  char text[18];
+  std::snprintf(text, sizeof text, "%02X:%02X:%02X:%02X:%02X:%02X", data[0], data[1], data[2],
+                data[3], data[4], data[5]);
+  return text;
+}
+
+} // namespace
+
 std::string probe_name(uint64_t index, const std::vector<std::string>& probe_names) {
   if (index < probe_names.size()) return probe_names[index];
   return "probe#" + std::to_string(index);
@@ -85,6 +122,21 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
   case TypeKind::Pointer:
   case TypeKind::Ctx:
     return std::to_string(read_unsigned(data, 8));
+  case TypeKind::Inet:
+    return format_inet(data);
+  case TypeKind::MacAddr:
+    return format_macaddr(data);
+  case TypeKind::Buffer: // { u8 length; u8 data[bytes - 1] }
+    return hex_escaped(data + 1, std::min<uint64_t>(data[0], type.bytes - 1));
+  case TypeKind::Array: { // bpftrace: "[1,2,3,4]"
+    std::string out = "[";
+    uint64_t elem = type.pointee ? type.pointee->size() : 1;
+    for (uint64_t i = 0; type.pointee && i < type.count; ++i) {
+      if (i) out += ",";
+      out += format_value(*type.pointee, data + i * elem, probe_names);
+    }
+    return out + "]";
+  }
   case TypeKind::KStack:
   case TypeKind::UStack:
   case TypeKind::KSym:

@@ -17,6 +17,9 @@ uint64_t read_unsigned(const uint8_t* data, uint64_t bytes);
 // The characters of a char[size] buffer up to its first NUL.
 std::string read_string(const uint8_t* data, uint64_t size);
 
+// Bytes as bpftrace's %r shows a buf(): printable ASCII as is, every other byte as \xNN.
+std::string hex_escaped(const uint8_t* data, uint64_t size);
+
 // The name of probe index `index`, or "probe#N" if codegen gave no such name.
 std::string probe_name(uint64_t index, const std::vector<std::string>& probe_names);
 

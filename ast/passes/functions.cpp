@@ -55,6 +55,14 @@ const std::vector<Signature>& signatures() {
       {"cgroupid", 1, 1, CallKind::Value},
       {"kaddr", 1, 1, CallKind::Value},
       {"uaddr", 1, 1, CallKind::Value},
+      // Values on addresses, bytes and strings (byte_functions.cpp).
+      {"ntop", 1, 2, CallKind::Value},
+      {"pton", 1, 1, CallKind::Value},
+      {"bswap", 1, 1, CallKind::Value},
+      {"buf", 1, 2, CallKind::Value},
+      {"strncmp", 3, 3, CallKind::Value},
+      {"strcontains", 2, 2, CallKind::Value},
+      {"macaddr", 1, 1, CallKind::Value},
   };
   return table;
 }
@@ -62,11 +70,8 @@ const std::vector<Signature>& signatures() {
 // bpftrace functions that tracelet does not implement yet.
 const std::vector<std::string>& unsupported_functions() {
   static const std::vector<std::string> names = {
-      "buf",         "kptr",
-      "macaddr",     "ntop",      "override", "path",        "reg",
-      "sizeof",      "skboutput", "strncmp",
-      "uptr",        "strerror",
-      "cgroup_path", "bswap",     "pton",     "strcontains", "offsetof",
+      "kptr", "override", "path", "reg", "sizeof", "skboutput", "uptr", "strerror", "cgroup_path",
+      "offsetof",
   };
   return names;
 }
@@ -153,6 +158,7 @@ void TypeInference::type_call(Call& n, bool assigned_to_map) {
   if (n.func == "str") return type_str(n);
   if (n.func == "kstack" || n.func == "ustack" || n.func == "ksym" || n.func == "usym")
     return type_symbol_call(n);
+  if (is_byte_function(n.func)) return type_byte_function(n);
   if (n.func == "print") return type_print(n);
   if (n.func == "delete" || n.func == "clear" || n.func == "zero") return type_map_function(n);
   if (n.func == "len" || n.func == "has_key") return type_map_query(n);

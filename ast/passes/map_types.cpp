@@ -9,6 +9,7 @@ std::optional<Type> unify(const Type& a, const Type& b) {
     if (a.bytes != b.bytes) return std::nullopt;
     return a;
   case TypeKind::String:
+  case TypeKind::Buffer: // buf() values of different lengths share the largest layout
     return a.bytes >= b.bytes ? a : b;
   case TypeKind::Tuple: {
     if (a.elems.size() != b.elems.size()) return std::nullopt;

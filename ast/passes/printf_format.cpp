@@ -25,7 +25,7 @@ std::string escaped(const std::string& s) {
 
 struct Conversion {
   std::string text; // e.g. "%-08lld"
-  char spec;        // d i u x X o s c p
+  char spec;        // d i u x X o s c p r
 };
 
 // The conversions of `format`, or an error message.
@@ -56,6 +56,11 @@ std::optional<std::vector<Conversion>> parse_format(const std::string& func,
               "' at the end of the format";
       return std::nullopt;
     }
+    // %r (a buf() value, hex-escaped) takes no flags, width or precision, as in bpftrace.
+    if (format[i] == 'r' && i == start + 1) {
+      out.push_back({"%r", 'r'});
+      continue;
+    }
     if (!std::strchr("diuxXoscp", format[i])) {
       error = func + ": invalid conversion specifier '" +
               escaped(format.substr(start, i - start + 1)) + "'";
@@ -74,8 +79,13 @@ std::string conversion_mismatch(const std::string& func, const Conversion& c, co
   case 's':
     ok = t.is_string() || t.kind == TypeKind::Probe || t.kind == TypeKind::KStack ||
          t.kind == TypeKind::UStack || t.kind == TypeKind::KSym || t.kind == TypeKind::USym ||
-         t.kind == TypeKind::Timestamp || t.kind == TypeKind::Username;
+         t.kind == TypeKind::Timestamp || t.kind == TypeKind::Username ||
+         t.kind == TypeKind::Inet || t.kind == TypeKind::MacAddr;
     expected = "string";
+    break;
+  case 'r':
+    ok = t.kind == TypeKind::Buffer;
+    expected = "buffer";
     break;
   case 'p':
     ok = is_integer_like(t);

@@ -68,7 +68,12 @@ bool is_storable(const Type& t) {
   case TypeKind::USym:
   case TypeKind::Timestamp:
   case TypeKind::Username:
+  case TypeKind::Inet:    // ntop()
+  case TypeKind::Buffer:  // buf()
+  case TypeKind::MacAddr: // macaddr()
     return true;
+  case TypeKind::Array: // pton(), or an integer array read from memory
+    return t.pointee && t.pointee->is_integer();
   case TypeKind::Tuple:
     for (const auto& e : t.elems)
       if (!is_storable(e)) return false;
@@ -448,6 +453,11 @@ void TypeInference::visit(Ternary& n) {
     n.type = a.bytes >= b.bytes ? a : b;
   else if (a.is_none() || b.is_none())
     return; // statement ternary (`c ? exit() : printf(..)`) or an error reported below it
+  else if (a.kind == TypeKind::Inet || a.kind == TypeKind::Buffer || a.kind == TypeKind::MacAddr ||
+           a.kind == TypeKind::Array)
+    // As bpftrace 0.17 ("Ternary return type unsupported"); LLVM would also merge the two
+    // branches' reads into one from a selected ctx pointer, which the verifier refuses.
+    diags_.error(n.loc, "the branches of ?: cannot be of type " + a.str());
   else if (a.compatible(b))
     n.type = a;
   else

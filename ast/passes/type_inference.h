@@ -114,6 +114,8 @@ private:
   void type_uaddr(Call& n);
   std::optional<std::string> literal_string(Expr& e);
   std::optional<std::string> literal_arg(Call& n, size_t i, const char* what);
+  // byte_functions.cpp: ntop, pton, bswap, buf, strncmp, strcontains, macaddr
+  void type_byte_function(Call& n);
 
   // kernel_types.cpp: kernel records from BTF, curtask, named constants
   void type_curtask(Builtin& n);
@@ -176,5 +178,7 @@ void report_missing_value(const Expr& e, Diagnostics& diags);
 bool is_statement_function(const std::string& name);
 // The functions of process_functions.cpp.
 bool is_process_function(const std::string& name);
+// ntop, pton, bswap, buf, strncmp, strcontains, macaddr (byte_functions.cpp).
+bool is_byte_function(const std::string& name);
 
 } // namespace tracelet::ast::passes

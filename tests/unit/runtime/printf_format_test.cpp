@@ -137,3 +137,17 @@ TEST(PrintfFormat, MixedLayoutUsesTupleOffsets) {
   a.i(0, 200).s(1, "ok").i(2, -123456789012);
   EXPECT_EQ(fmt("%u %s %ld\n", a), "200 ok -123456789012\n");
 }
+
+TEST(PrintfFormat, ByteValues) {
+  // ntop(): { i64 af; u8 addr[16] }; buf(): { u8 length; u8 data[] }; macaddr(): 6 bytes.
+  Bytes a({Type::inet(), Type::inet(), Type::inet(), Type::buffer(6), Type::macaddr()});
+  a.i(0, 2).s(0, std::string("\x02\0\0\0\0\0\0\0\x7f\0\0\x01", 12));
+  a.i(1, 10).s(1, std::string("\x0a\0\0\0\0\0\0\0\xfe\x80", 10) + std::string(13, '\0') + "\x01");
+  a.i(2, 5);
+  a.s(3, std::string("\x04"
+                     "a\n\xff"
+                     "bzz",
+                     7));
+  a.s(4, "\xab\xcd\xef\x01\x02\x03");
+  EXPECT_EQ(fmt("%s|%s|[%s]|%r|%s\n", a), "127.0.0.1|fe80::1|[]|a\\x0a\\xffb|AB:CD:EF:01:02:03\n");
+}
