@@ -78,6 +78,9 @@ TEST(Core, WildcardTracepointsWithPidFilterAndInterval) {
   RunSpec spec;
   spec.args = {"-e", prog};
   spec.ready_marker = kReady;
+  // Detaching ~360 tracepoints takes the kernel one RCU grace period each under a global mutex
+  // (some 20 s on a loaded machine), whatever the number of threads closing them.
+  spec.timeout = std::chrono::seconds(90);
   spec.workload = [] {
     for (int i = 0; i < 77; ++i)
       getppid();
