@@ -80,10 +80,24 @@ struct Variable : Expr {
 using VariablePtr = std::unique_ptr<Variable>;
 
 enum class BinaryOp {
-  Add, Sub, Mul, Div, Mod,
-  BitAnd, BitOr, BitXor, Shl, Shr,
-  Eq, Ne, Lt, Le, Gt, Ge,
-  LogicalAnd, LogicalOr,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Mod,
+  BitAnd,
+  BitOr,
+  BitXor,
+  Shl,
+  Shr,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  LogicalAnd,
+  LogicalOr,
 };
 const char* to_string(BinaryOp op);
 
@@ -94,8 +108,15 @@ struct Binary : Expr {
 };
 
 enum class UnaryOp {
-  Neg, LogicalNot, BitNot, Deref, AddrOf,
-  PreInc, PreDec, PostInc, PostDec, // operand is a Map or Variable
+  Neg,
+  LogicalNot,
+  BitNot,
+  Deref,
+  AddrOf,
+  PreInc,
+  PreDec,
+  PostInc,
+  PostDec, // operand is a Map or Variable
 };
 const char* to_string(UnaryOp op);
 
@@ -115,6 +136,9 @@ struct FieldAccess : Expr {
   ExprPtr base;
   std::string field;
   bool is_arrow = false;
+  // The name as written when type inference replaced it by a kernel field's newer name
+  // (kernel_field_renames.cpp); `field` is then the name codegen reads.
+  std::string renamed_from;
   void accept(Visitor& v) override;
 };
 
@@ -161,7 +185,7 @@ struct Sizeof : Expr {
 
 struct Offsetof : Expr {
   TypeSpec record;
-  std::string field; // a member or a path of members, "a.b.c"
+  std::string field;             // a member or a path of members, "a.b.c"
   std::optional<uint64_t> value; // filled by type inference: the byte offset
   void accept(Visitor& v) override;
 };
@@ -328,8 +352,7 @@ public:
 
   // Helpers: visit a possibly-null child.
   void walk(Node* n) {
-    if (n)
-      n->accept(*this);
+    if (n) n->accept(*this);
   }
   template <class T> void walk(const std::unique_ptr<T>& n) { walk(n.get()); }
 };

@@ -50,6 +50,10 @@ public:
                                                           const std::string& /*glob*/) {
     return {};
   }
+  // The libraries the ELF file `path` names in DT_NEEDED, resolved to files, in order; empty
+  // if none or unreadable. A symbol missing from a library is looked up in these (glibc 2.34
+  // moved libpthread's functions into libc.so.6 and left libpthread.so.0 a stub).
+  virtual std::vector<std::string> needed_libraries(const std::string& /*path*/) { return {}; }
   // Kernel functions (from /proc/kallsyms, else BTF) matching `glob`, sorted.
   virtual std::vector<std::string> match_kernel_functions(const std::string& /*glob*/) {
     return {};

@@ -133,10 +133,31 @@ std::vector<ElfFunction> elf_functions(const std::string& path) {
   std::sort(out.begin(), out.end(), [](const ElfFunction& a, const ElfFunction& b) {
     return a.name != b.name ? a.name < b.name : a.address < b.address;
   });
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const ElfFunction& a, const ElfFunction& b) { return a.name == b.name; }),
-            out.end());
+  out.erase(
+      std::unique(out.begin(), out.end(),
+                  [](const ElfFunction& a, const ElfFunction& b) { return a.name == b.name; }),
+      out.end());
   return out;
+}
+
+std::vector<std::string> elf_needed(const std::string& path) {
+  ElfFile file(path);
+  std::vector<std::string> sonames;
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(file.get(), scn))) {
+    GElf_Shdr shdr;
+    if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_DYNAMIC) continue;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    if (!data || shdr.sh_entsize == 0) continue;
+    for (size_t i = 0; i < shdr.sh_size / shdr.sh_entsize; ++i) {
+      GElf_Dyn dyn;
+      if (!gelf_getdyn(data, static_cast<int>(i), &dyn)) continue;
+      if (dyn.d_tag != DT_NEEDED) continue;
+      if (const char* name = elf_strptr(file.get(), shdr.sh_link, dyn.d_un.d_val))
+        sonames.emplace_back(name);
+    }
+  }
+  return sonames;
 }
 
 std::optional<uint64_t> elf_file_offset(const std::string& path, uint64_t address) {

@@ -21,6 +21,10 @@ struct ElfFunction {
 // is not a readable ELF file.
 std::vector<ElfFunction> elf_functions(const std::string& path);
 
+// The sonames `path` names in DT_NEEDED entries of its dynamic section, in order ("libc.so.6");
+// empty for a static binary. Throws tracelet::Error if `path` is not ELF.
+std::vector<std::string> elf_needed(const std::string& path);
+
 // The file offset of virtual address `address` in `path` (through its PT_LOAD segments), or
 // nullopt if no executable segment holds it. Throws tracelet::Error if `path` is not ELF.
 std::optional<uint64_t> elf_file_offset(const std::string& path, uint64_t address);

@@ -26,6 +26,17 @@ std::vector<std::string> KernelInfoImpl::match_binary_functions(const std::strin
   return names;
 }
 
+std::vector<std::string> KernelInfoImpl::needed_libraries(const std::string& path) {
+  std::vector<std::string> paths;
+  try {
+    for (const auto& soname : elf_needed(path))
+      if (std::string lib = resolve_uprobe_binary(soname); !lib.empty()) paths.push_back(lib);
+  } catch (const Error&) {
+    return {}; // not ELF: expansion reports the symbol as not found
+  }
+  return paths;
+}
+
 std::vector<std::string> KernelInfoImpl::match_kernel_functions(const std::string& glob) {
   // Text symbols of the kernel proper (module symbols carry a "[module]" column).
   std::ifstream in("/proc/kallsyms");

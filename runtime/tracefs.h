@@ -7,8 +7,8 @@
 
 #include <map>
 #include <optional>
-#include <vector>
 #include <string>
+#include <vector>
 
 namespace tracelet::runtime {
 
@@ -26,6 +26,7 @@ public:
   std::string resolve_binary(const std::string& name) override;
   std::vector<std::string> match_binary_functions(const std::string& path,
                                                   const std::string& glob) override;
+  std::vector<std::string> needed_libraries(const std::string& path) override;
   std::vector<std::string> match_kernel_functions(const std::string& glob) override;
 
   // Kernel types and constants (runtime/kernel_types.cpp): BTF is parsed on the first call.

@@ -29,8 +29,17 @@ AttachPointPtr concrete(const AttachPoint& pattern, const std::string& target,
   return ap;
 }
 
+// A named symbol absent from the library itself, looked up in the libraries it names in
+// DT_NEEDED (one level, as the dynamic linker would find it for a caller of this library).
+// The attach point then names the library that has it. Empty if none has it.
+std::string library_defining(const std::string& path, const std::string& func, KernelInfo& kernel) {
+  for (const auto& lib : kernel.needed_libraries(path))
+    if (!kernel.match_binary_functions(lib, func).empty()) return lib;
+  return "";
+}
+
 void expand_uprobe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
-                   const std::function<void(AttachPointPtr)>& add) {
+                   const std::function<void(AttachPointPtr)>& add, const MissingFunction& missing) {
   std::string path = kernel.resolve_binary(ap.target);
   if (path.empty()) {
     diags.error(ap.loc, ap.provider + " target '" + ap.target +
@@ -39,21 +48,24 @@ void expand_uprobe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags
   }
   if (is_address(ap.func)) return add(concrete(ap, path, ap.func));
   auto matches = kernel.match_binary_functions(path, ap.func);
+  if (matches.empty() && !ap.need_expansion)
+    if (std::string lib = library_defining(path, ap.func, kernel); !lib.empty())
+      return add(concrete(ap, lib, ap.func));
   if (matches.empty()) {
-    diags.error(ap.loc, ap.need_expansion
-                            ? "no function in " + path + " matches '" + ap.func + "'"
-                            : "function '" + ap.func + "' not found in " + path);
+    missing(ap.loc, ap.need_expansion ? "no function in " + path + " matches '" + ap.func + "'"
+                                      : "function '" + ap.func + "' not found in " + path);
     return;
   }
   for (const auto& name : matches)
     add(concrete(ap, path, name));
 }
 
-void expand_kernel_function(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
-                            const std::function<void(AttachPointPtr)>& add) {
+void expand_kernel_function(const AttachPoint& ap, KernelInfo& kernel,
+                            const std::function<void(AttachPointPtr)>& add,
+                            const MissingFunction& missing) {
   if (!ap.need_expansion) return add(concrete(ap, ap.target, ap.func));
   auto matches = kernel.match_kernel_functions(ap.func);
-  if (matches.empty()) diags.error(ap.loc, "no kernel function matches '" + ap.func + "'");
+  if (matches.empty()) missing(ap.loc, "no kernel function matches '" + ap.func + "'");
   for (const auto& name : matches)
     add(concrete(ap, ap.target, name));
 }
@@ -66,11 +78,12 @@ bool is_function_probe(const std::string& provider) {
 }
 
 void expand_function_probe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
-                           const std::function<void(AttachPointPtr)>& add) {
+                           const std::function<void(AttachPointPtr)>& add,
+                           const MissingFunction& missing) {
   if (is_uprobe(ap.provider))
-    expand_uprobe(ap, kernel, diags, add);
+    expand_uprobe(ap, kernel, diags, add, missing);
   else
-    expand_kernel_function(ap, kernel, diags, add);
+    expand_kernel_function(ap, kernel, add, missing);
 }
 
 } // namespace tracelet::ast::passes

@@ -1,7 +1,8 @@
 // A workload with a known name and exactly counted actions, for runtime tests.
 //   tl_workload getppid N        N getppid() syscalls
 //   tl_workload open PATH        one openat() of PATH (need not exist)
-//   tl_workload sleep MS         sleep MS milliseconds (one nanosleep)
+//   tl_workload sleep MS         sleep MS milliseconds (glibc: one clock_nanosleep)
+//   tl_workload nanosleep MS     one nanosleep() system call of MS milliseconds
 //   tl_workload statx PATH       one statx() of PATH (need not exist)
 //   tl_workload kill SIG         one kill(own pid, SIG); SIG 0 only checks
 //   tl_workload setuid UID       one setuid(UID) (as root, setuid(0) changes nothing)
@@ -94,9 +95,11 @@ static int spin(long ms) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    fprintf(stderr, "usage: tl_workload getppid N | open PATH | sleep MS | statx PATH | kill SIG"
-                    " | setuid UID | fsync PATH | directio PATH | thread N | resolve HOST"
-                    " | fork N | spin MS\n");
+    fprintf(
+        stderr,
+        "usage: tl_workload getppid N | open PATH | sleep MS | nanosleep MS | statx PATH | kill SIG"
+        " | setuid UID | fsync PATH | directio PATH | thread N | resolve HOST"
+        " | fork N | spin MS\n");
     return 2;
   }
   const char* what = argv[1];
@@ -112,6 +115,10 @@ int main(int argc, char** argv) {
     long ms = number(arg);
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
+  } else if (strcmp(what, "nanosleep") == 0) {
+    long ms = number(arg);
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    return syscall(SYS_nanosleep, &ts, NULL) == 0 ? 0 : 1;
   } else if (strcmp(what, "statx") == 0) {
     struct statx st;
     statx(AT_FDCWD, arg, 0, STATX_BASIC_STATS, &st);

@@ -103,10 +103,10 @@ TEST(FunctionProbeExpansion, UprobeLibraryNameResolvesToItsFile) {
 TEST(FunctionProbeExpansion, UprobeWildcardsOffsetsAndAddresses) {
   auto a = analyse("u:/bin/bash:read*, u:/bin/x:f+0x10, u:/bin/x:0x4005d0 { @ = count(); }");
   ASSERT_TRUE(a->ok) << a->errors();
-  EXPECT_EQ(expanded_names(*a->program->probes[0]),
-            (std::vector<std::string>{"uprobe:/bin/bash:readline",
-                                      "uprobe:/bin/bash:readline_internal", "uprobe:/bin/x:f+16",
-                                      "uprobe:/bin/x:0x4005d0"}));
+  EXPECT_EQ(
+      expanded_names(*a->program->probes[0]),
+      (std::vector<std::string>{"uprobe:/bin/bash:readline", "uprobe:/bin/bash:readline_internal",
+                                "uprobe:/bin/x:f+16", "uprobe:/bin/x:0x4005d0"}));
 }
 
 TEST(FunctionProbeExpansion, KernelFunctionWildcards) {
@@ -134,6 +134,45 @@ TEST(FunctionProbeExpansion, NothingFoundIsLocated) {
             "stdin:1:53: error: no kernel function matches 'zz_*'\n"
             "u:/bin/bash:nope {} u:/bin/x:zz* {} u:/no/such:f {} k:zz_* {}\n"
             "                                                    ^~~~~~\n");
+}
+
+TEST(FunctionProbeExpansion, SymbolMissingFromALibraryIsFoundInItsNeededLibraries) {
+  // threadsnoop.bt's uprobe:libpthread:pthread_create on glibc >= 2.34.
+  auto a = analyse("uprobe:libpthread:pthread_create { @ = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]),
+            (std::vector<std::string>{"uprobe:/lib/x86_64-linux-gnu/libc.so.6:pthread_create"}));
+  // Wildcards match the library's own symbols only.
+  auto w = analyse("uprobe:libpthread:pthread_cr* { @ = count(); }");
+  EXPECT_FALSE(w->ok);
+  EXPECT_EQ(w->errors(),
+            "stdin:1:1: error: no function in /lib/x86_64-linux-gnu/libpthread.so.0 matches "
+            "'pthread_cr*'\n"
+            "uprobe:libpthread:pthread_cr* { @ = count(); }\n"
+            "^~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+}
+
+TEST(FunctionProbeExpansion, UnresolvedBesideResolvedAttachPointsIsAWarning) {
+  // dcsnoop.bt: a wildcard for compiler clones beside the plain function; sslsnoop.bt: local
+  // symbols a distribution strips beside exported ones.
+  auto a = analyse("kprobe:vfs_read, kprobe:vfs_read.constprop.* { @ = count(); }\n"
+                   "u:/bin/x:f, u:/bin/x:rsa_local { @ = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]), (std::vector<std::string>{"kprobe:vfs_read"}));
+  EXPECT_EQ(expanded_names(*a->program->probes[1]), (std::vector<std::string>{"uprobe:/bin/x:f"}));
+  EXPECT_EQ(a->errors(),
+            "stdin:1:18: warning: no kernel function matches 'vfs_read.constprop.*'; skipped, "
+            "other attach points of this probe resolve\n"
+            "kprobe:vfs_read, kprobe:vfs_read.constprop.* { @ = count(); }\n"
+            "                 ^~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+            "stdin:2:13: warning: function 'rsa_local' not found in /bin/x; skipped, other "
+            "attach points of this probe resolve\n"
+            "u:/bin/x:f, u:/bin/x:rsa_local { @ = count(); }\n"
+            "            ^~~~~~~~~~~~~~~~~~\n");
+  // Nothing of the probe resolves: errors, as before.
+  auto none = analyse("kprobe:zz_a*, kprobe:zz_b* { @ = count(); }");
+  EXPECT_FALSE(none->ok);
+  EXPECT_EQ(none->diags.error_count(), 2);
 }
 
 TEST(FunctionProbeExpansion, RegisterBuiltinsByProbeKind) {

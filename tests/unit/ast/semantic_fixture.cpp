@@ -122,7 +122,9 @@ const std::map<std::string, std::vector<std::string>>& fake_binaries() {
   static const std::map<std::string, std::vector<std::string>> binaries = {
       {"/bin/bash", {"main", "readline", "readline_internal"}},
       {"/bin/x", {"f", "g"}},
-      {"/lib/x86_64-linux-gnu/libc.so.6", {"free", "getpid", "malloc"}},
+      {"/lib/x86_64-linux-gnu/libc.so.6", {"free", "getpid", "malloc", "pthread_create"}},
+      // Since glibc 2.34 a stub: its functions live in libc.so.6, which it names in DT_NEEDED.
+      {"/lib/x86_64-linux-gnu/libpthread.so.0", {}},
   };
   return binaries;
 }
@@ -138,6 +140,7 @@ std::vector<std::string> matching(const std::vector<std::string>& names, const s
 
 std::string FakeKernel::resolve_binary(const std::string& name) {
   if (name == "libc") return "/lib/x86_64-linux-gnu/libc.so.6";
+  if (name == "libpthread") return "/lib/x86_64-linux-gnu/libpthread.so.0";
   return fake_binaries().count(name) ? name : "";
 }
 
@@ -145,6 +148,11 @@ std::vector<std::string> FakeKernel::match_binary_functions(const std::string& p
                                                             const std::string& glob) {
   auto it = fake_binaries().find(path);
   return it == fake_binaries().end() ? std::vector<std::string>{} : matching(it->second, glob);
+}
+
+std::vector<std::string> FakeKernel::needed_libraries(const std::string& path) {
+  if (path == "/lib/x86_64-linux-gnu/libpthread.so.0") return {"/lib/x86_64-linux-gnu/libc.so.6"};
+  return {};
 }
 
 std::vector<std::string> FakeKernel::match_kernel_functions(const std::string& glob) {

@@ -33,6 +33,7 @@ public:
   std::string resolve_binary(const std::string& name) override;
   std::vector<std::string> match_binary_functions(const std::string& path,
                                                   const std::string& glob) override;
+  std::vector<std::string> needed_libraries(const std::string& path) override;
   std::vector<std::string> match_kernel_functions(const std::string& glob) override;
 
   int match_calls = 0;
