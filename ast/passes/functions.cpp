@@ -49,10 +49,11 @@ const std::vector<Signature>& signatures() {
 // bpftrace functions that tracelet does not implement yet.
 const std::vector<std::string>& unsupported_functions() {
   static const std::vector<std::string> names = {
-      "buf",         "cat",      "cgroupid", "join",        "kaddr",    "kptr",   "macaddr",
-      "ntop",        "override", "path",     "reg",         "signal",   "sizeof", "skboutput",
-      "strftime",    "strncmp",  "system",   "time",        "uaddr",    "uptr",   "strerror",
-      "cgroup_path", "bswap",    "pton",     "strcontains", "offsetof",
+      "buf",    "cat",         "cgroupid",  "join",     "kaddr",       "kptr",
+      "macaddr",     "ntop",      "override", "path",        "reg",
+      "signal", "sizeof",      "skboutput", "strftime", "strncmp",     "system",
+      "time",   "uaddr",       "uptr",      "strerror",
+      "cgroup_path", "bswap",     "pton",     "strcontains", "offsetof",
   };
   return names;
 }
