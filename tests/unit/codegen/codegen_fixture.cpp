@@ -54,7 +54,7 @@ std::vector<std::pair<std::string, std::string>>
 FakeKernelInfo::match_tracepoints(const std::string& category_glob, const std::string& name_glob) {
   std::vector<std::pair<std::string, std::string>> all = {
       {"sched", "sched_process_exec"},
-      {"syscalls", "sys_enter_openat"},
+      {"syscalls", "sys_enter_openat"}, // sys_enter_open too, but not for wildcards
       {"syscalls", "sys_enter_read"},
   };
   std::vector<std::pair<std::string, std::string>> out;
@@ -73,6 +73,13 @@ std::shared_ptr<const ast::RecordDef> FakeKernelInfo::tracepoint_args(const std:
          field("filename", Type::pointer(Type::integer(1, true), ast::AddrSpace::User), 24),
          field("flags", Type::u64(), 32), field("mode", Type::u64(), 40)},
         48);
+  if (category == "syscalls" && name == "sys_enter_open") // filename where openat has dfd
+    return make_record(
+        "struct syscalls_sys_enter_open_args",
+        {field("__syscall_nr", Type::integer(4, true), 8),
+         field("filename", Type::pointer(Type::integer(1, true), ast::AddrSpace::User), 16),
+         field("flags", Type::u64(), 24), field("mode", Type::u64(), 32)},
+        40);
   if (category == "syscalls" && name == "sys_enter_read")
     return make_record("struct syscalls_sys_enter_read_args",
                        {field("__syscall_nr", Type::integer(4, true), 8),

@@ -295,3 +295,32 @@ TEST(IrShape, HistIsOneLookupAndAvoidsCtlz) {
 
 } // namespace
 } // namespace tracelet::testing
+
+namespace tracelet::testing {
+namespace {
+
+// opensnoop.bt: one probe on sys_enter_open and sys_enter_openat reads args->filename at its
+// offset in each tracepoint's own record (16 and 24), not the first record's in both.
+TEST(IrShape, ArgsFieldsOfAProbeOnSeveralTracepointsUseEachOnesOffset) {
+  auto c =
+      compile_source("tracepoint:syscalls:sys_enter_open, tracepoint:syscalls:sys_enter_openat "
+                     "{ @[str(args->filename)] = count(); }",
+                     false);
+  ASSERT_TRUE(c);
+  auto body = [&](const std::string& name) {
+    size_t start = c->ir.find("@" + name + "(");
+    if (start == std::string::npos) return std::string();
+    return c->ir.substr(start, c->ir.find("\n}\n", start) - start);
+  };
+  std::string open = body("p0_tracepoint_syscalls_sys_enter_open");
+  std::string openat = body("p1_tracepoint_syscalls_sys_enter_openat");
+  ASSERT_FALSE(open.empty()) << c->ir;
+  ASSERT_FALSE(openat.empty()) << c->ir;
+  EXPECT_NE(open.find("%ctx, i64 16"), std::string::npos) << open;
+  EXPECT_EQ(open.find("%ctx, i64 24"), std::string::npos) << open;
+  EXPECT_NE(openat.find("%ctx, i64 24"), std::string::npos) << openat;
+  EXPECT_EQ(openat.find("%ctx, i64 16"), std::string::npos) << openat;
+}
+
+} // namespace
+} // namespace tracelet::testing
