@@ -60,9 +60,14 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
     v = helpers_.call_no_args(HelperId::GetCurrentCgroupId, "cgroup");
   } else if (n == "curtask") {
     v = helpers_.get_current_task();
+  } else if (n == "retval" && ap_ && ap_->provider == "fexit") {
+    // After the arguments in fexit's u64 context array (slot from the BTF prototype).
+    const ast::Field* ret = ap_->args_record ? ap_->args_record->find("$retval") : nullptr;
+    if (!ret) throw Error("internal error: fexit:" + ap_->func + " without a return slot");
+    v = load_scalar(b_.getInt64Ty(), byte_ptr(ctx_arg_, ret->offset), 8);
   } else if (ap_ && is_context_builtin(n, *ap_)) {
     v = emit_context_builtin(b_, ctx_arg_, n, *ap_); // arg0..argN, retval
-  } else if (n == "args" && ap_ && ap_->provider == "tracepoint") {
+  } else if (n == "args" && is_tracepoint_args(b)) {
     v = b_.CreatePtrToInt(ctx_arg_, b_.getInt64Ty());
   } else {
     throw Error(b.loc.filename() + ":" + std::to_string(b.loc.line) + ":" +

@@ -56,7 +56,12 @@ llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
   llvm::Type* ty = scalar_type(f.type);
   uint64_t bytes = ty->getIntegerBitWidth() / 8;
   llvm::Value* raw = nullptr;
-  if (is_tracepoint_args(*f.base)) {
+  if (is_tracepoint_args(*f.base) && is_function_entry_exit()) {
+    // fentry/fexit arguments: whole u64 slots (the verifier checks ctx reads against BTF),
+    // then the parameter's own width.
+    raw = load_scalar(b_.getInt64Ty(), byte_ptr(ctx_arg_, field.offset), 8);
+    if (field.type->size() < 8) raw = b_.CreateTrunc(raw, b_.getIntNTy(field.type->size() * 8));
+  } else if (is_tracepoint_args(*f.base)) {
     raw = load_scalar(b_.getIntNTy(field.type->size() * 8), byte_ptr(ctx_arg_, field.offset),
                       alignment_of(field.offset));
   } else if (is_stack_record(*f.base)) {

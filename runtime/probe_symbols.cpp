@@ -2,6 +2,7 @@
 // kernel functions for kprobe/fentry wildcards.
 #include "ast/diagnostics.h"
 #include "runtime/elf_symbols.h"
+#include "runtime/kernel_features.h"
 #include "runtime/tracefs.h"
 
 #include <algorithm>
@@ -35,6 +36,10 @@ std::vector<std::string> KernelInfoImpl::needed_libraries(const std::string& pat
     return {}; // not ELF: expansion reports the symbol as not found
   }
   return paths;
+}
+
+bool KernelInfoImpl::kprobes_run_as_fentry() {
+  return !kernel_has_kprobes() && kernel_loads_fentry();
 }
 
 std::vector<std::string> KernelInfoImpl::match_kernel_functions(const std::string& glob) {

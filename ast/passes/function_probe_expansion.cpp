@@ -60,14 +60,30 @@ void expand_uprobe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags
     add(concrete(ap, path, name));
 }
 
-void expand_kernel_function(const AttachPoint& ap, KernelInfo& kernel,
+// On a kernel without kprobes that loads fentry, a kprobe (kretprobe) at a function's entry
+// runs as fentry (fexit) of the same function, with a warning: arg0..argN read the same
+// arguments from fentry's context, retval the return value. A kprobe at +offset cannot.
+AttachPointPtr as_fentry_if_needed(AttachPointPtr ap, KernelInfo& kernel, Diagnostics& diags) {
+  bool kprobe = ap->provider == "kprobe" || ap->provider == "kretprobe";
+  if (!kprobe || ap->offset != 0 || !kernel.kprobes_run_as_fentry()) return ap;
+  std::string was = ap->name();
+  ap->provider = ap->provider == "kprobe" ? "fentry" : "fexit";
+  ap->parts[0] = ap->provider;
+  ap->raw = ap->name();
+  diags.warning(ap->loc, was + " runs as " + ap->raw +
+                             ": this kernel has no kprobes (CONFIG_KPROBES off) but loads fentry");
+  return ap;
+}
+
+void expand_kernel_function(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
                             const std::function<void(AttachPointPtr)>& add,
                             const MissingFunction& missing) {
-  if (!ap.need_expansion) return add(concrete(ap, ap.target, ap.func));
+  if (!ap.need_expansion)
+    return add(as_fentry_if_needed(concrete(ap, ap.target, ap.func), kernel, diags));
   auto matches = kernel.match_kernel_functions(ap.func);
   if (matches.empty()) missing(ap.loc, "no kernel function matches '" + ap.func + "'");
   for (const auto& name : matches)
-    add(concrete(ap, ap.target, name));
+    add(as_fentry_if_needed(concrete(ap, ap.target, name), kernel, diags));
 }
 
 } // namespace
@@ -83,7 +99,7 @@ void expand_function_probe(const AttachPoint& ap, KernelInfo& kernel, Diagnostic
   if (is_uprobe(ap.provider))
     expand_uprobe(ap, kernel, diags, add, missing);
   else
-    expand_kernel_function(ap, kernel, add, missing);
+    expand_kernel_function(ap, kernel, diags, add, missing);
 }
 
 } // namespace tracelet::ast::passes

@@ -190,3 +190,89 @@ TEST(FunctionProbeExpansion, RegisterBuiltinsByProbeKind) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(FunctionEntryExit, ArgsAreTypedFromTheBtfPrototypeAndRetvalFromItsReturnType) {
+  // f/fr and kfunc/kretfunc are the same probes.
+  auto a =
+      analyse("f:vfs_read, kfunc:vfs_write { @[args.count] = sum(args.file->f_flags); "
+              "@b[str(args.buf)] = count(); }\n"
+              "fr:vfs_read, kretfunc:vfs_write { @r = hist(retval); @c[args.count] = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("args.count"), "uint64");
+  EXPECT_EQ(a->type_of("args.file"), "struct file *");
+  EXPECT_EQ(a->type_of("args.file->f_flags"), "uint32");
+  EXPECT_EQ(a->type_of("args.buf"), "int8 *");
+  EXPECT_EQ(a->type_of("retval"), "int64");
+}
+
+TEST(FunctionEntryExit, ErrorsNameTheFunctionAndItsParameters) {
+  auto a = analyse("fentry:vfs_read { @ = args.nope; }\n"
+                   "fexit:ksys_sync { @v = retval; }\n"
+                   "fexit:vfs_read, fexit:d_lookup { @x = retval; }\n"
+                   "fentry:no_btf_for_this { @y = args.x; }\n"
+                   "kprobe:vfs_read { @z = args.count; }");
+  EXPECT_FALSE(a->ok);
+  EXPECT_EQ(a->errors(),
+            "stdin:1:23: error: function vfs_read has no parameter 'nope'; its parameters are: "
+            "file, buf, count, pos\n"
+            "fentry:vfs_read { @ = args.nope; }\n"
+            "                      ^~~~~~~~~\n"
+            "stdin:2:24: error: retval: function ksys_sync returns void\n"
+            "fexit:ksys_sync { @v = retval; }\n"
+            "                       ^~~~~~\n"
+            "stdin:3:39: error: retval has type int64 in function vfs_read but uint64 * in "
+            "function d_lookup\n"
+            "fexit:vfs_read, fexit:d_lookup { @x = retval; }\n"
+            "                                      ^~~~~~\n"
+            "stdin:4:31: error: args: kernel BTF has no prototype for function no_btf_for_this\n"
+            "fentry:no_btf_for_this { @y = args.x; }\n"
+            "                              ^~~~\n"
+            "stdin:5:24: error: args is only available in tracepoint, fentry and fexit probes\n"
+            "kprobe:vfs_read { @z = args.count; }\n"
+            "                       ^~~~\n");
+}
+
+} // namespace
+
+namespace {
+
+TEST(FunctionEntryExit, KprobesRunAsFentryWhereOnlyFentryWorks) {
+  FakeKernel kernel;
+  kernel.fentry_instead_of_kprobes = true;
+  auto a = analyse("kprobe:vfs_read { @[arg2] = count(); }\n"
+                   "kretprobe:vfs_read, kr:vfs_w* { @r = hist(retval); }\n"
+                   "kprobe:vfs_read+4 { @o = count(); }",
+                   {}, &kernel);
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]), (std::vector<std::string>{"fentry:vfs_read"}));
+  EXPECT_EQ(expanded_names(*a->program->probes[1]),
+            (std::vector<std::string>{"fexit:vfs_read", "fexit:vfs_write"}));
+  // An offset into the function has no fentry equivalent: it stays a kprobe (and fails to
+  // attach with its one-line error).
+  EXPECT_EQ(expanded_names(*a->program->probes[2]),
+            (std::vector<std::string>{"kprobe:vfs_read+4"}));
+  EXPECT_EQ(a->type_of("arg2"), "uint64");
+  EXPECT_EQ(a->type_of("retval"), "int64"); // from the BTF return type, as fexit
+  EXPECT_EQ(a->errors(),
+            "stdin:1:1: warning: kprobe:vfs_read runs as fentry:vfs_read: this kernel has no "
+            "kprobes (CONFIG_KPROBES off) but loads fentry\n"
+            "kprobe:vfs_read { @[arg2] = count(); }\n"
+            "^~~~~~~~~~~~~~~\n"
+            "stdin:2:1: warning: kretprobe:vfs_read runs as fexit:vfs_read: this kernel has no "
+            "kprobes (CONFIG_KPROBES off) but loads fentry\n"
+            "kretprobe:vfs_read, kr:vfs_w* { @r = hist(retval); }\n"
+            "^~~~~~~~~~~~~~~~~~\n"
+            "stdin:2:21: warning: kretprobe:vfs_write runs as fexit:vfs_write: this kernel has "
+            "no kprobes (CONFIG_KPROBES off) but loads fentry\n"
+            "kretprobe:vfs_read, kr:vfs_w* { @r = hist(retval); }\n"
+            "                    ^~~~~~~~~\n");
+
+  // A kernel with kprobes (or without fentry) keeps them.
+  auto k = analyse("kprobe:vfs_read { @[arg2] = count(); }");
+  ASSERT_TRUE(k->ok) << k->errors();
+  EXPECT_EQ(expanded_names(*k->program->probes[0]), (std::vector<std::string>{"kprobe:vfs_read"}));
+}
+
+} // namespace

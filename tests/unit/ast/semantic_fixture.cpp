@@ -155,6 +155,33 @@ std::vector<std::string> FakeKernel::needed_libraries(const std::string& path) {
   return {};
 }
 
+std::shared_ptr<const ast::RecordDef> FakeKernel::function_args(const std::string& func) {
+  using ast::Type;
+  auto shared = [](Type t) { return std::make_shared<Type>(std::move(t)); };
+  auto record = std::make_shared<ast::RecordDef>();
+  record->name = "struct " + func + "_args";
+  auto file = std::make_shared<ast::RecordDef>();
+  file->name = "struct file";
+  file->size = 232;
+  file->fields = {{"f_flags", shared(Type::integer(4, false)), 40}};
+  if (func == "vfs_read" || func == "vfs_write") {
+    record->fields = {
+        {"file", shared(Type::pointer(Type::of_record(file), ast::AddrSpace::Kernel)), 0},
+        {"buf", shared(Type::pointer(Type::integer(1, true), ast::AddrSpace::Kernel)), 8},
+        {"count", shared(Type::u64()), 16},
+        {"pos", shared(Type::pointer(Type::integer(8, true), ast::AddrSpace::Kernel)), 24},
+        {"$retval", shared(Type::integer(8, true)), 32}};
+    record->size = 40;
+  } else if (func == "d_lookup") {
+    record->fields = {{"parent", shared(Type::pointer(Type::u64(), ast::AddrSpace::Kernel)), 0},
+                      {"$retval", shared(Type::pointer(Type::u64(), ast::AddrSpace::Kernel)), 8}};
+    record->size = 16;
+  } else if (func != "ksys_sync") {
+    return nullptr;
+  }
+  return record;
+}
+
 std::vector<std::string> FakeKernel::match_kernel_functions(const std::string& glob) {
   return matching({"do_nanosleep", "do_sys_openat2", "vfs_read", "vfs_readv", "vfs_write"}, glob);
 }

@@ -95,6 +95,24 @@ std::shared_ptr<const ast::RecordDef> FakeKernelInfo::tracepoint_args(const std:
   return nullptr;
 }
 
+std::shared_ptr<const ast::RecordDef> FakeKernelInfo::function_args(const std::string& func) {
+  using ast::Type;
+  auto kptr = [](Type t) { return Type::pointer(std::move(t), ast::AddrSpace::Kernel); };
+  if (func == "vfs_read")
+    return make_record(
+        "struct vfs_read_args",
+        {field("file", kptr(Type::u64()), 0), field("buf", kptr(Type::integer(1, true)), 8),
+         field("count", Type::u64(), 16), field("pos", kptr(Type::integer(8, true)), 24),
+         field("$retval", Type::integer(8, true), 32)},
+        40);
+  if (func == "do_nanosleep") // int do_nanosleep(struct hrtimer_sleeper *, int mode)
+    return make_record("struct do_nanosleep_args",
+                       {field("t", kptr(Type::u64()), 0), field("mode", Type::integer(4, true), 8),
+                        field("$retval", Type::integer(4, true), 16)},
+                       24);
+  return nullptr;
+}
+
 std::unique_ptr<Compiled> compile_source(const std::string& source, bool real_kernel) {
   Diagnostics diags;
   auto program = parser::parse("test.bt", source, diags);
