@@ -56,6 +56,12 @@ public:
                                                           const std::string& /*glob*/) {
     return {};
   }
+  // USDT probes of the ELF file `path` as "provider:name", sorted, whose "provider:name"
+  // matches `glob` (or, if `glob` has no ':', whose name does); empty if none or unreadable.
+  virtual std::vector<std::string> match_usdt_probes(const std::string& /*path*/,
+                                                     const std::string& /*glob*/) {
+    return {};
+  }
   // The libraries the ELF file `path` names in DT_NEEDED, resolved to files, in order; empty
   // if none or unreadable. A symbol missing from a library is looked up in these (glibc 2.34
   // moved libpthread's functions into libc.so.6 and left libpthread.so.0 a stub).

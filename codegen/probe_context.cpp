@@ -45,6 +45,7 @@ std::string probe_kind_section(const ast::AttachPoint& ap) {
   if (p == "kprobe" || p == "kretprobe") return p + "/" + ap.func;
   // uprobes are attached by the runtime at a file offset; the section names only the kind.
   if (p == "uprobe" || p == "uretprobe") return p;
+  if (p == "usdt") return "uprobe"; // a uprobe at the note's address
   if (p == "fentry" || p == "fexit") return p + "/" + ap.func;
   if (p == "rawtracepoint") return "raw_tp/" + ap.func;
   if (p == "profile" || p == "software" || p == "hardware") return "perf_event";

@@ -27,6 +27,23 @@ std::vector<std::string> KernelInfoImpl::match_binary_functions(const std::strin
   return names;
 }
 
+std::vector<std::string> KernelInfoImpl::match_usdt_probes(const std::string& path,
+                                                           const std::string& glob) {
+  std::vector<std::string> names;
+  try {
+    bool with_provider = glob.find(':') != std::string::npos;
+    for (const auto& p : elf_usdt_probes(path)) {
+      std::string full = p.provider + ":" + p.name;
+      if (ast::glob_match(glob, with_provider ? full : p.name)) names.push_back(full);
+    }
+  } catch (const Error&) {
+    return {};
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
 std::vector<std::string> KernelInfoImpl::needed_libraries(const std::string& path) {
   std::vector<std::string> paths;
   try {

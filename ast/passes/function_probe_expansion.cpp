@@ -86,11 +86,27 @@ void expand_kernel_function(const AttachPoint& ap, KernelInfo& kernel, Diagnosti
     add(as_fentry_if_needed(concrete(ap, ap.target, name), kernel, diags));
 }
 
+// usdt:<binary>:[<provider>:]<probe>: one concrete attach point per matching note, named
+// with its provider ("usdt:/usr/bin/python3:python:gc__start").
+void expand_usdt(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
+                 const std::function<void(AttachPointPtr)>& add, const MissingFunction& missing) {
+  std::string path = kernel.resolve_binary(ap.target);
+  if (path.empty()) {
+    diags.error(ap.loc, "usdt target '" + ap.target +
+                            "' is neither an existing file nor a known library or program");
+    return;
+  }
+  auto matches = kernel.match_usdt_probes(path, ap.func);
+  if (matches.empty()) missing(ap.loc, "no USDT probe in " + path + " matches '" + ap.func + "'");
+  for (const auto& name : matches)
+    add(concrete(ap, path, name));
+}
+
 } // namespace
 
 bool is_function_probe(const std::string& provider) {
-  return is_uprobe(provider) || provider == "kprobe" || provider == "kretprobe" ||
-         provider == "fentry" || provider == "fexit";
+  return is_uprobe(provider) || provider == "usdt" || provider == "kprobe" ||
+         provider == "kretprobe" || provider == "fentry" || provider == "fexit";
 }
 
 void expand_function_probe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
@@ -98,6 +114,8 @@ void expand_function_probe(const AttachPoint& ap, KernelInfo& kernel, Diagnostic
                            const MissingFunction& missing) {
   if (is_uprobe(ap.provider))
     expand_uprobe(ap, kernel, diags, add, missing);
+  else if (ap.provider == "usdt")
+    expand_usdt(ap, kernel, diags, add, missing);
   else
     expand_kernel_function(ap, kernel, diags, add, missing);
 }

@@ -252,3 +252,40 @@ kretfunc:vfs_read { @r = hist(retval); })"});
                      "fentry/fexit programs (load fails with EPERM); try "
                      "tracepoint:syscalls:sys_enter_read\n");
 }
+
+// USDT probes from a binary's SystemTap notes; Debian's python3 has gc__start/gc__done behind
+// a semaphore, which the kernel must raise (ref_ctr_offset) for them to fire at all.
+TEST(Usdt, ProbesWithASemaphoreFire) {
+  REQUIRE_BPF();
+  const std::string python = "/usr/bin/python3";
+  if (!file_exists(python)) GTEST_SKIP() << python << " is not installed";
+  RunSpec spec;
+  spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); } usdt:" + python +
+                         ":gc__* /comm == \"python3\"/ { @[probe] = count(); }"};
+  spec.ready_marker = "ready";
+  spec.workload = [&] {
+    run_command({python, "-S", "-c", "import gc\nfor i in range(5): gc.collect()"});
+  };
+  spec.stop_signal = SIGINT;
+  auto r = run_tracelet(spec);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  if (r.out.find("Attaching") == std::string::npos) GTEST_SKIP() << "not attached: " << r.err;
+  EXPECT_NE(r.out.find("Attaching 3 probes...\n"), std::string::npos) << r.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      r.out, m, std::regex(R"(@\[usdt:/usr/bin/python3:python:gc__start\]: (\d+))")))
+      << r.out << r.err;
+  EXPECT_GE(std::stoi(m[1]), 5) << r.out; // five explicit collections, maybe more automatic
+  EXPECT_NE(r.out.find("@[usdt:/usr/bin/python3:python:gc__done]: "), std::string::npos);
+}
+
+TEST(Usdt, UnknownProbeIsALocatedError) {
+  REQUIRE_BPF();
+  if (!file_exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is not installed";
+  auto r = run_tracelet({"-e", "usdt:/usr/bin/python3:python:no_such_probe { }"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_EQ(r.err, "stdin:1:1: error: no USDT probe in /usr/bin/python3 matches "
+                   "'python:no_such_probe'\n"
+                   "usdt:/usr/bin/python3:python:no_such_probe { }\n"
+                   "^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+}

@@ -276,3 +276,25 @@ TEST(FunctionEntryExit, KprobesRunAsFentryWhereOnlyFentryWorks) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Usdt, ProbesExpandToProviderAndNameAndMissingOnesAreLocated) {
+  auto a = analyse("usdt:/bin/x:probe { @a = count(); } U:/bin/x:prov:* { @b = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]),
+            (std::vector<std::string>{"usdt:/bin/x:prov:probe", "usdt:/bin/x:tl:probe"}));
+  EXPECT_EQ(expanded_names(*a->program->probes[1]),
+            (std::vector<std::string>{"usdt:/bin/x:prov:other", "usdt:/bin/x:prov:probe"}));
+  auto bad = analyse("usdt:/bin/x:nope { } usdt:/no/such:p { }");
+  EXPECT_FALSE(bad->ok);
+  EXPECT_EQ(bad->errors(), "stdin:1:1: error: no USDT probe in /bin/x matches 'nope'\n"
+                           "usdt:/bin/x:nope { } usdt:/no/such:p { }\n"
+                           "^~~~~~~~~~~~~~~~\n"
+                           "stdin:1:22: error: usdt target '/no/such' is neither an existing file "
+                           "nor a known library or program\n"
+                           "usdt:/bin/x:nope { } usdt:/no/such:p { }\n"
+                           "                     ^~~~~~~~~~~~~~~\n");
+}
+
+} // namespace

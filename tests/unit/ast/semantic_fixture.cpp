@@ -150,6 +150,18 @@ std::vector<std::string> FakeKernel::match_binary_functions(const std::string& p
   return it == fake_binaries().end() ? std::vector<std::string>{} : matching(it->second, glob);
 }
 
+std::vector<std::string> FakeKernel::match_usdt_probes(const std::string& path,
+                                                       const std::string& glob) {
+  if (path != "/bin/x") return {};
+  std::vector<std::string> out;
+  for (std::string full : {"prov:other", "prov:probe", "tl:probe"}) {
+    std::string name = full.substr(full.find(':') + 1);
+    if (ast::glob_match(glob, glob.find(':') != std::string::npos ? full : name))
+      out.push_back(full);
+  }
+  return out;
+}
+
 std::vector<std::string> FakeKernel::needed_libraries(const std::string& path) {
   if (path == "/lib/x86_64-linux-gnu/libpthread.so.0") return {"/lib/x86_64-linux-gnu/libc.so.6"};
   return {};

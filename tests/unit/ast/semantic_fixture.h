@@ -34,6 +34,9 @@ public:
   std::vector<std::string> match_binary_functions(const std::string& path,
                                                   const std::string& glob) override;
   std::vector<std::string> needed_libraries(const std::string& path) override;
+  // USDT notes of /bin/x: prov:probe, prov:other, tl:probe.
+  std::vector<std::string> match_usdt_probes(const std::string& path,
+                                             const std::string& glob) override;
   // BTF prototypes for fentry/fexit: vfs_read and vfs_write (ssize_t (struct file *, char *,
   // size_t, loff_t *)), d_lookup (returns struct dentry *), ksys_sync (void (void)).
   std::shared_ptr<const ast::RecordDef> function_args(const std::string& func) override;
