@@ -176,8 +176,17 @@ const std::vector<ToolCase>& tools() {
   return table;
 }
 
+// What a failure shows of a long output: its start, every line that names the workload or
+// reports lost events, and its end.
 std::string excerpt(const std::string& text) {
-  return text.size() > 3000 ? text.substr(0, 3000) + "\n[...]" : text;
+  if (text.size() <= 3000) return text;
+  std::string out = text.substr(0, 1500) + "\n[...]\n";
+  std::istringstream lines(text.substr(1500, text.size() - 2500));
+  std::string line;
+  while (std::getline(lines, line))
+    if (line.find("tl_workload") != std::string::npos || line.find("Lost ") == 0)
+      out += line + "\n";
+  return out + "[...]\n" + text.substr(text.size() - 1000);
 }
 
 // gtest names a failing parameter by this, not by a byte dump.
