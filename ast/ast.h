@@ -281,6 +281,9 @@ struct AttachPoint : Node {
   // (filled by type inference). Records of entries of one probe may differ in layout; a field
   // of `args` is looked up by name in each entry's own record.
   std::shared_ptr<const RecordDef> args_record;
+  // usdt entries: the probe's argument specs from its note ("-4@%eax 8@%rdi"), filled by
+  // probe expansion; see ast/usdt_arguments.h.
+  std::string usdt_arguments;
   void accept(Visitor& v) override;
 
   // The canonical name used by the `probe` builtin and in messages: "tracepoint:syscalls:x".

@@ -62,6 +62,11 @@ public:
                                                      const std::string& /*glob*/) {
     return {};
   }
+  // The argument specs of USDT probe `provider_name` ("python:gc__start") of `path`.
+  virtual std::string usdt_arguments(const std::string& /*path*/,
+                                     const std::string& /*provider_name*/) {
+    return "";
+  }
   // The libraries the ELF file `path` names in DT_NEEDED, resolved to files, in order; empty
   // if none or unreadable. A symbol missing from a library is looked up in these (glibc 2.34
   // moved libpthread's functions into libc.so.6 and left libpthread.so.0 a stub).

@@ -44,6 +44,16 @@ std::vector<std::string> KernelInfoImpl::match_usdt_probes(const std::string& pa
   return names;
 }
 
+std::string KernelInfoImpl::usdt_arguments(const std::string& path,
+                                           const std::string& provider_name) {
+  try {
+    for (const auto& p : elf_usdt_probes(path))
+      if (p.provider + ":" + p.name == provider_name) return p.arguments;
+  } catch (const Error&) {
+  }
+  return "";
+}
+
 std::vector<std::string> KernelInfoImpl::needed_libraries(const std::string& path) {
   std::vector<std::string> paths;
   try {

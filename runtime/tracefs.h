@@ -29,6 +29,7 @@ public:
   std::vector<std::string> needed_libraries(const std::string& path) override;
   std::vector<std::string> match_usdt_probes(const std::string& path,
                                              const std::string& glob) override;
+  std::string usdt_arguments(const std::string& path, const std::string& provider_name) override;
   bool kprobes_run_as_fentry() override;
   std::vector<std::string> match_kernel_functions(const std::string& glob) override;
 

@@ -1,5 +1,6 @@
 // Builtins (pid, comm, nsecs, ...) and the tracepoint `args` record.
 #include "ast/passes/type_inference.h"
+#include "ast/usdt_arguments.h"
 
 #include <algorithm>
 
@@ -84,6 +85,7 @@ void TypeInference::visit(Builtin& n) {
     return; // depends on an attach point whose error is reported already
   if (n.name == "args") return type_args_builtin(n);
   if (n.name == "retval" && probe_.only("fexit")) return type_fexit_retval(n);
+  if (is_register_arg(n.name) && probe_.only("usdt")) return type_usdt_argument(n);
   if (is_register_arg(n.name) || n.name == "retval") {
     bool is_return = n.name == "retval";
     bool ok = !probe_.providers.empty();
@@ -171,6 +173,27 @@ void TypeInference::type_args_builtin(Builtin& n) {
       if (!probe_.args_records[i])
         diags_.error(n.loc, "args: kernel BTF has no prototype for function " +
                                 probe_.probe->expanded[i]->func);
+}
+
+// usdt's argN: the N-th argument spec of every attach point's note; signed if any is.
+void TypeInference::type_usdt_argument(Builtin& n) {
+  size_t index = static_cast<size_t>(n.name[3] - '0');
+  bool is_signed = false;
+  for (const auto& ap : probe_.probe->expanded) {
+    std::string error;
+    auto args = parse_usdt_arguments(ap->usdt_arguments, &error);
+    if (!args) {
+      diags_.error(n.loc, n.name + ": " + ap->name() + " has an " + error);
+      return;
+    }
+    if (index >= args->size()) {
+      diags_.error(n.loc, n.name + ": " + ap->name() + " has " + std::to_string(args->size()) +
+                              " argument" + (args->size() == 1 ? "" : "s"));
+      return;
+    }
+    is_signed |= (*args)[index].is_signed;
+  }
+  n.type = is_signed ? Type::i64() : Type::u64();
 }
 
 // fexit's retval: the function's return type from BTF; every attach point must agree.

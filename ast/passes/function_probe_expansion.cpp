@@ -98,8 +98,11 @@ void expand_usdt(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
   }
   auto matches = kernel.match_usdt_probes(path, ap.func);
   if (matches.empty()) missing(ap.loc, "no USDT probe in " + path + " matches '" + ap.func + "'");
-  for (const auto& name : matches)
-    add(concrete(ap, path, name));
+  for (const auto& name : matches) {
+    auto concrete_ap = concrete(ap, path, name);
+    concrete_ap->usdt_arguments = kernel.usdt_arguments(path, name);
+    add(std::move(concrete_ap));
+  }
 }
 
 } // namespace

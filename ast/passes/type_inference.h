@@ -82,6 +82,7 @@ private:
 
   // builtins.cpp
   void type_fexit_retval(Builtin& n);
+  void type_usdt_argument(Builtin& n);
   void type_args_builtin(Builtin& n);
   void type_args_field(FieldAccess& n);
   bool load_args_records();

@@ -255,13 +255,19 @@ kretfunc:vfs_read { @r = hist(retval); })"});
 
 // USDT probes from a binary's SystemTap notes; Debian's python3 has gc__start/gc__done behind
 // a semaphore, which the kernel must raise (ref_ctr_offset) for them to fire at all.
-TEST(Usdt, ProbesWithASemaphoreFire) {
+// gc__start's argument ("-4@112(%rsp)", read from the stack) is the generation collected:
+// gc.collect() collects generation 2.
+TEST(Usdt, ProbesWithASemaphoreFireAndReadTheirArguments) {
   REQUIRE_BPF();
   const std::string python = "/usr/bin/python3";
   if (!file_exists(python)) GTEST_SKIP() << python << " is not installed";
   RunSpec spec;
   spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); } usdt:" + python +
-                         ":gc__* /comm == \"python3\"/ { @[probe] = count(); }"};
+                         ":gc__* /comm == \"python3\"/ { @[probe] = count(); }"
+                         " usdt:" +
+                         python +
+                         ":python:gc__start /comm == \"python3\"/"
+                         " { @gen[arg0] = count(); }"};
   spec.ready_marker = "ready";
   spec.workload = [&] {
     run_command({python, "-S", "-c", "import gc\nfor i in range(5): gc.collect()"});
@@ -269,14 +275,19 @@ TEST(Usdt, ProbesWithASemaphoreFire) {
   spec.stop_signal = SIGINT;
   auto r = run_tracelet(spec);
   EXPECT_EQ(r.exit_status, 0) << r.err;
-  if (r.out.find("Attaching") == std::string::npos) GTEST_SKIP() << "not attached: " << r.err;
-  EXPECT_NE(r.out.find("Attaching 3 probes...\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Attaching 4 probes...\n"), std::string::npos) << r.out << r.err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(
       r.out, m, std::regex(R"(@\[usdt:/usr/bin/python3:python:gc__start\]: (\d+))")))
       << r.out << r.err;
   EXPECT_GE(std::stoi(m[1]), 5) << r.out; // five explicit collections, maybe more automatic
   EXPECT_NE(r.out.find("@[usdt:/usr/bin/python3:python:gc__done]: "), std::string::npos);
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(@gen\[2\]: (\d+))"))) << r.out;
+  EXPECT_GE(std::stoi(m[1]), 5) << r.out;
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex(R"(^(@gen\[[012]\]: \d+\n)+)", std::regex::multiline)))
+      << "generations are 0, 1 or 2:\n"
+      << r.out;
 }
 
 TEST(Usdt, UnknownProbeIsALocatedError) {

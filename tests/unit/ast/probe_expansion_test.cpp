@@ -2,6 +2,8 @@
 // `args` record of each entry.
 #include "semantic_fixture.h"
 
+#include "ast/usdt_arguments.h"
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -295,6 +297,46 @@ TEST(Usdt, ProbesExpandToProviderAndNameAndMissingOnesAreLocated) {
                            "nor a known library or program\n"
                            "usdt:/bin/x:nope { } usdt:/no/such:p { }\n"
                            "                     ^~~~~~~~~~~~~~~\n");
+}
+
+} // namespace
+
+namespace {
+
+TEST(Usdt, ArgumentSpecsOfSdtNotes) {
+  using K = tracelet::ast::UsdtArgument::Kind;
+  std::string error;
+  auto args = tracelet::ast::parse_usdt_arguments(
+      "-4@%eax 8@%r12 -8@112(%rsp) 2@-8(%rbp) 8@$42 1@%dil", &error);
+  ASSERT_TRUE(args) << error;
+  ASSERT_EQ(args->size(), 6u);
+  auto is = [](const tracelet::ast::UsdtArgument& a, K kind, uint32_t bytes, bool is_signed,
+               uint64_t slot, int64_t value) {
+    return a.kind == kind && a.bytes == bytes && a.is_signed == is_signed &&
+           a.pt_regs_offset == slot && a.value == value;
+  };
+  EXPECT_TRUE(is((*args)[0], K::Register, 4, true, 80, 0));  // ax
+  EXPECT_TRUE(is((*args)[1], K::Register, 8, false, 24, 0)); // r12
+  EXPECT_TRUE(is((*args)[2], K::Memory, 8, true, 152, 112)); // sp + 112
+  EXPECT_TRUE(is((*args)[3], K::Memory, 2, false, 32, -8));  // bp - 8
+  EXPECT_TRUE(is((*args)[4], K::Constant, 8, false, 0, 42));
+  EXPECT_TRUE(is((*args)[5], K::Register, 1, false, 112, 0)); // di
+  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("8@(%rax,%rbx,8)", &error));
+  EXPECT_EQ(error, "unsupported USDT argument spec '8@(%rax,%rbx,8)'");
+  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("3@%rax", &error));
+  EXPECT_TRUE(tracelet::ast::parse_usdt_arguments("", &error)->empty());
+}
+
+TEST(Usdt, ArgumentsAreTypedBySignAndCountedPerNote) {
+  auto a = analyse("usdt:/bin/x:prov:probe { @[arg0] = sum(arg1); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("arg0"), "int64");
+  EXPECT_EQ(a->type_of("arg1"), "uint64");
+  auto bad = analyse("usdt:/bin/x:probe { @ = arg1; }");
+  EXPECT_FALSE(bad->ok);
+  EXPECT_EQ(bad->errors(), "stdin:1:25: error: arg1: usdt:/bin/x:tl:probe has 1 argument\n"
+                           "usdt:/bin/x:probe { @ = arg1; }\n"
+                           "                        ^~~~\n");
 }
 
 } // namespace

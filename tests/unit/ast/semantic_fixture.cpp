@@ -162,6 +162,13 @@ std::vector<std::string> FakeKernel::match_usdt_probes(const std::string& path,
   return out;
 }
 
+std::string FakeKernel::usdt_arguments(const std::string& path, const std::string& provider_name) {
+  if (path != "/bin/x") return "";
+  if (provider_name == "prov:probe") return "-4@%eax 8@16(%rsp)";
+  if (provider_name == "prov:other") return "8@$5";
+  return "8@%rdi";
+}
+
 std::vector<std::string> FakeKernel::needed_libraries(const std::string& path) {
   if (path == "/lib/x86_64-linux-gnu/libpthread.so.0") return {"/lib/x86_64-linux-gnu/libc.so.6"};
   return {};

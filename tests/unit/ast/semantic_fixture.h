@@ -34,7 +34,9 @@ public:
   std::vector<std::string> match_binary_functions(const std::string& path,
                                                   const std::string& glob) override;
   std::vector<std::string> needed_libraries(const std::string& path) override;
-  // USDT notes of /bin/x: prov:probe, prov:other, tl:probe.
+  // USDT notes of /bin/x: prov:probe ("-4@%eax 8@16(%rsp)"), prov:other ("8@$5"), tl:probe
+  // ("8@%rdi").
+  std::string usdt_arguments(const std::string& path, const std::string& provider_name) override;
   std::vector<std::string> match_usdt_probes(const std::string& path,
                                              const std::string& glob) override;
   // BTF prototypes for fentry/fexit: vfs_read and vfs_write (ssize_t (struct file *, char *,

@@ -190,19 +190,6 @@ TEST(IrShape, PredicateReturnsEarly) {
   EXPECT_NE(c->ir.find("ret i64 0"), std::string::npos);
 }
 
-TEST(IrShape, UnsupportedProbeKindsAreRefused) {
-  Diagnostics diags;
-  auto c = [&] {
-    try {
-      compile_source("usdt:/bin/sh:probe { @ = count(); }", false);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  }();
-  EXPECT_NE(c.find("not supported yet"), std::string::npos) << c;
-}
-
 TEST(IrShape, ElfDeclaresEveryMapWithItsBtfSizes) {
   auto c = compile_source(R"(tracepoint:syscalls:sys_enter_read { @[comm] = hist(args.count);
                                  @n = count(); @v[pid, comm] = 1; printf("%d\n", pid); })",
