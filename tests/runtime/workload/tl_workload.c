@@ -8,7 +8,7 @@
 //   tl_workload setuid UID       one setuid(UID) (as root, setuid(0) changes nothing)
 //   tl_workload fsync PATH       write 4 KiB to PATH (created, then removed), fsync() it
 //   tl_workload directio PATH    write and read 64 KiB with O_DIRECT (block I/O), remove PATH
-//   tl_workload thread N         create and join N threads running tl_thread_main
+//   tl_workload thread N         create and join N threads running tl_thread_main, wait 0.5 s
 //   tl_workload resolve HOST     one getaddrinfo(HOST)
 //   tl_workload fork N           fork N children that exit at once; wait for each
 //   tl_workload spin MS          busy loop on the CPU for MS milliseconds
@@ -68,6 +68,10 @@ static int threads(long n) {
     if (pthread_create(&t, NULL, tl_thread_main, NULL) != 0) return 1;
     pthread_join(t, NULL);
   }
+  // Live on a moment: a tracer symbolizes our addresses (usym) from /proc/<pid>/maps when it
+  // prints the event, which it cannot once we are gone.
+  struct timespec linger = {0, 500 * 1000000L};
+  nanosleep(&linger, NULL);
   return 0;
 }
 
