@@ -86,10 +86,24 @@ struct Variable : Expr {
 using VariablePtr = std::unique_ptr<Variable>;
 
 enum class BinaryOp {
-  Add, Sub, Mul, Div, Mod,
-  BitAnd, BitOr, BitXor, Shl, Shr,
-  Eq, Ne, Lt, Le, Gt, Ge,
-  LogicalAnd, LogicalOr,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Mod,
+  BitAnd,
+  BitOr,
+  BitXor,
+  Shl,
+  Shr,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  LogicalAnd,
+  LogicalOr,
 };
 const char* to_string(BinaryOp op);
 
@@ -101,8 +115,15 @@ struct Binary : Expr {
 };
 
 enum class UnaryOp {
-  Neg, LogicalNot, BitNot, Deref, AddrOf,
-  PreInc, PreDec, PostInc, PostDec, // operand is a Map or Variable
+  Neg,
+  LogicalNot,
+  BitNot,
+  Deref,
+  AddrOf,
+  PreInc,
+  PreDec,
+  PostInc,
+  PostDec, // operand is a Map or Variable
 };
 const char* to_string(UnaryOp op);
 
@@ -122,6 +143,9 @@ struct FieldAccess : Expr {
   ExprPtr base;
   std::string field;
   bool is_arrow = false;
+  // The name as written when type inference replaced it by a kernel field's newer name
+  // (kernel_field_renames.cpp); `field` is then the name codegen reads.
+  std::string renamed_from;
   void accept(Visitor& v) override;
 };
 
@@ -168,7 +192,7 @@ struct Sizeof : Expr {
 
 struct Offsetof : Expr {
   TypeSpec record;
-  std::string field; // a member or a path of members, "a.b.c"
+  std::string field;             // a member or a path of members, "a.b.c"
   std::optional<uint64_t> value; // filled by type inference: the byte offset
   void accept(Visitor& v) override;
 };
@@ -272,6 +296,9 @@ struct AttachPoint : Node {
   // (filled by type inference). Records of entries of one probe may differ in layout; a field
   // of `args` is looked up by name in each entry's own record.
   std::shared_ptr<const RecordDef> args_record;
+  // usdt entries: the probe's argument specs from its note ("-4@%eax 8@%rdi"), filled by
+  // probe expansion; see ast/usdt_arguments.h.
+  std::string usdt_arguments;
   void accept(Visitor& v) override;
 
   // The canonical name used by the `probe` builtin and in messages: "tracepoint:syscalls:x".
@@ -344,8 +371,7 @@ public:
 
   // Helpers: visit a possibly-null child.
   void walk(Node* n) {
-    if (n)
-      n->accept(*this);
+    if (n) n->accept(*this);
   }
   template <class T> void walk(const std::unique_ptr<T>& n) { walk(n.get()); }
 };

@@ -32,6 +32,12 @@ public:
   virtual std::shared_ptr<const RecordDef> kernel_record(const std::string& /*name*/) {
     return nullptr;
   }
+  // The parameters of kernel function `func` as fentry/fexit read them (from its BTF
+  // prototype): fields at 8 * slot of the u64 context array, then "$retval" for a non-void
+  // function. nullptr if unknown.
+  virtual std::shared_ptr<const RecordDef> function_args(const std::string& /*func*/) {
+    return nullptr;
+  }
   // A kernel typedef or base type by name ("pid_t", "u64"), from BTF; nullopt if unknown.
   virtual std::optional<Type> kernel_type(const std::string& /*name*/) { return std::nullopt; }
   // A named integer constant, first found of: a simple `#define NAME <integer>` in one of
@@ -50,6 +56,24 @@ public:
                                                           const std::string& /*glob*/) {
     return {};
   }
+  // USDT probes of the ELF file `path` as "provider:name", sorted, whose "provider:name"
+  // matches `glob` (or, if `glob` has no ':', whose name does); empty if none or unreadable.
+  virtual std::vector<std::string> match_usdt_probes(const std::string& /*path*/,
+                                                     const std::string& /*glob*/) {
+    return {};
+  }
+  // The argument specs of USDT probe `provider_name` ("python:gc__start") of `path`.
+  virtual std::string usdt_arguments(const std::string& /*path*/,
+                                     const std::string& /*provider_name*/) {
+    return "";
+  }
+  // The libraries the ELF file `path` names in DT_NEEDED, resolved to files, in order; empty
+  // if none or unreadable. A symbol missing from a library is looked up in these (glibc 2.34
+  // moved libpthread's functions into libc.so.6 and left libpthread.so.0 a stub).
+  virtual std::vector<std::string> needed_libraries(const std::string& /*path*/) { return {}; }
+  // Whether kprobe/kretprobe should run as fentry/fexit: the kernel has no kprobes but loads
+  // fentry programs (runtime/kernel_features.h says which; asked only for kprobe scripts).
+  virtual bool kprobes_run_as_fentry() { return false; }
   // Kernel functions (from /proc/kallsyms, else BTF) matching `glob`, sorted.
   virtual std::vector<std::string> match_kernel_functions(const std::string& /*glob*/) {
     return {};

@@ -2,6 +2,7 @@
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"
+#include "ast/usdt_arguments.h"
 #include "codegen/probe_context.h"
 
 namespace tracelet::codegen {
@@ -62,9 +63,16 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
     v = helpers_.call_no_args(HelperId::GetCurrentCgroupId, "cgroup");
   } else if (n == "curtask") {
     v = helpers_.get_current_task();
+  } else if (n == "retval" && ap_ && ap_->provider == "fexit") {
+    // After the arguments in fexit's u64 context array (slot from the BTF prototype).
+    const ast::Field* ret = ap_->args_record ? ap_->args_record->find("$retval") : nullptr;
+    if (!ret) throw Error("internal error: fexit:" + ap_->func + " without a return slot");
+    v = load_scalar(b_.getInt64Ty(), byte_ptr(ctx_arg_, ret->offset), 8);
+  } else if (ap_ && ap_->provider == "usdt" && n.rfind("arg", 0) == 0) {
+    v = emit_usdt_argument(b);
   } else if (ap_ && is_context_builtin(n, *ap_)) {
     v = emit_context_builtin(b_, ctx_arg_, n, *ap_); // arg0..argN, retval
-  } else if (n == "args" && ap_ && ap_->provider == "tracepoint") {
+  } else if (n == "args" && is_tracepoint_args(b)) {
     v = b_.CreatePtrToInt(ctx_arg_, b_.getInt64Ty());
   } else {
     throw Error(b.loc.filename() + ":" + std::to_string(b.loc.line) + ":" +
@@ -72,6 +80,32 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
                 (ap_ ? " in " + ap_->provider + " probes" : ""));
   }
   return convert_int(v, Type::u64(), b.type);
+}
+
+// A USDT argument as its note describes it: a register of pt_regs, memory at a register plus
+// a displacement (user memory of the traced process), or a constant; sign- or zero-extended
+// from its size to 64 bits.
+llvm::Value* IrEmitter::emit_usdt_argument(ast::Builtin& b) {
+  std::string error;
+  auto args = ast::parse_usdt_arguments(ap_->usdt_arguments, &error);
+  size_t index = static_cast<size_t>(b.name[3] - '0');
+  if (!args || index >= args->size())
+    throw Error("internal error: " + b.name + " of " + ap_->name() + ": " + error);
+  const ast::UsdtArgument& arg = (*args)[index];
+  llvm::Value* v = nullptr;
+  if (arg.kind == ast::UsdtArgument::Kind::Constant) return i64c(static_cast<uint64_t>(arg.value));
+  llvm::Value* reg = load_scalar(b_.getInt64Ty(), byte_ptr(ctx_arg_, arg.pt_regs_offset), 8);
+  if (arg.kind == ast::UsdtArgument::Kind::Register) {
+    v = arg.bytes < 8 ? b_.CreateTrunc(reg, b_.getIntNTy(arg.bytes * 8)) : reg;
+  } else {
+    auto* buf = stack_buffer(8, "usdt_arg");
+    store_scalar(i64c(0), buf);
+    auto* addr = b_.CreateAdd(reg, i64c(static_cast<uint64_t>(arg.value)));
+    helpers_.probe_read(HelperId::ProbeReadUser, buf, i32c(arg.bytes), addr);
+    v = load_scalar(b_.getIntNTy(arg.bytes * 8), buf, 8);
+  }
+  if (arg.bytes == 8) return v;
+  return arg.is_signed ? b_.CreateSExt(v, b_.getInt64Ty()) : b_.CreateZExt(v, b_.getInt64Ty());
 }
 
 void IrEmitter::emit_comm_into(llvm::Value* dst, uint64_t dst_bytes, bool zero_tail) {

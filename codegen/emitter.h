@@ -91,6 +91,10 @@ private:
   void emit_field_into(ast::FieldAccess& f, const ast::Type& dst_type, llvm::Value* dst,
                        bool zero_tail);
   bool is_tracepoint_args(ast::Expr& e) const;
+  bool is_function_entry_exit() const;              // the program is fentry or fexit
+  llvm::Value* emit_usdt_argument(ast::Builtin& b); // builtins.cpp
+  // The record of the tracepoint being emitted when `f` is an args field, else nullptr.
+  const ast::RecordDef* tracepoint_record(ast::FieldAccess& f) const;
   // Address (i64) of field `f` in kernel/user memory: pointer + offset, or the address of a
   // record value in memory + offset (fields.cpp).
   llvm::Value* field_address(ast::FieldAccess& f);

@@ -47,9 +47,16 @@ uint64_t spelled_type_size(const ast::TypeSpec& spec) {
 
 } // namespace
 
+// `args` whose record is the program's context: a tracepoint's record, or the u64 argument
+// array of fentry/fexit (the fields of both are read straight from ctx).
 bool IrEmitter::is_tracepoint_args(ast::Expr& e) const {
   auto* b = dynamic_cast<ast::Builtin*>(&e);
-  return b && b->name == "args" && ap_ && ap_->provider == "tracepoint";
+  return b && b->name == "args" && ap_ &&
+         (ap_->provider == "tracepoint" || is_function_entry_exit());
+}
+
+bool IrEmitter::is_function_entry_exit() const {
+  return ap_ && (ap_->provider == "fentry" || ap_->provider == "fexit");
 }
 
 llvm::Value* IrEmitter::emit_cond(ast::Expr& e) {

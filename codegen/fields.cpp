@@ -21,10 +21,13 @@ const Type& record_of(ast::FieldAccess& f) {
   return *record;
 }
 
-const ast::Field& find_field(ast::FieldAccess& f) {
-  const Type& record = record_of(f);
-  const ast::Field* field = record.record->find(f.field);
-  if (!field) throw Error("internal error: no field " + f.field + " in " + record.record->name);
+// `own_record`: the tracepoint record of the attach point being emitted, for args fields. A
+// probe on several tracepoints types args by the first one's record, but a field may sit at
+// another offset in each (sys_enter_open's filename at 16, sys_enter_openat's at 24).
+const ast::Field& find_field(ast::FieldAccess& f, const ast::RecordDef* own_record) {
+  const ast::RecordDef* record = own_record ? own_record : record_of(f).record.get();
+  const ast::Field* field = record->find(f.field);
+  if (!field) throw Error("internal error: no field " + f.field + " in " + record->name);
   return *field;
 }
 
@@ -43,12 +46,22 @@ HelperId read_helper(ast::AddrSpace as, bool str) {
 
 } // namespace
 
+const ast::RecordDef* IrEmitter::tracepoint_record(ast::FieldAccess& f) const {
+  if (!is_tracepoint_args(*f.base) || !ap_ || !ap_->args_record) return nullptr;
+  return ap_->args_record.get();
+}
+
 llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
-  const ast::Field& field = find_field(f);
+  const ast::Field& field = find_field(f, tracepoint_record(f));
   llvm::Type* ty = scalar_type(f.type);
   uint64_t bytes = ty->getIntegerBitWidth() / 8;
   llvm::Value* raw = nullptr;
-  if (is_tracepoint_args(*f.base)) {
+  if (is_tracepoint_args(*f.base) && is_function_entry_exit()) {
+    // fentry/fexit arguments: whole u64 slots (the verifier checks ctx reads against BTF),
+    // then the parameter's own width.
+    raw = load_scalar(b_.getInt64Ty(), byte_ptr(ctx_arg_, field.offset), 8);
+    if (field.type->size() < 8) raw = b_.CreateTrunc(raw, b_.getIntNTy(field.type->size() * 8));
+  } else if (is_tracepoint_args(*f.base)) {
     raw = load_scalar(b_.getIntNTy(field.type->size() * 8), byte_ptr(ctx_arg_, field.offset),
                       alignment_of(field.offset));
   } else if (is_stack_record(*f.base)) {
@@ -73,15 +86,15 @@ llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
 }
 
 llvm::Value* IrEmitter::field_address(ast::FieldAccess& f) {
-  const ast::Field& field = find_field(f);
-  llvm::Value* start = f.base->type.kind == TypeKind::Pointer ? emit_scalar(*f.base)
-                                                              : memory_address(*f.base);
+  const ast::Field& field = find_field(f, tracepoint_record(f));
+  llvm::Value* start =
+      f.base->type.kind == TypeKind::Pointer ? emit_scalar(*f.base) : memory_address(*f.base);
   return b_.CreateAdd(start, i64c(field.offset));
 }
 
 void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm::Value* dst,
                                 bool zero_tail) {
-  const ast::Field& field = find_field(f);
+  const ast::Field& field = find_field(f, tracepoint_record(f));
   if (dst_type.kind != TypeKind::String) {
     // Tuples/records by value: copy the bytes.
     uint64_t n = std::min(field.type->size(), dst_type.size());

@@ -37,8 +37,7 @@ llvm::Value* IrEmitter::emit_index(ast::Index& ix) {
   if (p.kind == TypeKind::Array && p.pointee) {
     // An array inside a record in memory (BTF): read the element, any index.
     if (is_memory_value(*ix.base))
-      return convert_int(read_scalar_at(memory_address(ix), *p.pointee, p.as), *p.pointee,
-                         ix.type);
+      return convert_int(read_scalar_at(memory_address(ix), *p.pointee, p.as), *p.pointee, ix.type);
     return emit_array_element(ix);
   }
   if (p.kind != TypeKind::Pointer || !p.pointee)
@@ -65,8 +64,8 @@ llvm::Value* IrEmitter::emit_array_element(ast::Index& ix) {
   auto* field = dynamic_cast<ast::FieldAccess*>(ix.base.get());
   if (field && is_tracepoint_args(*field->base)) {
     // An array inside the tracepoint record: a direct ctx load.
-    const Type& record = *field->base->type.pointee;
-    const ast::Field* f = record.record->find(field->field);
+    const ast::RecordDef* own = tracepoint_record(*field);
+    const ast::Field* f = (own ? own : field->base->type.pointee->record.get())->find(field->field);
     if (!f) throw Error("internal error: no field " + field->field);
     return convert_int(load_scalar(ty, byte_ptr(ctx_arg_, f->offset + offset)), elem, ix.type);
   }

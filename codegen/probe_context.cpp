@@ -9,8 +9,8 @@ namespace tracelet::codegen {
 namespace {
 
 // Byte offsets in x86-64's struct pt_regs (arch/x86/include/asm/ptrace.h).
-constexpr uint64_t kRegR9 = 64, kRegR8 = 72, kRegAx = 80, kRegCx = 88, kRegDx = 96,
-                   kRegSi = 104, kRegDi = 112;
+constexpr uint64_t kRegR9 = 64, kRegR8 = 72, kRegAx = 80, kRegCx = 88, kRegDx = 96, kRegSi = 104,
+                   kRegDi = 112;
 // The System V AMD64 ABI passes the first six integer arguments in these registers.
 constexpr uint64_t kArgRegs[] = {kRegDi, kRegSi, kRegDx, kRegCx, kRegR8, kRegR9};
 
@@ -32,8 +32,8 @@ int arg_index(const std::string& name) {
 
 llvm::Value* load_u64(llvm::IRBuilder<>& b, llvm::Value* ctx, uint64_t offset,
                       const std::string& name) {
-  auto* p = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(),
-                                         b.CreatePointerCast(ctx, b.getInt8PtrTy()), offset);
+  auto* p = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), b.CreatePointerCast(ctx, b.getInt8PtrTy()),
+                                         offset);
   auto* typed = b.CreatePointerCast(p, b.getInt64Ty()->getPointerTo());
   return b.CreateAlignedLoad(b.getInt64Ty(), typed, llvm::Align(8), name);
 }
@@ -45,6 +45,7 @@ std::string probe_kind_section(const ast::AttachPoint& ap) {
   if (p == "kprobe" || p == "kretprobe") return p + "/" + ap.func;
   // uprobes are attached by the runtime at a file offset; the section names only the kind.
   if (p == "uprobe" || p == "uretprobe") return p;
+  if (p == "usdt") return "uprobe"; // a uprobe at the note's address
   if (p == "fentry" || p == "fexit") return p + "/" + ap.func;
   if (p == "rawtracepoint") return "raw_tp/" + ap.func;
   if (p == "profile" || p == "software" || p == "hardware") return "perf_event";
@@ -57,6 +58,8 @@ bool is_context_builtin(const std::string& builtin, const ast::AttachPoint& ap) 
     return builtin == "retval" ? ap.provider == "kretprobe" || ap.provider == "uretprobe"
                                : n >= 0 && n < 6;
   if (ap.provider == "rawtracepoint") return n >= 0 && n < 12;
+  // fentry/fexit: the same u64 argument array (retval of fexit is read by its BTF slot).
+  if (ap.provider == "fentry" || ap.provider == "fexit") return n >= 0 && n < 6;
   return false;
 }
 

@@ -21,11 +21,14 @@ std::string unavailable(const codegen::ProgramDesc& desc) {
     uprobe_file_offset(desc); // throws AttachError if the symbol cannot be placed
     return "";
   }
+  if (p == "usdt") {
+    usdt_placement(desc); // throws AttachError if the probe cannot be placed
+    return "";
+  }
   if (p == "kprobe" || p == "kretprobe") return kprobe_unavailable(desc);
   if (p == "fentry" || p == "fexit") return fentry_unavailable(desc);
   if (p == "profile" || p == "software" || p == "hardware") return perf_unavailable(desc);
-  return "tracelet cannot attach " + (p.empty() ? std::string("this kind of") : p) +
-         " probes yet";
+  return "tracelet cannot attach " + (p.empty() ? std::string("this kind of") : p) + " probes yet";
 }
 
 } // namespace
@@ -51,6 +54,8 @@ std::vector<Link> attach_links(bpf_program* prog, const codegen::ProgramDesc& de
   if (p == "profile" || p == "software" || p == "hardware") return attach_perf_event(prog, desc);
   if (p == "uprobe" || p == "uretprobe")
     links.push_back(attach_uprobe(prog, desc, pid));
+  else if (p == "usdt")
+    links.push_back(attach_usdt(prog, desc, pid));
   else
     links.push_back(attach_program(prog, desc));
   return links;
@@ -62,6 +67,7 @@ Link attach_program(bpf_program* prog, const codegen::ProgramDesc& desc) {
   if (p == "tracepoint") return attach_tracepoint(prog, desc);
   if (p == "rawtracepoint") return attach_raw_tracepoint(prog, desc);
   if (p == "uprobe" || p == "uretprobe") return attach_uprobe(prog, desc, -1);
+  if (p == "usdt") return attach_usdt(prog, desc, -1);
   if (p == "kprobe" || p == "kretprobe") return attach_kprobe(prog, desc);
   if (p == "fentry" || p == "fexit") return attach_fentry(prog, desc);
   std::string why = unavailable(desc);

@@ -38,6 +38,14 @@ Link attach_raw_tracepoint(bpf_program* prog, const codegen::ProgramDesc& desc);
 Link attach_uprobe(bpf_program* prog, const codegen::ProgramDesc& desc, int pid);
 // The file offset the uprobe of `desc` attaches at; throws AttachError if it cannot be found.
 uint64_t uprobe_file_offset(const codegen::ProgramDesc& desc);
+// usdt:<binary>:<provider>:<name> (attach_uprobe.cpp): a uprobe at the note's address, with
+// the probe's semaphore (if any) counted by the kernel. Throws AttachError if not found.
+struct UsdtPlacement {
+  uint64_t offset = 0;           // file offset of the probe's instruction
+  uint64_t semaphore_offset = 0; // file offset of its semaphore, 0 if none
+};
+UsdtPlacement usdt_placement(const codegen::ProgramDesc& desc);
+Link attach_usdt(bpf_program* prog, const codegen::ProgramDesc& desc, int pid);
 
 // kprobe/kretprobe and fentry/fexit (attach_kprobe.cpp). kprobe_unavailable() is "" when this
 // kernel can attach the kprobe of `desc`, else why not (with a tracepoint to use instead);

@@ -48,11 +48,15 @@ uint64_t uprobe_file_offset(const codegen::ProgramDesc& desc) {
     }
     auto offset = elf_file_offset(desc.target, address + desc.offset);
     if (!offset)
-      throw AttachError(desc, "address 0x" + [&] {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%llx", (unsigned long long)(address + desc.offset));
-        return std::string(buf);
-      }() + " is not in an executable segment of " + desc.target);
+      throw AttachError(
+          desc, "address 0x" +
+                    [&] {
+                      char buf[32];
+                      std::snprintf(buf, sizeof buf, "%llx",
+                                    (unsigned long long)(address + desc.offset));
+                      return std::string(buf);
+                    }() +
+                    " is not in an executable segment of " + desc.target);
     return *offset;
   } catch (const AttachError&) {
     throw;
@@ -61,16 +65,54 @@ uint64_t uprobe_file_offset(const codegen::ProgramDesc& desc) {
   }
 }
 
+UsdtPlacement usdt_placement(const codegen::ProgramDesc& desc) {
+  try {
+    size_t colon = desc.func.find(':');
+    std::string provider = desc.func.substr(0, colon), name = desc.func.substr(colon + 1);
+    for (const auto& p : elf_usdt_probes(desc.target)) {
+      if (p.provider != provider || p.name != name) continue;
+      auto offset = elf_file_offset(desc.target, p.location);
+      if (!offset) throw AttachError(desc, "its address is not in an executable segment");
+      UsdtPlacement where{*offset, 0};
+      if (p.semaphore) {
+        // The kernel counts attached probes in the semaphore (ref_ctr_offset), which
+        // enables probes that cost something to prepare arguments for.
+        auto sem = elf_file_offset(desc.target, p.semaphore, false);
+        if (!sem) throw AttachError(desc, "its semaphore is not in a loaded segment");
+        where.semaphore_offset = *sem;
+      }
+      return where;
+    }
+    throw AttachError(desc, "no USDT probe " + desc.func + " in " + desc.target);
+  } catch (const AttachError&) {
+    throw;
+  } catch (const Error& e) {
+    throw AttachError(desc, e.what());
+  }
+}
+
+Link attach_usdt(bpf_program* prog, const codegen::ProgramDesc& desc, int pid) {
+  UsdtPlacement where = usdt_placement(desc);
+  LIBBPF_OPTS(bpf_uprobe_opts, opts, .ref_ctr_offset = where.semaphore_offset);
+  bpf_link* link = bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, desc.target.c_str(),
+                                                   where.offset, &opts);
+  if (!link) {
+    int err = errno;
+    throw AttachError(desc, err == ESRCH && pid > 0 ? "no process with pid " + std::to_string(pid)
+                                                    : errno_text(err));
+  }
+  return Link(link);
+}
+
 Link attach_uprobe(bpf_program* prog, const codegen::ProgramDesc& desc, int pid) {
   uint64_t offset = uprobe_file_offset(desc);
   LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = desc.provider == "uretprobe");
-  bpf_link* link = bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, desc.target.c_str(),
-                                                   offset, &opts);
+  bpf_link* link =
+      bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, desc.target.c_str(), offset, &opts);
   if (!link) {
     int err = errno;
-    throw AttachError(desc, err == ESRCH && pid > 0
-                                ? "no process with pid " + std::to_string(pid)
-                                : errno_text(err));
+    throw AttachError(desc, err == ESRCH && pid > 0 ? "no process with pid " + std::to_string(pid)
+                                                    : errno_text(err));
   }
   return Link(link);
 }

@@ -171,6 +171,30 @@ Type KernelBtf::convert(uint32_t type_id) {
   return Type::none(); // float, function prototypes
 }
 
+std::shared_ptr<const ast::RecordDef> KernelBtf::function_args(const std::string& func) {
+  if (!load()) return nullptr;
+  int id = btf__find_by_name_kind(btf_, func.c_str(), BTF_KIND_FUNC);
+  if (id <= 0) return nullptr;
+  const struct btf_type* proto = btf__type_by_id(btf_, btf__type_by_id(btf_, id)->type);
+  if (!proto || !btf_is_func_proto(proto)) return nullptr;
+  auto def = std::make_shared<ast::RecordDef>();
+  def->name = "struct " + func + "_args";
+  uint64_t slot = 0;
+  const struct btf_param* params = btf_params(proto);
+  for (uint16_t i = 0; i < btf_vlen(proto); ++i) {
+    const char* name = btf__name_by_offset(btf_, params[i].name_off);
+    Type t = convert(params[i].type);
+    uint64_t slots = t.kind == ast::TypeKind::Record && t.size() > 8 ? 2 : 1;
+    if (name && *name && !t.is_none())
+      def->fields.push_back({name, std::make_shared<Type>(std::move(t)), 8 * slot});
+    slot += slots;
+  }
+  if (Type ret = convert(proto->type); !ret.is_none())
+    def->fields.push_back({"$retval", std::make_shared<Type>(std::move(ret)), 8 * slot++});
+  def->size = 8 * slot;
+  return def;
+}
+
 std::shared_ptr<const ast::RecordDef> KernelBtf::record(const std::string& c_name) {
   bool is_union = c_name.rfind("union ", 0) == 0;
   if (!is_union && c_name.rfind("struct ", 0) != 0) return nullptr;

@@ -28,6 +28,12 @@ public:
   // pointers or by value are returned with `fields_pending` set and filled in place when they
   // are asked for here. nullptr if BTF has no such complete type.
   std::shared_ptr<const ast::RecordDef> record(const std::string& c_name);
+  // The parameters of kernel function `func` from its BTF prototype, as fentry/fexit see them:
+  // a record "struct <func>_args" with one field per named parameter at 8 * its slot in the
+  // program's u64 context array (a struct of 9..16 bytes passed by value takes two slots), and
+  // for a non-void function a last field "$retval" with the return type (fexit's retval).
+  // nullptr if BTF has no such function.
+  std::shared_ptr<const ast::RecordDef> function_args(const std::string& func);
   // A typedef (e.g. "pid_t", "u64") or base type name ("unsigned int") as a tracelet type.
   std::optional<ast::Type> named_type(const std::string& name);
   // The value of an enumerator of any kernel enum (e.g. "TASK_COMM_LEN" is not one, but

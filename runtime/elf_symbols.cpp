@@ -133,9 +133,10 @@ std::vector<ElfFunction> elf_functions(const std::string& path) {
   std::sort(out.begin(), out.end(), [](const ElfFunction& a, const ElfFunction& b) {
     return a.name != b.name ? a.name < b.name : a.address < b.address;
   });
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const ElfFunction& a, const ElfFunction& b) { return a.name == b.name; }),
-            out.end());
+  out.erase(
+      std::unique(out.begin(), out.end(),
+                  [](const ElfFunction& a, const ElfFunction& b) { return a.name == b.name; }),
+      out.end());
   return out;
 }
 
@@ -160,18 +161,88 @@ std::optional<ElfFunction> elf_object(const std::string& path, const std::string
   return std::nullopt;
 }
 
-std::optional<uint64_t> elf_file_offset(const std::string& path, uint64_t address) {
+std::vector<std::string> elf_needed(const std::string& path) {
+  ElfFile file(path);
+  std::vector<std::string> sonames;
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(file.get(), scn))) {
+    GElf_Shdr shdr;
+    if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_DYNAMIC) continue;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    if (!data || shdr.sh_entsize == 0) continue;
+    for (size_t i = 0; i < shdr.sh_size / shdr.sh_entsize; ++i) {
+      GElf_Dyn dyn;
+      if (!gelf_getdyn(data, static_cast<int>(i), &dyn)) continue;
+      if (dyn.d_tag != DT_NEEDED) continue;
+      if (const char* name = elf_strptr(file.get(), shdr.sh_link, dyn.d_un.d_val))
+        sonames.emplace_back(name);
+    }
+  }
+  return sonames;
+}
+
+std::optional<uint64_t> elf_file_offset(const std::string& path, uint64_t address,
+                                        bool executable) {
   ElfFile file(path);
   size_t count = 0;
   if (elf_getphdrnum(file.get(), &count) != 0) return std::nullopt;
   for (size_t i = 0; i < count; ++i) {
     GElf_Phdr phdr;
     if (!gelf_getphdr(file.get(), static_cast<int>(i), &phdr)) continue;
-    if (phdr.p_type != PT_LOAD || !(phdr.p_flags & PF_X)) continue;
+    if (phdr.p_type != PT_LOAD || (executable && !(phdr.p_flags & PF_X))) continue;
     if (address >= phdr.p_vaddr && address < phdr.p_vaddr + phdr.p_memsz)
       return address - phdr.p_vaddr + phdr.p_offset;
   }
   return std::nullopt;
+}
+
+std::vector<UsdtProbe> elf_usdt_probes(const std::string& path) {
+  ElfFile file(path);
+  size_t shstrndx = 0;
+  if (elf_getshdrstrndx(file.get(), &shstrndx) != 0) return {};
+  // .stapsdt.base's real address: notes record the address it had when they were written.
+  std::optional<uint64_t> base_address;
+  std::vector<Elf_Scn*> notes;
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(file.get(), scn))) {
+    GElf_Shdr shdr;
+    if (!gelf_getshdr(scn, &shdr)) continue;
+    const char* name = elf_strptr(file.get(), shstrndx, shdr.sh_name);
+    if (!name) continue;
+    if (std::strcmp(name, ".stapsdt.base") == 0) base_address = shdr.sh_addr;
+    if (shdr.sh_type == SHT_NOTE && std::strcmp(name, ".note.stapsdt") == 0) notes.push_back(scn);
+  }
+  constexpr uint32_t kNtStapsdt = 3;
+  std::vector<UsdtProbe> probes;
+  for (Elf_Scn* note_scn : notes) {
+    Elf_Data* data = elf_getdata(note_scn, nullptr);
+    if (!data) continue;
+    GElf_Nhdr nhdr;
+    size_t offset = 0, name_off = 0, desc_off = 0;
+    while ((offset = gelf_getnote(data, offset, &nhdr, &name_off, &desc_off)) > 0) {
+      const char* owner = static_cast<const char*>(data->d_buf) + name_off;
+      if (nhdr.n_type != kNtStapsdt || nhdr.n_namesz != 8 || std::strcmp(owner, "stapsdt") != 0 ||
+          nhdr.n_descsz < 3 * 8 + 3)
+        continue;
+      const char* desc = static_cast<const char*>(data->d_buf) + desc_off;
+      const char* end = desc + nhdr.n_descsz;
+      uint64_t addr[3]; // location, .stapsdt.base when written, semaphore
+      std::memcpy(addr, desc, sizeof addr);
+      UsdtProbe p;
+      const char* text = desc + sizeof addr;
+      p.provider.assign(text, strnlen(text, end - text));
+      text += p.provider.size() + 1;
+      if (text >= end) continue;
+      p.name.assign(text, strnlen(text, end - text));
+      text += p.name.size() + 1;
+      if (text < end) p.arguments.assign(text, strnlen(text, end - text));
+      int64_t slide = base_address ? int64_t(*base_address - addr[1]) : 0;
+      p.location = addr[0] + slide;
+      p.semaphore = addr[2] ? addr[2] + slide : 0;
+      probes.push_back(std::move(p));
+    }
+  }
+  return probes;
 }
 
 std::string resolve_uprobe_binary(const std::string& name, int pid) {

@@ -26,9 +26,25 @@ std::vector<ElfFunction> elf_functions(const std::string& path);
 // is not a readable ELF file.
 std::optional<ElfFunction> elf_object(const std::string& path, const std::string& name);
 
+// The sonames `path` names in DT_NEEDED entries of its dynamic section, in order ("libc.so.6");
+// empty for a static binary. Throws tracelet::Error if `path` is not ELF.
+std::vector<std::string> elf_needed(const std::string& path);
+
 // The file offset of virtual address `address` in `path` (through its PT_LOAD segments), or
-// nullopt if no executable segment holds it. Throws tracelet::Error if `path` is not ELF.
-std::optional<uint64_t> elf_file_offset(const std::string& path, uint64_t address);
+// nullopt if no executable segment (any loaded segment, if !executable) holds it. Throws
+// tracelet::Error if `path` is not ELF.
+std::optional<uint64_t> elf_file_offset(const std::string& path, uint64_t address,
+                                        bool executable = true);
+
+// A USDT probe from the binary's SystemTap notes (.note.stapsdt): addresses are virtual,
+// already adjusted for prelinking (through .stapsdt.base); semaphore 0 if it has none.
+struct UsdtProbe {
+  std::string provider, name, arguments;
+  uint64_t location = 0, semaphore = 0;
+};
+// Every USDT probe of `path`, in note order; empty if none. Throws tracelet::Error if `path`
+// is not ELF.
+std::vector<UsdtProbe> elf_usdt_probes(const std::string& path);
 
 // A uprobe target as written -> the file to attach to. A name with '/' is a path (kept as is
 // when it exists); otherwise, like bpftrace, a library name ("libc", "libc.so.6") looked up in

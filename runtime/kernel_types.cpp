@@ -13,6 +13,10 @@ std::shared_ptr<const ast::RecordDef> KernelInfoImpl::kernel_record(const std::s
   return btf().record(name);
 }
 
+std::shared_ptr<const ast::RecordDef> KernelInfoImpl::function_args(const std::string& func) {
+  return btf().function_args(func);
+}
+
 std::optional<ast::Type> KernelInfoImpl::kernel_type(const std::string& name) {
   return btf().named_type(name);
 }

@@ -2,6 +2,7 @@
 // kernel functions for kprobe/fentry wildcards.
 #include "ast/diagnostics.h"
 #include "runtime/elf_symbols.h"
+#include "runtime/kernel_features.h"
 #include "runtime/tracefs.h"
 
 #include <algorithm>
@@ -24,6 +25,48 @@ std::vector<std::string> KernelInfoImpl::match_binary_functions(const std::strin
     return {}; // not ELF: no functions; expansion reports the probe as matching nothing
   }
   return names;
+}
+
+std::vector<std::string> KernelInfoImpl::match_usdt_probes(const std::string& path,
+                                                           const std::string& glob) {
+  std::vector<std::string> names;
+  try {
+    bool with_provider = glob.find(':') != std::string::npos;
+    for (const auto& p : elf_usdt_probes(path)) {
+      std::string full = p.provider + ":" + p.name;
+      if (ast::glob_match(glob, with_provider ? full : p.name)) names.push_back(full);
+    }
+  } catch (const Error&) {
+    return {};
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+std::string KernelInfoImpl::usdt_arguments(const std::string& path,
+                                           const std::string& provider_name) {
+  try {
+    for (const auto& p : elf_usdt_probes(path))
+      if (p.provider + ":" + p.name == provider_name) return p.arguments;
+  } catch (const Error&) {
+  }
+  return "";
+}
+
+std::vector<std::string> KernelInfoImpl::needed_libraries(const std::string& path) {
+  std::vector<std::string> paths;
+  try {
+    for (const auto& soname : elf_needed(path))
+      if (std::string lib = resolve_uprobe_binary(soname); !lib.empty()) paths.push_back(lib);
+  } catch (const Error&) {
+    return {}; // not ELF: expansion reports the symbol as not found
+  }
+  return paths;
+}
+
+bool KernelInfoImpl::kprobes_run_as_fentry() {
+  return !kernel_has_kprobes() && kernel_loads_fentry();
 }
 
 std::vector<std::string> KernelInfoImpl::match_kernel_functions(const std::string& glob) {

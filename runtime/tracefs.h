@@ -7,8 +7,8 @@
 
 #include <map>
 #include <optional>
-#include <vector>
 #include <string>
+#include <vector>
 
 namespace tracelet::runtime {
 
@@ -26,11 +26,17 @@ public:
   std::string resolve_binary(const std::string& name) override;
   std::vector<std::string> match_binary_functions(const std::string& path,
                                                   const std::string& glob) override;
+  std::vector<std::string> needed_libraries(const std::string& path) override;
+  std::vector<std::string> match_usdt_probes(const std::string& path,
+                                             const std::string& glob) override;
+  std::string usdt_arguments(const std::string& path, const std::string& provider_name) override;
+  bool kprobes_run_as_fentry() override;
   std::vector<std::string> match_kernel_functions(const std::string& glob) override;
 
   // Kernel types and constants (runtime/kernel_types.cpp): BTF is parsed on the first call.
   std::shared_ptr<const ast::RecordDef> kernel_record(const std::string& name) override;
   std::optional<ast::Type> kernel_type(const std::string& name) override;
+  std::shared_ptr<const ast::RecordDef> function_args(const std::string& func) override;
   std::optional<int64_t> kernel_constant(const std::string& name,
                                          const std::vector<std::string>& headers) override;
   KernelBtf& btf();

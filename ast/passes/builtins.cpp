@@ -1,5 +1,6 @@
 // Builtins (pid, comm, nsecs, ...) and the tracepoint `args` record.
 #include "ast/passes/type_inference.h"
+#include "ast/usdt_arguments.h"
 
 #include <algorithm>
 
@@ -45,14 +46,28 @@ bool is_register_arg(const std::string& name) {
   return name.size() == 4 && name.rfind("arg", 0) == 0 && name[3] >= '0' && name[3] <= '5';
 }
 
-std::string tracepoint_name(const AttachPoint& ap) {
-  return ap.target + ":" + ap.func;
+bool is_function_entry_exit(const std::string& provider) {
+  return provider == "fentry" || provider == "fexit";
 }
+
+// "tracepoint syscalls:sys_enter_read" / "function vfs_read", for messages about args.
+std::string args_owner(const AttachPoint& ap) {
+  return is_function_entry_exit(ap.provider) ? "function " + ap.func
+                                             : "tracepoint " + ap.target + ":" + ap.func;
+}
+
+// "syscalls:sys_enter_read" / "function vfs_read", inside messages naming several of them.
+std::string args_source(const AttachPoint& ap) {
+  return is_function_entry_exit(ap.provider) ? "function " + ap.func : ap.target + ":" + ap.func;
+}
+
+// The fexit return value is the record's last field, "$retval": not a parameter.
+constexpr const char* kRetvalField = "$retval";
 
 std::string field_list(const RecordDef& record) {
   std::string s;
   for (const auto& f : record.fields)
-    s += (s.empty() ? "" : ", ") + f.name;
+    if (f.name != kRetvalField) s += (s.empty() ? "" : ", ") + f.name;
   return s;
 }
 
@@ -70,17 +85,20 @@ void TypeInference::visit(Builtin& n) {
       probe_.unresolved)
     return; // depends on an attach point whose error is reported already
   if (n.name == "args") return type_args_builtin(n);
+  if (n.name == "retval" && probe_.only("fexit")) return type_fexit_retval(n);
+  if (is_register_arg(n.name) && probe_.only("usdt")) return type_usdt_argument(n);
   if (is_register_arg(n.name) || n.name == "retval") {
     bool is_return = n.name == "retval";
     bool ok = !probe_.providers.empty();
     for (const auto& p : probe_.providers)
       ok &= is_return ? (p == "kretprobe" || p == "uretprobe")
-                      : (p == "kprobe" || p == "uprobe" || p == "rawtracepoint");
+                      : (p == "kprobe" || p == "uprobe" || p == "rawtracepoint" ||
+                         is_function_entry_exit(p)); // fentry's u64 argument slots
     if (!ok) {
       diags_.error(n.loc, n.name +
-                              (is_return ? " is only available in kretprobe and uretprobe"
-                                         : " is only available in kprobe, uprobe and "
-                                           "rawtracepoint") +
+                              (is_return ? " is only available in kretprobe, uretprobe and fexit"
+                                         : " is only available in kprobe, uprobe, fentry, "
+                                           "fexit and rawtracepoint") +
                               " probes");
       return;
     }
@@ -128,7 +146,10 @@ bool TypeInference::load_args_records() {
   probe_.args_loaded = true;
   probe_.args_ok = !probe_.probe->expanded.empty();
   for (auto& ap : probe_.probe->expanded) {
-    if (!ap->args_record) ap->args_record = kernel_.tracepoint_args(ap->target, ap->func);
+    if (!ap->args_record)
+      ap->args_record = is_function_entry_exit(ap->provider)
+                            ? kernel_.function_args(ap->func) // BTF prototype
+                            : kernel_.tracepoint_args(ap->target, ap->func);
     probe_.args_records.push_back(ap->args_record);
     probe_.args_ok &= ap->args_record != nullptr;
   }
@@ -136,13 +157,72 @@ bool TypeInference::load_args_records() {
 }
 
 void TypeInference::type_args_builtin(Builtin& n) {
-  if (!probe_.only("tracepoint")) {
-    diags_.error(n.loc, "args is only available in tracepoint probes");
+  bool functions = !probe_.providers.empty();
+  for (const auto& p : probe_.providers)
+    functions &= is_function_entry_exit(p);
+  if (!probe_.only("tracepoint") && !functions) {
+    diags_.error(n.loc, "args is only available in tracepoint, fentry and fexit probes");
     return;
   }
   // A tracepoint that was not found has its error already; args then stays untyped.
-  if (load_args_records())
+  if (load_args_records()) {
     n.type = Type::pointer(Type::of_record(probe_.args_records.front()), AddrSpace::Kernel);
+    return;
+  }
+  if (functions)
+    for (size_t i = 0; i < probe_.args_records.size(); ++i)
+      if (!probe_.args_records[i])
+        diags_.error(n.loc, "args: kernel BTF has no prototype for function " +
+                                probe_.probe->expanded[i]->func);
+}
+
+// usdt's argN: the N-th argument spec of every attach point's note; signed if any is.
+void TypeInference::type_usdt_argument(Builtin& n) {
+  size_t index = static_cast<size_t>(n.name[3] - '0');
+  bool is_signed = false;
+  for (const auto& ap : probe_.probe->expanded) {
+    std::string error;
+    auto args = parse_usdt_arguments(ap->usdt_arguments, &error);
+    if (!args) {
+      diags_.error(n.loc, n.name + ": " + ap->name() + " has an " + error);
+      return;
+    }
+    if (index >= args->size()) {
+      diags_.error(n.loc, n.name + ": " + ap->name() + " has " + std::to_string(args->size()) +
+                              " argument" + (args->size() == 1 ? "" : "s"));
+      return;
+    }
+    is_signed |= (*args)[index].is_signed;
+  }
+  n.type = is_signed ? Type::i64() : Type::u64();
+}
+
+// fexit's retval: the function's return type from BTF; every attach point must agree.
+void TypeInference::type_fexit_retval(Builtin& n) {
+  if (!load_args_records()) {
+    for (size_t i = 0; i < probe_.args_records.size(); ++i)
+      if (!probe_.args_records[i])
+        diags_.error(n.loc, "retval: kernel BTF has no prototype for function " +
+                                probe_.probe->expanded[i]->func);
+    return;
+  }
+  const Type* first = nullptr;
+  for (size_t i = 0; i < probe_.args_records.size(); ++i) {
+    const Field* f = probe_.args_records[i]->find(kRetvalField);
+    const std::string& func = probe_.probe->expanded[i]->func;
+    if (!f || !f->type) {
+      diags_.error(n.loc, "retval: function " + func + " returns void");
+      return;
+    }
+    if (first && *first != *f->type) {
+      diags_.error(n.loc, "retval has type " + first->str() + " in function " +
+                              probe_.probe->expanded[0]->func + " but " + f->type->str() +
+                              " in function " + func);
+      return;
+    }
+    if (!first) first = f->type.get();
+  }
+  n.type = *first;
 }
 
 void TypeInference::type_args_field(FieldAccess& n) {
@@ -152,15 +232,18 @@ void TypeInference::type_args_field(FieldAccess& n) {
   size_t first_entry = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
     const RecordDef& record = *probe_.args_records[i];
-    const Field* f = record.find(n.field);
+    const Field* f = n.field == kRetvalField ? nullptr : record.find(n.field);
+    bool function = is_function_entry_exit(entries[i]->provider);
+    const char* what = function ? "parameter" : "field";
     if (!f || !f->type) {
       if (entries.size() == 1)
-        diags_.error(n.loc, "tracepoint " + tracepoint_name(*entries[i]) + " has no field '" +
-                                n.field + "'; its fields are: " + field_list(record));
+        diags_.error(n.loc, args_owner(*entries[i]) + " has no " + what + " '" + n.field +
+                                "'; its " + what + "s are: " + field_list(record));
       else
-        diags_.error(n.loc, "args." + n.field + " is not in every tracepoint of this probe: " +
-                                tracepoint_name(*entries[i]) + " has no field '" + n.field +
-                                "' (its fields are: " + field_list(record) + ")");
+        diags_.error(n.loc, "args." + n.field + " is not in every " +
+                                (function ? "function" : "tracepoint") + " of this probe: " +
+                                args_source(*entries[i]) + " has no " + what + " '" + n.field +
+                                "' (its " + what + "s are: " + field_list(record) + ")");
       return;
     }
     if (!first) {
@@ -168,8 +251,8 @@ void TypeInference::type_args_field(FieldAccess& n) {
       first_entry = i;
     } else if (*f->type != *first->type || f->is_data_loc != first->is_data_loc) {
       diags_.error(n.loc, "args." + n.field + " has type " + first->type->str() + " in " +
-                              tracepoint_name(*entries[first_entry]) + " but " + f->type->str() +
-                              " in " + tracepoint_name(*entries[i]));
+                              args_source(*entries[first_entry]) + " but " + f->type->str() +
+                              " in " + args_source(*entries[i]));
       return;
     }
   }

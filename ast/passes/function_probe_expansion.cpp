@@ -29,8 +29,17 @@ AttachPointPtr concrete(const AttachPoint& pattern, const std::string& target,
   return ap;
 }
 
+// A named symbol absent from the library itself, looked up in the libraries it names in
+// DT_NEEDED (one level, as the dynamic linker would find it for a caller of this library).
+// The attach point then names the library that has it. Empty if none has it.
+std::string library_defining(const std::string& path, const std::string& func, KernelInfo& kernel) {
+  for (const auto& lib : kernel.needed_libraries(path))
+    if (!kernel.match_binary_functions(lib, func).empty()) return lib;
+  return "";
+}
+
 void expand_uprobe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
-                   const std::function<void(AttachPointPtr)>& add) {
+                   const std::function<void(AttachPointPtr)>& add, const MissingFunction& missing) {
   std::string path = kernel.resolve_binary(ap.target);
   if (path.empty()) {
     diags.error(ap.loc, ap.provider + " target '" + ap.target +
@@ -39,38 +48,79 @@ void expand_uprobe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags
   }
   if (is_address(ap.func)) return add(concrete(ap, path, ap.func));
   auto matches = kernel.match_binary_functions(path, ap.func);
+  if (matches.empty() && !ap.need_expansion)
+    if (std::string lib = library_defining(path, ap.func, kernel); !lib.empty())
+      return add(concrete(ap, lib, ap.func));
   if (matches.empty()) {
-    diags.error(ap.loc, ap.need_expansion
-                            ? "no function in " + path + " matches '" + ap.func + "'"
-                            : "function '" + ap.func + "' not found in " + path);
+    missing(ap.loc, ap.need_expansion ? "no function in " + path + " matches '" + ap.func + "'"
+                                      : "function '" + ap.func + "' not found in " + path);
     return;
   }
   for (const auto& name : matches)
     add(concrete(ap, path, name));
 }
 
+// On a kernel without kprobes that loads fentry, a kprobe (kretprobe) at a function's entry
+// runs as fentry (fexit) of the same function, with a warning: arg0..argN read the same
+// arguments from fentry's context, retval the return value. A kprobe at +offset cannot.
+AttachPointPtr as_fentry_if_needed(AttachPointPtr ap, KernelInfo& kernel, Diagnostics& diags) {
+  bool kprobe = ap->provider == "kprobe" || ap->provider == "kretprobe";
+  if (!kprobe || ap->offset != 0 || !kernel.kprobes_run_as_fentry()) return ap;
+  std::string was = ap->name();
+  ap->provider = ap->provider == "kprobe" ? "fentry" : "fexit";
+  ap->parts[0] = ap->provider;
+  ap->raw = ap->name();
+  diags.warning(ap->loc, was + " runs as " + ap->raw +
+                             ": this kernel has no kprobes (CONFIG_KPROBES off) but loads fentry");
+  return ap;
+}
+
 void expand_kernel_function(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
-                            const std::function<void(AttachPointPtr)>& add) {
-  if (!ap.need_expansion) return add(concrete(ap, ap.target, ap.func));
+                            const std::function<void(AttachPointPtr)>& add,
+                            const MissingFunction& missing) {
+  if (!ap.need_expansion)
+    return add(as_fentry_if_needed(concrete(ap, ap.target, ap.func), kernel, diags));
   auto matches = kernel.match_kernel_functions(ap.func);
-  if (matches.empty()) diags.error(ap.loc, "no kernel function matches '" + ap.func + "'");
+  if (matches.empty()) missing(ap.loc, "no kernel function matches '" + ap.func + "'");
   for (const auto& name : matches)
-    add(concrete(ap, ap.target, name));
+    add(as_fentry_if_needed(concrete(ap, ap.target, name), kernel, diags));
+}
+
+// usdt:<binary>:[<provider>:]<probe>: one concrete attach point per matching note, named
+// with its provider ("usdt:/usr/bin/python3:python:gc__start").
+void expand_usdt(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
+                 const std::function<void(AttachPointPtr)>& add, const MissingFunction& missing) {
+  std::string path = kernel.resolve_binary(ap.target);
+  if (path.empty()) {
+    diags.error(ap.loc, "usdt target '" + ap.target +
+                            "' is neither an existing file nor a known library or program");
+    return;
+  }
+  auto matches = kernel.match_usdt_probes(path, ap.func);
+  if (matches.empty()) missing(ap.loc, "no USDT probe in " + path + " matches '" + ap.func + "'");
+  for (const auto& name : matches) {
+    auto concrete_ap = concrete(ap, path, name);
+    concrete_ap->usdt_arguments = kernel.usdt_arguments(path, name);
+    add(std::move(concrete_ap));
+  }
 }
 
 } // namespace
 
 bool is_function_probe(const std::string& provider) {
-  return is_uprobe(provider) || provider == "kprobe" || provider == "kretprobe" ||
-         provider == "fentry" || provider == "fexit";
+  return is_uprobe(provider) || provider == "usdt" || provider == "kprobe" ||
+         provider == "kretprobe" || provider == "fentry" || provider == "fexit";
 }
 
 void expand_function_probe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
-                           const std::function<void(AttachPointPtr)>& add) {
+                           const std::function<void(AttachPointPtr)>& add,
+                           const MissingFunction& missing) {
   if (is_uprobe(ap.provider))
-    expand_uprobe(ap, kernel, diags, add);
+    expand_uprobe(ap, kernel, diags, add, missing);
+  else if (ap.provider == "usdt")
+    expand_usdt(ap, kernel, diags, add, missing);
   else
-    expand_kernel_function(ap, kernel, diags, add);
+    expand_kernel_function(ap, kernel, diags, add, missing);
 }
 
 } // namespace tracelet::ast::passes

@@ -23,10 +23,15 @@ void resolve_attach_points(Program& program, Diagnostics& diags);
 void expand_probes(Program& program, KernelInfo& kernel, Diagnostics& diags);
 
 // function_probe_expansion.cpp: uprobe/uretprobe/kprobe/kretprobe/fentry/fexit attach points
-// -> concrete ones (binary resolved, wildcards matched), each passed to `add`.
+// -> concrete ones (binary resolved, wildcards matched), each passed to `add`. An attach point
+// whose function is nowhere (no symbol, a wildcard matching nothing) goes to `missing` with
+// its message: the caller decides whether that is an error or, beside attach points of the
+// same probe that resolve, a warning.
 bool is_function_probe(const std::string& provider);
+using MissingFunction = std::function<void(const Location&, std::string)>;
 void expand_function_probe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
-                           const std::function<void(AttachPointPtr)>& add);
+                           const std::function<void(AttachPointPtr)>& add,
+                           const MissingFunction& missing);
 
 // control_flow.cpp: break/continue only inside loops; unroll counts 1..100.
 void check_control_flow(Program& program, Diagnostics& diags, const SemanticOptions& options);
@@ -51,5 +56,13 @@ std::optional<int64_t> parse_integer_param(const std::string& text);
 std::string closest_name(const std::string& name, const std::vector<std::string>& candidates);
 // " (did you mean 'x'?)" or "".
 std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
+
+// kernel_field_renames.cpp: `field` of kernel record `record` is absent, but the kernel renamed
+// it (meaning unchanged) and `record` has the new name: which, and since which release.
+struct FieldRenamed {
+  std::string new_name;
+  std::string since;
+};
+std::optional<FieldRenamed> renamed_kernel_field(const RecordDef& record, const std::string& field);
 
 } // namespace tracelet::ast::passes

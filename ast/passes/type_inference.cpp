@@ -483,6 +483,15 @@ void TypeInference::visit(FieldAccess& n) {
   record = complete_record(record, n.loc, n.field, n.base.get()); // kernel_types.cpp
   if (!record) return;
   const Field* f = record->find(n.field);
+  if (!f && renamed_kernel_field(*record, n.field)) {
+    n.renamed_from = n.field;
+    n.field = renamed_kernel_field(*record, n.field)->new_name; // codegen reads this name
+    f = record->find(n.field);
+  }
+  if (!n.renamed_from.empty())
+    if (auto renamed = renamed_kernel_field(*record, n.renamed_from)) // every round warns
+      diags_.warning(n.loc, record->name + " has no field '" + n.renamed_from + "'; reading '" +
+                                renamed->new_name + "', its name since Linux " + renamed->since);
   if (!f || !f->type) {
     std::vector<std::string> names;
     for (const auto& field : record->fields)

@@ -90,6 +90,8 @@ private:
   void finish_probe();
 
   // builtins.cpp
+  void type_fexit_retval(Builtin& n);
+  void type_usdt_argument(Builtin& n);
   void type_args_builtin(Builtin& n);
   void type_args_field(FieldAccess& n);
   bool load_args_records();

@@ -22,9 +22,13 @@ namespace {
 
 constexpr const char* kReady = "tracelet-ready\n";
 
-std::string ready_begin() { return R"(BEGIN { printf("tracelet-ready\n"); } )"; }
+std::string ready_begin() {
+  return R"(BEGIN { printf("tracelet-ready\n"); } )";
+}
 
-std::string target() { return TL_UPROBE_TARGET; }
+std::string target() {
+  return TL_UPROBE_TARGET;
+}
 
 // Runs `script` while the target makes `calls` rounds of calls; stopped with SIGINT after.
 RunResult trace_target(const std::string& script, int calls = 3,
@@ -43,7 +47,9 @@ bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-bool kernel_has_kprobes() { return file_exists("/sys/bus/event_source/devices/kprobe"); }
+bool kernel_has_kprobes() {
+  return file_exists("/sys/bus/event_source/devices/kprobe");
+}
 
 // tl_uprobe_target in "stdin" mode: it calls its functions once per byte written to it.
 class WaitingTarget {
@@ -79,7 +85,8 @@ TEST(Uprobe, ArgumentsFromRegisters) {
   REQUIRE_BPF();
   auto r = trace_target("uprobe:" + target() + R"(:tl_sum6 {
       printf("%d %d %d %d %d %d\n", arg0, arg1, arg2, arg3, arg4, arg5); }
-    uprobe:)" + target() + R"(:tl_add { @adds[arg1] = count(); })");
+    uprobe:)" + target() +
+                        R"(:tl_add { @adds[arg1] = count(); })");
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("Attaching 3 probes...\n"), std::string::npos) << r.out;
   size_t n = 0;
@@ -100,7 +107,9 @@ TEST(Uprobe, UretprobeRetvalAndFunc) {
 TEST(Uprobe, StrOfAnArgumentReadsUserMemory) {
   REQUIRE_BPF();
   auto r = trace_target("uprobe:" + target() + R"(:tl_greet { printf("<%s>\n", str(arg0)); }
-    uretprobe:)" + target() + R"(:tl_greet { printf("len %d\n", retval); })", 1);
+    uretprobe:)" + target() +
+                            R"(:tl_greet { printf("len %d\n", retval); })",
+                        1);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("<tracelet>\nlen 8\n"), std::string::npos) << r.out;
 }
@@ -121,9 +130,11 @@ TEST(Uprobe, LibraryByNameAndOffset) {
   REQUIRE_BPF();
   // getpid in libc, found through the ld.so cache; the target calls it once per round.
   auto r = trace_target(R"(uprobe:libc:getpid /comm == "tl_uprobe_targe"/ { @[probe] = count(); }
-    uprobe:)" + target() + R"(:tl_add+0 { @plus0 = count(); })");
+    uprobe:)" + target() +
+                        R"(:tl_add+0 { @plus0 = count(); })");
   EXPECT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(@\[uprobe:/[^\]]*libc\.so[^\]]*:getpid\]: 3\n)")))
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex(R"(@\[uprobe:/[^\]]*libc\.so[^\]]*:getpid\]: 3\n)")))
       << r.out;
   EXPECT_NE(r.out.find("@plus0: 3\n"), std::string::npos) << r.out;
 }
@@ -145,8 +156,7 @@ TEST(Uprobe, PidLimitsTheProbeToOneProcess) {
   spec.stop_signal = SIGINT;
   auto r = run_tracelet(spec);
   EXPECT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_NE(r.out.find("@[" + std::to_string(traced.pid()) + "]: 2\n"), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.out.find("@[" + std::to_string(traced.pid()) + "]: 2\n"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("]: 5\n"), std::string::npos) << r.out;
 }
 
@@ -189,9 +199,10 @@ TEST(PerfEvents, HardwareWithoutPmuIsOneClearLine) {
   auto r = run_tracelet({"-e", "hardware:cycles:100000 { @ = count(); }"});
   EXPECT_EQ(r.exit_status, 1);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "stdin:1:1: error: hardware:cycles:100000 cannot attach: this machine has no hardware "
-                   "performance counters (no PMU is exposed to this kernel); try "
-                   "software:cpu-clock or profile:hz:99\n");
+  EXPECT_EQ(r.err,
+            "stdin:1:1: error: hardware:cycles:100000 cannot attach: this machine has no hardware "
+            "performance counters (no PMU is exposed to this kernel); try "
+            "software:cpu-clock or profile:hz:99\n");
 }
 
 TEST(Kprobe, DryRunLoadsKprobeAndKretprobe) {
@@ -220,4 +231,72 @@ kprobe:do_sys_openat2 { @k[func] = count(); })"});
   EXPECT_EQ(quiet.err, "stdin:1:1: error: kprobe:do_sys_openat2 cannot attach: this kernel has "
                        "no kprobes (CONFIG_KPROBES off) and refuses fentry; try "
                        "tracepoint:syscalls:sys_enter_openat\n");
+}
+
+// fentry/fexit with arguments typed from BTF and fexit's retval: --dry-run loads every
+// program; where the kernel refuses fentry (EPERM here), each fentry/fexit program is named
+// as not verified, the rest still is, and the run succeeds.
+TEST(Fentry, DryRunWithTypedArgsAndRetval) {
+  REQUIRE_BPF();
+  auto r = run_tracelet({"--dry-run", "-e",
+                         R"(tracepoint:syscalls:sys_enter_getppid { @t = count(); }
+fentry:vfs_read { @[args.count, str(args.buf)] = sum(args.file->f_flags); }
+kretfunc:vfs_read { @r = hist(retval); })"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  if (!r.err.empty()) // this kernel refuses fentry: both named, nothing else
+    EXPECT_EQ(r.err, "tracelet: warning: fentry:vfs_read not verified: this kernel refuses "
+                     "fentry/fexit programs (load fails with EPERM); try "
+                     "tracepoint:syscalls:sys_enter_read\n"
+                     "tracelet: warning: fexit:vfs_read not verified: this kernel refuses "
+                     "fentry/fexit programs (load fails with EPERM); try "
+                     "tracepoint:syscalls:sys_enter_read\n");
+}
+
+// USDT probes from a binary's SystemTap notes; Debian's python3 has gc__start/gc__done behind
+// a semaphore, which the kernel must raise (ref_ctr_offset) for them to fire at all.
+// gc__start's argument ("-4@112(%rsp)", read from the stack) is the generation collected:
+// gc.collect() collects generation 2.
+TEST(Usdt, ProbesWithASemaphoreFireAndReadTheirArguments) {
+  REQUIRE_BPF();
+  const std::string python = "/usr/bin/python3";
+  if (!file_exists(python)) GTEST_SKIP() << python << " is not installed";
+  RunSpec spec;
+  spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); } usdt:" + python +
+                         ":gc__* /comm == \"python3\"/ { @[probe] = count(); }"
+                         " usdt:" +
+                         python +
+                         ":python:gc__start /comm == \"python3\"/"
+                         " { @gen[arg0] = count(); }"};
+  spec.ready_marker = "ready";
+  spec.workload = [&] {
+    run_command({python, "-S", "-c", "import gc\nfor i in range(5): gc.collect()"});
+  };
+  spec.stop_signal = SIGINT;
+  auto r = run_tracelet(spec);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("Attaching 4 probes...\n"), std::string::npos) << r.out << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      r.out, m, std::regex(R"(@\[usdt:/usr/bin/python3:python:gc__start\]: (\d+))")))
+      << r.out << r.err;
+  EXPECT_GE(std::stoi(m[1]), 5) << r.out; // five explicit collections, maybe more automatic
+  EXPECT_NE(r.out.find("@[usdt:/usr/bin/python3:python:gc__done]: "), std::string::npos);
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(@gen\[2\]: (\d+))"))) << r.out;
+  EXPECT_GE(std::stoi(m[1]), 5) << r.out;
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex(R"(^(@gen\[[012]\]: \d+\n)+)", std::regex::multiline)))
+      << "generations are 0, 1 or 2:\n"
+      << r.out;
+}
+
+TEST(Usdt, UnknownProbeIsALocatedError) {
+  REQUIRE_BPF();
+  if (!file_exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is not installed";
+  auto r = run_tracelet({"-e", "usdt:/usr/bin/python3:python:no_such_probe { }"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_EQ(r.err, "stdin:1:1: error: no USDT probe in /usr/bin/python3 matches "
+                   "'python:no_such_probe'\n"
+                   "usdt:/usr/bin/python3:python:no_such_probe { }\n"
+                   "^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
 }

@@ -89,7 +89,7 @@ const ErrorCase kCases[] = {
      "                                             ^~~~~~~~~\n"},
     {"BEGIN { print(args.x); }",
      {},
-     "stdin:1:15: error: args is only available in tracepoint probes\n"
+     "stdin:1:15: error: args is only available in tracepoint, fentry and fexit probes\n"
      "BEGIN { print(args.x); }\n"
      "              ^~~~\n"},
     {"BEGIN { printf(\"%s\\n\", 1); }",
@@ -263,7 +263,8 @@ const ErrorCase kCases[] = {
      "                       ^~\n"},
     {"BEGIN { $x = arg0; }",
      {},
-     "stdin:1:14: error: arg0 is only available in kprobe, uprobe and rawtracepoint probes\n"
+     "stdin:1:14: error: arg0 is only available in kprobe, uprobe, fentry, fexit and "
+     "rawtracepoint probes\n"
      "BEGIN { $x = arg0; }\n"
      "             ^~~~\n"},
     {"BEGIN { $x = ksym(\"a\"); }",

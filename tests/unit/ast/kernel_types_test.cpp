@@ -194,3 +194,19 @@ TEST(KernelTypes, CurtaskWithoutBtf) {
             "BEGIN { print(curtask->pid); }\n"
             "              ^~~~~~~\n");
 }
+
+TEST(KernelTypes, RenamedKernelFieldReadsTheNewNameWithAWarning) {
+  // task_struct::state became __state in Linux 5.14; scripts written before still say state.
+  BtfKernel kernel;
+  auto a = test::analyse("BEGIN { @ = curtask->state; }", {}, &kernel);
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("curtask->state"), "uint32");
+  EXPECT_EQ(a->errors(), "stdin:1:13: warning: struct task_struct has no field 'state'; reading "
+                         "'__state', its name since Linux 5.14\n"
+                         "BEGIN { @ = curtask->state; }\n"
+                         "            ^~~~~~~~~~~~~~\n");
+  // A field that was never renamed stays an error.
+  auto b = test::analyse("BEGIN { @ = curtask->nr_running; }", {}, &kernel);
+  EXPECT_FALSE(b->ok);
+  EXPECT_EQ(b->diags.error_count(), 1);
+}

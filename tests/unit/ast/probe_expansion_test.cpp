@@ -2,6 +2,8 @@
 // `args` record of each entry.
 #include "semantic_fixture.h"
 
+#include "ast/usdt_arguments.h"
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -103,10 +105,10 @@ TEST(FunctionProbeExpansion, UprobeLibraryNameResolvesToItsFile) {
 TEST(FunctionProbeExpansion, UprobeWildcardsOffsetsAndAddresses) {
   auto a = analyse("u:/bin/bash:read*, u:/bin/x:f+0x10, u:/bin/x:0x4005d0 { @ = count(); }");
   ASSERT_TRUE(a->ok) << a->errors();
-  EXPECT_EQ(expanded_names(*a->program->probes[0]),
-            (std::vector<std::string>{"uprobe:/bin/bash:readline",
-                                      "uprobe:/bin/bash:readline_internal", "uprobe:/bin/x:f+16",
-                                      "uprobe:/bin/x:0x4005d0"}));
+  EXPECT_EQ(
+      expanded_names(*a->program->probes[0]),
+      (std::vector<std::string>{"uprobe:/bin/bash:readline", "uprobe:/bin/bash:readline_internal",
+                                "uprobe:/bin/x:f+16", "uprobe:/bin/x:0x4005d0"}));
 }
 
 TEST(FunctionProbeExpansion, KernelFunctionWildcards) {
@@ -136,6 +138,45 @@ TEST(FunctionProbeExpansion, NothingFoundIsLocated) {
             "                                                    ^~~~~~\n");
 }
 
+TEST(FunctionProbeExpansion, SymbolMissingFromALibraryIsFoundInItsNeededLibraries) {
+  // threadsnoop.bt's uprobe:libpthread:pthread_create on glibc >= 2.34.
+  auto a = analyse("uprobe:libpthread:pthread_create { @ = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]),
+            (std::vector<std::string>{"uprobe:/lib/x86_64-linux-gnu/libc.so.6:pthread_create"}));
+  // Wildcards match the library's own symbols only.
+  auto w = analyse("uprobe:libpthread:pthread_cr* { @ = count(); }");
+  EXPECT_FALSE(w->ok);
+  EXPECT_EQ(w->errors(),
+            "stdin:1:1: error: no function in /lib/x86_64-linux-gnu/libpthread.so.0 matches "
+            "'pthread_cr*'\n"
+            "uprobe:libpthread:pthread_cr* { @ = count(); }\n"
+            "^~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+}
+
+TEST(FunctionProbeExpansion, UnresolvedBesideResolvedAttachPointsIsAWarning) {
+  // dcsnoop.bt: a wildcard for compiler clones beside the plain function; sslsnoop.bt: local
+  // symbols a distribution strips beside exported ones.
+  auto a = analyse("kprobe:vfs_read, kprobe:vfs_read.constprop.* { @ = count(); }\n"
+                   "u:/bin/x:f, u:/bin/x:rsa_local { @ = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]), (std::vector<std::string>{"kprobe:vfs_read"}));
+  EXPECT_EQ(expanded_names(*a->program->probes[1]), (std::vector<std::string>{"uprobe:/bin/x:f"}));
+  EXPECT_EQ(a->errors(),
+            "stdin:1:18: warning: no kernel function matches 'vfs_read.constprop.*'; skipped, "
+            "other attach points of this probe resolve\n"
+            "kprobe:vfs_read, kprobe:vfs_read.constprop.* { @ = count(); }\n"
+            "                 ^~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+            "stdin:2:13: warning: function 'rsa_local' not found in /bin/x; skipped, other "
+            "attach points of this probe resolve\n"
+            "u:/bin/x:f, u:/bin/x:rsa_local { @ = count(); }\n"
+            "            ^~~~~~~~~~~~~~~~~~\n");
+  // Nothing of the probe resolves: errors, as before.
+  auto none = analyse("kprobe:zz_a*, kprobe:zz_b* { @ = count(); }");
+  EXPECT_FALSE(none->ok);
+  EXPECT_EQ(none->diags.error_count(), 2);
+}
+
 TEST(FunctionProbeExpansion, RegisterBuiltinsByProbeKind) {
   auto ok = analyse("kprobe:vfs_read { @[arg0, arg5] = count(); } "
                     "ur:/bin/bash:readline { @r = sum(retval); } "
@@ -148,6 +189,154 @@ TEST(FunctionProbeExpansion, RegisterBuiltinsByProbeKind) {
                            "uprobe, uretprobe, fentry and fexit probes\n"
                            "rt:sys_enter { @[func] = count(); }\n"
                            "                 ^~~~\n");
+}
+
+} // namespace
+
+namespace {
+
+TEST(FunctionEntryExit, ArgsAreTypedFromTheBtfPrototypeAndRetvalFromItsReturnType) {
+  // f/fr and kfunc/kretfunc are the same probes.
+  auto a =
+      analyse("f:vfs_read, kfunc:vfs_write { @[args.count] = sum(args.file->f_flags); "
+              "@b[str(args.buf)] = count(); }\n"
+              "fr:vfs_read, kretfunc:vfs_write { @r = hist(retval); @c[args.count] = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("args.count"), "uint64");
+  EXPECT_EQ(a->type_of("args.file"), "struct file *");
+  EXPECT_EQ(a->type_of("args.file->f_flags"), "uint32");
+  EXPECT_EQ(a->type_of("args.buf"), "int8 *");
+  EXPECT_EQ(a->type_of("retval"), "int64");
+}
+
+TEST(FunctionEntryExit, ErrorsNameTheFunctionAndItsParameters) {
+  auto a = analyse("fentry:vfs_read { @ = args.nope; }\n"
+                   "fexit:ksys_sync { @v = retval; }\n"
+                   "fexit:vfs_read, fexit:d_lookup { @x = retval; }\n"
+                   "fentry:no_btf_for_this { @y = args.x; }\n"
+                   "kprobe:vfs_read { @z = args.count; }");
+  EXPECT_FALSE(a->ok);
+  EXPECT_EQ(a->errors(),
+            "stdin:1:23: error: function vfs_read has no parameter 'nope'; its parameters are: "
+            "file, buf, count, pos\n"
+            "fentry:vfs_read { @ = args.nope; }\n"
+            "                      ^~~~~~~~~\n"
+            "stdin:2:24: error: retval: function ksys_sync returns void\n"
+            "fexit:ksys_sync { @v = retval; }\n"
+            "                       ^~~~~~\n"
+            "stdin:3:39: error: retval has type int64 in function vfs_read but uint64 * in "
+            "function d_lookup\n"
+            "fexit:vfs_read, fexit:d_lookup { @x = retval; }\n"
+            "                                      ^~~~~~\n"
+            "stdin:4:31: error: args: kernel BTF has no prototype for function no_btf_for_this\n"
+            "fentry:no_btf_for_this { @y = args.x; }\n"
+            "                              ^~~~\n"
+            "stdin:5:24: error: args is only available in tracepoint, fentry and fexit probes\n"
+            "kprobe:vfs_read { @z = args.count; }\n"
+            "                       ^~~~\n");
+}
+
+} // namespace
+
+namespace {
+
+TEST(FunctionEntryExit, KprobesRunAsFentryWhereOnlyFentryWorks) {
+  FakeKernel kernel;
+  kernel.fentry_instead_of_kprobes = true;
+  auto a = analyse("kprobe:vfs_read { @[arg2] = count(); }\n"
+                   "kretprobe:vfs_read, kr:vfs_w* { @r = hist(retval); }\n"
+                   "kprobe:vfs_read+4 { @o = count(); }",
+                   {}, &kernel);
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]), (std::vector<std::string>{"fentry:vfs_read"}));
+  EXPECT_EQ(expanded_names(*a->program->probes[1]),
+            (std::vector<std::string>{"fexit:vfs_read", "fexit:vfs_write"}));
+  // An offset into the function has no fentry equivalent: it stays a kprobe (and fails to
+  // attach with its one-line error).
+  EXPECT_EQ(expanded_names(*a->program->probes[2]),
+            (std::vector<std::string>{"kprobe:vfs_read+4"}));
+  EXPECT_EQ(a->type_of("arg2"), "uint64");
+  EXPECT_EQ(a->type_of("retval"), "int64"); // from the BTF return type, as fexit
+  EXPECT_EQ(a->errors(),
+            "stdin:1:1: warning: kprobe:vfs_read runs as fentry:vfs_read: this kernel has no "
+            "kprobes (CONFIG_KPROBES off) but loads fentry\n"
+            "kprobe:vfs_read { @[arg2] = count(); }\n"
+            "^~~~~~~~~~~~~~~\n"
+            "stdin:2:1: warning: kretprobe:vfs_read runs as fexit:vfs_read: this kernel has no "
+            "kprobes (CONFIG_KPROBES off) but loads fentry\n"
+            "kretprobe:vfs_read, kr:vfs_w* { @r = hist(retval); }\n"
+            "^~~~~~~~~~~~~~~~~~\n"
+            "stdin:2:21: warning: kretprobe:vfs_write runs as fexit:vfs_write: this kernel has "
+            "no kprobes (CONFIG_KPROBES off) but loads fentry\n"
+            "kretprobe:vfs_read, kr:vfs_w* { @r = hist(retval); }\n"
+            "                    ^~~~~~~~~\n");
+
+  // A kernel with kprobes (or without fentry) keeps them.
+  auto k = analyse("kprobe:vfs_read { @[arg2] = count(); }");
+  ASSERT_TRUE(k->ok) << k->errors();
+  EXPECT_EQ(expanded_names(*k->program->probes[0]), (std::vector<std::string>{"kprobe:vfs_read"}));
+}
+
+} // namespace
+
+namespace {
+
+TEST(Usdt, ProbesExpandToProviderAndNameAndMissingOnesAreLocated) {
+  auto a = analyse("usdt:/bin/x:probe { @a = count(); } U:/bin/x:prov:* { @b = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]),
+            (std::vector<std::string>{"usdt:/bin/x:prov:probe", "usdt:/bin/x:tl:probe"}));
+  EXPECT_EQ(expanded_names(*a->program->probes[1]),
+            (std::vector<std::string>{"usdt:/bin/x:prov:other", "usdt:/bin/x:prov:probe"}));
+  auto bad = analyse("usdt:/bin/x:nope { } usdt:/no/such:p { }");
+  EXPECT_FALSE(bad->ok);
+  EXPECT_EQ(bad->errors(), "stdin:1:1: error: no USDT probe in /bin/x matches 'nope'\n"
+                           "usdt:/bin/x:nope { } usdt:/no/such:p { }\n"
+                           "^~~~~~~~~~~~~~~~\n"
+                           "stdin:1:22: error: usdt target '/no/such' is neither an existing file "
+                           "nor a known library or program\n"
+                           "usdt:/bin/x:nope { } usdt:/no/such:p { }\n"
+                           "                     ^~~~~~~~~~~~~~~\n");
+}
+
+} // namespace
+
+namespace {
+
+TEST(Usdt, ArgumentSpecsOfSdtNotes) {
+  using K = tracelet::ast::UsdtArgument::Kind;
+  std::string error;
+  auto args = tracelet::ast::parse_usdt_arguments(
+      "-4@%eax 8@%r12 -8@112(%rsp) 2@-8(%rbp) 8@$42 1@%dil", &error);
+  ASSERT_TRUE(args) << error;
+  ASSERT_EQ(args->size(), 6u);
+  auto is = [](const tracelet::ast::UsdtArgument& a, K kind, uint32_t bytes, bool is_signed,
+               uint64_t slot, int64_t value) {
+    return a.kind == kind && a.bytes == bytes && a.is_signed == is_signed &&
+           a.pt_regs_offset == slot && a.value == value;
+  };
+  EXPECT_TRUE(is((*args)[0], K::Register, 4, true, 80, 0));  // ax
+  EXPECT_TRUE(is((*args)[1], K::Register, 8, false, 24, 0)); // r12
+  EXPECT_TRUE(is((*args)[2], K::Memory, 8, true, 152, 112)); // sp + 112
+  EXPECT_TRUE(is((*args)[3], K::Memory, 2, false, 32, -8));  // bp - 8
+  EXPECT_TRUE(is((*args)[4], K::Constant, 8, false, 0, 42));
+  EXPECT_TRUE(is((*args)[5], K::Register, 1, false, 112, 0)); // di
+  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("8@(%rax,%rbx,8)", &error));
+  EXPECT_EQ(error, "unsupported USDT argument spec '8@(%rax,%rbx,8)'");
+  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("3@%rax", &error));
+  EXPECT_TRUE(tracelet::ast::parse_usdt_arguments("", &error)->empty());
+}
+
+TEST(Usdt, ArgumentsAreTypedBySignAndCountedPerNote) {
+  auto a = analyse("usdt:/bin/x:prov:probe { @[arg0] = sum(arg1); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("arg0"), "int64");
+  EXPECT_EQ(a->type_of("arg1"), "uint64");
+  auto bad = analyse("usdt:/bin/x:probe { @ = arg1; }");
+  EXPECT_FALSE(bad->ok);
+  EXPECT_EQ(bad->errors(), "stdin:1:25: error: arg1: usdt:/bin/x:tl:probe has 1 argument\n"
+                           "usdt:/bin/x:probe { @ = arg1; }\n"
+                           "                        ^~~~\n");
 }
 
 } // namespace

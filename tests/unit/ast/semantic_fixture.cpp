@@ -122,7 +122,9 @@ const std::map<std::string, std::vector<std::string>>& fake_binaries() {
   static const std::map<std::string, std::vector<std::string>> binaries = {
       {"/bin/bash", {"main", "readline", "readline_internal"}},
       {"/bin/x", {"f", "g"}},
-      {"/lib/x86_64-linux-gnu/libc.so.6", {"free", "getpid", "malloc"}},
+      {"/lib/x86_64-linux-gnu/libc.so.6", {"free", "getpid", "malloc", "pthread_create"}},
+      // Since glibc 2.34 a stub: its functions live in libc.so.6, which it names in DT_NEEDED.
+      {"/lib/x86_64-linux-gnu/libpthread.so.0", {}},
   };
   return binaries;
 }
@@ -138,6 +140,7 @@ std::vector<std::string> matching(const std::vector<std::string>& names, const s
 
 std::string FakeKernel::resolve_binary(const std::string& name) {
   if (name == "libc") return "/lib/x86_64-linux-gnu/libc.so.6";
+  if (name == "libpthread") return "/lib/x86_64-linux-gnu/libpthread.so.0";
   return fake_binaries().count(name) ? name : "";
 }
 
@@ -145,6 +148,57 @@ std::vector<std::string> FakeKernel::match_binary_functions(const std::string& p
                                                             const std::string& glob) {
   auto it = fake_binaries().find(path);
   return it == fake_binaries().end() ? std::vector<std::string>{} : matching(it->second, glob);
+}
+
+std::vector<std::string> FakeKernel::match_usdt_probes(const std::string& path,
+                                                       const std::string& glob) {
+  if (path != "/bin/x") return {};
+  std::vector<std::string> out;
+  for (std::string full : {"prov:other", "prov:probe", "tl:probe"}) {
+    std::string name = full.substr(full.find(':') + 1);
+    if (ast::glob_match(glob, glob.find(':') != std::string::npos ? full : name))
+      out.push_back(full);
+  }
+  return out;
+}
+
+std::string FakeKernel::usdt_arguments(const std::string& path, const std::string& provider_name) {
+  if (path != "/bin/x") return "";
+  if (provider_name == "prov:probe") return "-4@%eax 8@16(%rsp)";
+  if (provider_name == "prov:other") return "8@$5";
+  return "8@%rdi";
+}
+
+std::vector<std::string> FakeKernel::needed_libraries(const std::string& path) {
+  if (path == "/lib/x86_64-linux-gnu/libpthread.so.0") return {"/lib/x86_64-linux-gnu/libc.so.6"};
+  return {};
+}
+
+std::shared_ptr<const ast::RecordDef> FakeKernel::function_args(const std::string& func) {
+  using ast::Type;
+  auto shared = [](Type t) { return std::make_shared<Type>(std::move(t)); };
+  auto record = std::make_shared<ast::RecordDef>();
+  record->name = "struct " + func + "_args";
+  auto file = std::make_shared<ast::RecordDef>();
+  file->name = "struct file";
+  file->size = 232;
+  file->fields = {{"f_flags", shared(Type::integer(4, false)), 40}};
+  if (func == "vfs_read" || func == "vfs_write") {
+    record->fields = {
+        {"file", shared(Type::pointer(Type::of_record(file), ast::AddrSpace::Kernel)), 0},
+        {"buf", shared(Type::pointer(Type::integer(1, true), ast::AddrSpace::Kernel)), 8},
+        {"count", shared(Type::u64()), 16},
+        {"pos", shared(Type::pointer(Type::integer(8, true), ast::AddrSpace::Kernel)), 24},
+        {"$retval", shared(Type::integer(8, true)), 32}};
+    record->size = 40;
+  } else if (func == "d_lookup") {
+    record->fields = {{"parent", shared(Type::pointer(Type::u64(), ast::AddrSpace::Kernel)), 0},
+                      {"$retval", shared(Type::pointer(Type::u64(), ast::AddrSpace::Kernel)), 8}};
+    record->size = 16;
+  } else if (func != "ksys_sync") {
+    return nullptr;
+  }
+  return record;
 }
 
 std::vector<std::string> FakeKernel::match_kernel_functions(const std::string& glob) {

@@ -33,7 +33,20 @@ public:
   std::string resolve_binary(const std::string& name) override;
   std::vector<std::string> match_binary_functions(const std::string& path,
                                                   const std::string& glob) override;
+  std::vector<std::string> needed_libraries(const std::string& path) override;
+  // USDT notes of /bin/x: prov:probe ("-4@%eax 8@16(%rsp)"), prov:other ("8@$5"), tl:probe
+  // ("8@%rdi").
+  std::string usdt_arguments(const std::string& path, const std::string& provider_name) override;
+  std::vector<std::string> match_usdt_probes(const std::string& path,
+                                             const std::string& glob) override;
+  // BTF prototypes for fentry/fexit: vfs_read and vfs_write (ssize_t (struct file *, char *,
+  // size_t, loff_t *)), d_lookup (returns struct dentry *), ksys_sync (void (void)).
+  std::shared_ptr<const ast::RecordDef> function_args(const std::string& func) override;
   std::vector<std::string> match_kernel_functions(const std::string& glob) override;
+
+  // The kernel-features answer: no kprobes, fentry loads (kprobe probes then run as fentry).
+  bool kprobes_run_as_fentry() override { return fentry_instead_of_kprobes; }
+  bool fentry_instead_of_kprobes = false;
 
   int match_calls = 0;
   int args_calls = 0;

@@ -54,7 +54,7 @@ std::vector<std::pair<std::string, std::string>>
 FakeKernelInfo::match_tracepoints(const std::string& category_glob, const std::string& name_glob) {
   std::vector<std::pair<std::string, std::string>> all = {
       {"sched", "sched_process_exec"},
-      {"syscalls", "sys_enter_openat"},
+      {"syscalls", "sys_enter_openat"}, // sys_enter_open too, but not for wildcards
       {"syscalls", "sys_enter_read"},
   };
   std::vector<std::pair<std::string, std::string>> out;
@@ -73,6 +73,13 @@ std::shared_ptr<const ast::RecordDef> FakeKernelInfo::tracepoint_args(const std:
          field("filename", Type::pointer(Type::integer(1, true), ast::AddrSpace::User), 24),
          field("flags", Type::u64(), 32), field("mode", Type::u64(), 40)},
         48);
+  if (category == "syscalls" && name == "sys_enter_open") // filename where openat has dfd
+    return make_record(
+        "struct syscalls_sys_enter_open_args",
+        {field("__syscall_nr", Type::integer(4, true), 8),
+         field("filename", Type::pointer(Type::integer(1, true), ast::AddrSpace::User), 16),
+         field("flags", Type::u64(), 24), field("mode", Type::u64(), 32)},
+        40);
   if (category == "syscalls" && name == "sys_enter_read")
     return make_record("struct syscalls_sys_enter_read_args",
                        {field("__syscall_nr", Type::integer(4, true), 8),
@@ -85,6 +92,24 @@ std::shared_ptr<const ast::RecordDef> FakeKernelInfo::tracepoint_args(const std:
                         field("pid", Type::integer(4, true), 12),
                         field("old_pid", Type::integer(4, true), 16)},
                        20);
+  return nullptr;
+}
+
+std::shared_ptr<const ast::RecordDef> FakeKernelInfo::function_args(const std::string& func) {
+  using ast::Type;
+  auto kptr = [](Type t) { return Type::pointer(std::move(t), ast::AddrSpace::Kernel); };
+  if (func == "vfs_read")
+    return make_record(
+        "struct vfs_read_args",
+        {field("file", kptr(Type::u64()), 0), field("buf", kptr(Type::integer(1, true)), 8),
+         field("count", Type::u64(), 16), field("pos", kptr(Type::integer(8, true)), 24),
+         field("$retval", Type::integer(8, true), 32)},
+        40);
+  if (func == "do_nanosleep") // int do_nanosleep(struct hrtimer_sleeper *, int mode)
+    return make_record("struct do_nanosleep_args",
+                       {field("t", kptr(Type::u64()), 0), field("mode", Type::integer(4, true), 8),
+                        field("$retval", Type::integer(4, true), 16)},
+                       24);
   return nullptr;
 }
 

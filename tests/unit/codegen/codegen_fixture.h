@@ -24,6 +24,9 @@ public:
   match_tracepoints(const std::string& category_glob, const std::string& name_glob) override;
   std::shared_ptr<const ast::RecordDef> tracepoint_args(const std::string& category,
                                                         const std::string& name) override;
+  // fentry/fexit: vfs_read(struct file *, char *, size_t count, loff_t *) returning ssize_t,
+  // with an int `flags` parameter on do_nanosleep's place for a narrow argument.
+  std::shared_ptr<const ast::RecordDef> function_args(const std::string& func) override;
 };
 
 // Compiles `source`; ADD_FAILURE()s with the diagnostics if the front end rejects it.

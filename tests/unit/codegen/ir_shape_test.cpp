@@ -190,19 +190,6 @@ TEST(IrShape, PredicateReturnsEarly) {
   EXPECT_NE(c->ir.find("ret i64 0"), std::string::npos);
 }
 
-TEST(IrShape, UnsupportedProbeKindsAreRefused) {
-  Diagnostics diags;
-  auto c = [&] {
-    try {
-      compile_source("usdt:/bin/sh:probe { @ = count(); }", false);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  }();
-  EXPECT_NE(c.find("not supported yet"), std::string::npos) << c;
-}
-
 TEST(IrShape, ElfDeclaresEveryMapWithItsBtfSizes) {
   auto c = compile_source(R"(tracepoint:syscalls:sys_enter_read { @[comm] = hist(args.count);
                                  @n = count(); @v[pid, comm] = 1; printf("%d\n", pid); })",
@@ -291,6 +278,35 @@ TEST(IrShape, HistIsOneLookupAndAvoidsCtlz) {
   EXPECT_EQ(count_helper_calls(c->ir, kLookup), 1);
   EXPECT_EQ(count_helper_calls(c->ir, kUpdate), 1); // only when the bucket is new
   EXPECT_EQ(c->ir.find("llvm.ctlz"), std::string::npos) << "the BPF backend cannot lower ctlz";
+}
+
+} // namespace
+} // namespace tracelet::testing
+
+namespace tracelet::testing {
+namespace {
+
+// opensnoop.bt: one probe on sys_enter_open and sys_enter_openat reads args->filename at its
+// offset in each tracepoint's own record (16 and 24), not the first record's in both.
+TEST(IrShape, ArgsFieldsOfAProbeOnSeveralTracepointsUseEachOnesOffset) {
+  auto c =
+      compile_source("tracepoint:syscalls:sys_enter_open, tracepoint:syscalls:sys_enter_openat "
+                     "{ @[str(args->filename)] = count(); }",
+                     false);
+  ASSERT_TRUE(c);
+  auto body = [&](const std::string& name) {
+    size_t start = c->ir.find("@" + name + "(");
+    if (start == std::string::npos) return std::string();
+    return c->ir.substr(start, c->ir.find("\n}\n", start) - start);
+  };
+  std::string open = body("p0_tracepoint_syscalls_sys_enter_open");
+  std::string openat = body("p1_tracepoint_syscalls_sys_enter_openat");
+  ASSERT_FALSE(open.empty()) << c->ir;
+  ASSERT_FALSE(openat.empty()) << c->ir;
+  EXPECT_NE(open.find("%ctx, i64 16"), std::string::npos) << open;
+  EXPECT_EQ(open.find("%ctx, i64 24"), std::string::npos) << open;
+  EXPECT_NE(openat.find("%ctx, i64 24"), std::string::npos) << openat;
+  EXPECT_EQ(openat.find("%ctx, i64 16"), std::string::npos) << openat;
 }
 
 } // namespace

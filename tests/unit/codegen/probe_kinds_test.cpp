@@ -102,3 +102,38 @@ TEST(ProbeKindsLoad, FentryIsRefusedWhereTheKernelRefusesFentry) {
 
 } // namespace
 } // namespace tracelet::testing
+
+namespace tracelet::testing {
+namespace {
+
+// The body of the program named `name` in `ir` ("" if absent).
+std::string function_body(const std::string& ir, const std::string& name) {
+  size_t start = ir.find("@" + name + "(");
+  if (start == std::string::npos) return "";
+  return ir.substr(start, ir.find("\n}\n", start) - start);
+}
+
+// fentry/fexit read their typed arguments straight from the u64 context array: 8-byte loads
+// at 8 * slot (a narrower parameter truncated after the load), retval in the slot after them.
+TEST(ProbeKinds, FentryArgsAndFexitRetvalAreWholeSlotsOfTheContext) {
+  auto c = compile_source("fentry:vfs_read { @[args.count] = count(); }\n"
+                          "fexit:vfs_read { @r = hist(retval); }\n"
+                          "fexit:do_nanosleep { @m[args.mode] = sum(retval); }",
+                          false);
+  ASSERT_TRUE(c);
+  std::string entry = function_body(c->ir, "p0_fentry_vfs_read");
+  std::string exit = function_body(c->ir, "p1_fexit_vfs_read");
+  std::string nanosleep = function_body(c->ir, "p2_fexit_do_nanosleep");
+  ASSERT_FALSE(entry.empty() || exit.empty() || nanosleep.empty()) << c->ir;
+  EXPECT_NE(entry.find("section \"fentry/vfs_read\""), std::string::npos);
+  EXPECT_NE(entry.find("%ctx, i64 16"), std::string::npos) << entry;
+  EXPECT_NE(exit.find("section \"fexit/vfs_read\""), std::string::npos);
+  EXPECT_NE(exit.find("%ctx, i64 32"), std::string::npos) << exit;
+  EXPECT_NE(nanosleep.find("%ctx, i64 8"), std::string::npos) << nanosleep;
+  EXPECT_NE(nanosleep.find("%ctx, i64 16"), std::string::npos) << nanosleep;
+  EXPECT_NE(nanosleep.find("load i64"), std::string::npos) << nanosleep;
+  EXPECT_EQ(nanosleep.find("load i32"), std::string::npos) << "narrow ctx load:\n" << nanosleep;
+}
+
+} // namespace
+} // namespace tracelet::testing

@@ -63,16 +63,16 @@ TEST(CheckAttachable, RefusesKindsWithoutAnAttachPath) {
   }
 
   p.programs = {begin};
-  codegen::ProgramDesc usdt;
-  usdt.provider = "usdt";
-  usdt.probe_name = "usdt:/bin/sh:probe";
-  p.programs.push_back(usdt);
+  codegen::ProgramDesc watchpoint;
+  watchpoint.provider = "watchpoint";
+  watchpoint.probe_name = "watchpoint:0x1000:8:w";
+  p.programs.push_back(watchpoint);
   try {
     runtime::check_attachable(p);
     ADD_FAILURE();
   } catch (const runtime::AttachError& e) {
-    EXPECT_STREQ(e.what(), "usdt:/bin/sh:probe cannot attach: tracelet cannot attach usdt "
-                           "probes yet");
+    EXPECT_STREQ(e.what(), "watchpoint:0x1000:8:w cannot attach: tracelet cannot attach "
+                           "watchpoint probes yet");
   }
 }
 

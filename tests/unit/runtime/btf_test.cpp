@@ -243,3 +243,26 @@ TEST(HeaderDefines, SystemHeaders) {
   if (access("/usr/include/x86_64-linux-gnu/bits/socket.h", R_OK) == 0)
     EXPECT_EQ(defines.lookup("AF_INET6", {"sys/socket.h"}), 10); // AF_INET6 -> PF_INET6 -> 10
 }
+
+// fentry/fexit arguments from the BTF function prototype: one u64 slot per parameter, the
+// return value in the slot after them (fexit's retval).
+TEST(KernelBtf, FunctionArgumentsFromTheBtfPrototype) {
+  REQUIRE_BTF();
+  runtime::KernelBtf btf;
+  // ssize_t vfs_read(struct file *file, char *buf, size_t count, loff_t *pos)
+  auto args = btf.function_args("vfs_read");
+  ASSERT_NE(args, nullptr);
+  EXPECT_EQ(args->name, "struct vfs_read_args");
+  std::vector<std::string> names;
+  for (const auto& f : args->fields)
+    names.push_back(f.name + "@" + std::to_string(f.offset) + ":" + f.type->str());
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"file@0:struct file *", "buf@8:int8 *", "count@16:uint64",
+                                      "pos@24:int64 *", "$retval@32:int64"}));
+  EXPECT_EQ(args->size, 40u);
+  // void ksys_sync(void): no parameters, no return slot.
+  auto sync = btf.function_args("ksys_sync");
+  ASSERT_NE(sync, nullptr);
+  EXPECT_TRUE(sync->fields.empty());
+  EXPECT_EQ(btf.function_args("no_such_function_tracelet"), nullptr);
+}
