@@ -100,7 +100,8 @@ const std::vector<ToolCase>& tools() {
        [](auto&) {
          workload({"spin", "300"});
        },
-       R"(@cpu: \n\[0, 1\)\s+[1-9]\d* \|@)"},
+       // Samples land on whichever CPUs ran something: any bucket, not necessarily CPU 0's.
+       R"(@cpu: \n(\[\d+, \d+\)\s+\d+ \|@*\s*\|\n)*\[\d+, \d+\)\s+[1-9]\d* \|@)"},
       {"dcsnoop", Outcome::DryRun},
       {"execsnoop", Outcome::Runs,
        [](auto&) {
