@@ -54,6 +54,9 @@ private:
   void emit_if(ast::If& s);
   void emit_while(ast::While& s);
   void emit_unroll(ast::Unroll& s);
+  // The body of a loop (while, unroll, for): break/continue jump to `targets`; falling off its
+  // end continues too. The builder is left in no particular block.
+  void emit_loop_body(ast::Block& body, LoopTargets targets);
   void emit_jump(ast::Jump& s);
   // Ends the probe: `return 0` in the program, or, in a loop callback, sets the loop
   // context's "returned" flag and stops the loop (the caller then returns in turn).

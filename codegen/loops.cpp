@@ -146,10 +146,7 @@ llvm::Function* IrEmitter::emit_loop_callback(ast::For& s, const std::vector<int
 
   auto* next = llvm::BasicBlock::Create(ctx_, "loop_next", fn_);
   auto* stop = llvm::BasicBlock::Create(ctx_, "loop_break", fn_);
-  loops_.push_back({stop, next});
-  emit_block(s.body);
-  loops_.pop_back();
-  b_.CreateBr(next);
+  emit_loop_body(s.body, {stop, next});
   b_.SetInsertPoint(next);
   b_.CreateRet(i64c(0));
   b_.SetInsertPoint(stop);

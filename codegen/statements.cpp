@@ -198,11 +198,15 @@ void IrEmitter::emit_while(ast::While& s) {
   b_.SetInsertPoint(cond_bb);
   b_.CreateCondBr(emit_cond(*s.cond), body_bb, done);
   b_.SetInsertPoint(body_bb);
-  loops_.push_back({done, cond_bb});
-  emit_block(s.body);
-  loops_.pop_back();
-  b_.CreateBr(cond_bb);
+  emit_loop_body(s.body, {done, cond_bb});
   b_.SetInsertPoint(done);
+}
+
+void IrEmitter::emit_loop_body(ast::Block& body, LoopTargets targets) {
+  loops_.push_back(targets);
+  emit_block(body);
+  loops_.pop_back();
+  b_.CreateBr(targets.continue_to);
 }
 
 void IrEmitter::emit_unroll(ast::Unroll& s) {
@@ -218,10 +222,7 @@ void IrEmitter::emit_unroll(ast::Unroll& s) {
   auto* done = llvm::BasicBlock::Create(ctx_, "unroll_done", fn_);
   for (uint64_t i = 0; i < n; ++i) {
     auto* next = llvm::BasicBlock::Create(ctx_, "unroll_next", fn_);
-    loops_.push_back({done, next});
-    emit_block(s.body);
-    loops_.pop_back();
-    b_.CreateBr(next);
+    emit_loop_body(s.body, {done, next});
     b_.SetInsertPoint(next);
   }
   b_.CreateBr(done);
