@@ -225,7 +225,6 @@ private:
   BtfDebugInfo debug_info_;
   int helper_checks_ = 0;                 // as CodegenOptions::helper_checks
   const Location* current_loc_ = nullptr; // see LocationScope
-  bool in_helper_check_ = false;          // the check's own event is not checked again
 
   // Per BPF function state.
   llvm::Function* fn_ = nullptr;

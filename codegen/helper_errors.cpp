@@ -31,8 +31,8 @@ const char* checked_helper_name(HelperId id, int level) {
 
 void IrEmitter::check_helper(HelperId id, llvm::Value* result) {
   const char* name = checked_helper_name(id, helper_checks_);
-  if (!name || in_helper_check_ || !fn_) return;
-  in_helper_check_ = true;
+  // The event it sends uses only unchecked helpers (perf_event_output, map lookups).
+  if (!name || !fn_) return;
   auto index = static_cast<uint32_t>(out_.helper_errors.size());
   out_.helper_errors.push_back({name, current_loc_ ? *current_loc_ : Location{}});
   auto* failed = llvm::BasicBlock::Create(ctx_, "helper_failed", fn_);
@@ -44,7 +44,6 @@ void IrEmitter::check_helper(HelperId id, llvm::Value* result) {
   send_event(record, 8);
   b_.CreateBr(next);
   b_.SetInsertPoint(next);
-  in_helper_check_ = false;
 }
 
 } // namespace tracelet::codegen
