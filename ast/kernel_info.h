@@ -72,7 +72,7 @@ public:
   // moved libpthread's functions into libc.so.6 and left libpthread.so.0 a stub).
   virtual std::vector<std::string> needed_libraries(const std::string& /*path*/) { return {}; }
   // Whether kprobe/kretprobe should run as fentry/fexit: the kernel has no kprobes but loads
-  // fentry programs (runtime/kernel_features.h says which; asked only for kprobe scripts).
+  // fentry programs (runtime/kernel/kernel_features.h says which; asked only for kprobe scripts).
   virtual bool kprobes_run_as_fentry() { return false; }
   // Kernel functions (from /proc/kallsyms, else BTF) matching `glob`, sorted.
   virtual std::vector<std::string> match_kernel_functions(const std::string& /*glob*/) {

@@ -24,17 +24,17 @@ enum class TypeKind {
   Ctx,     // the probe context pointer (BPF program's r1); `args` on tracepoints is a Pointer to
            // a Record named "struct <category>_<name>_args" instead
   Probe,   // the `probe` builtin: an index into CompiledProgram::probe_names, stored as u64
-  // Values the runtime symbolizes when printing (see runtime/symbols.h). All are one u64:
+  // Values the runtime symbolizes when printing (see runtime/symbols/symbols.h). All are one u64:
   KStack, // kstack: the stack id in the stack map of this mode/depth (negative: no stack)
   UStack, // ustack: pid << 32 | (u32)stack id
   KSym,   // ksym(addr): a kernel address
   USym,   // usym(addr): a user address; the pid is `pid` of the probe, stored alongside:
           // 16 bytes { u64 addr; u64 pid }
-  // Values the runtime formats when printing (runtime/user_values.h):
+  // Values the runtime formats when printing (runtime/output/user_values.h):
   Timestamp, // strftime(fmt, ns): 16 bytes { u64 format id (CompiledProgram::strftime_formats);
              // u64 nsecs since boot }
   Username,  // username: the uid, one u64; printed as its /etc/passwd name
-  // Byte values of bpftrace's value functions (runtime/value_format.cpp prints them):
+  // Byte values of bpftrace's value functions (runtime/output/value_format.cpp prints them):
   Inet,    // ntop(): 24 bytes { i64 address family; u8 addr[16] } (IPv4 in the first 4 bytes)
   Buffer,  // buf(): `bytes` = 1 + capacity: { u8 length; u8 data[capacity] }
   MacAddr, // macaddr(): 6 bytes
@@ -57,7 +57,7 @@ using TypePtr = std::shared_ptr<const Type>;
 struct Field {
   std::string name;
   std::shared_ptr<Type> type;
-  uint64_t offset = 0;       // bytes from the start of the record
+  uint64_t offset = 0;        // bytes from the start of the record
   uint32_t bitfield_bits = 0; // 0 if not a bitfield
   uint32_t bitfield_shift = 0;
   bool is_data_loc = false; // tracepoint `__data_loc char[]`: a u32 (len << 16 | offset)
@@ -77,8 +77,8 @@ struct RecordDef {
 
 struct Type {
   TypeKind kind = TypeKind::None;
-  uint64_t bytes = 0;      // Integer: 1/2/4/8; String: buffer size incl. NUL; Array: total size
-  bool is_signed = false;  // Integer only
+  uint64_t bytes = 0;     // Integer: 1/2/4/8; String: buffer size incl. NUL; Array: total size
+  bool is_signed = false; // Integer only
   AddrSpace as = AddrSpace::None;          // Pointer, String read from memory, Record fields
   std::vector<Type> elems;                 // Tuple elements
   std::shared_ptr<Type> pointee;           // Pointer target; Array element

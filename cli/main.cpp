@@ -5,19 +5,19 @@
 #include "ast/printer.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
-#include "runtime/attach.h"
+#include "runtime/attach/attach.h"
 #include "runtime/child_process.h"
-#include "runtime/probe_listing.h"
+#include "runtime/kernel/probe_listing.h"
+#include "runtime/kernel/tracefs.h"
 #include "runtime/runner.h"
-#include "runtime/tracefs.h"
 
 #include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sys/stat.h>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace {
 
@@ -57,11 +57,11 @@ struct CliOptions {
   std::string program_name;
   bool have_program = false;
   bool debug_ast = false, debug_ir = false;
-  bool warnings = true;       // --no-warnings clears it
-  int helper_checks = 0;      // -k: 1, -kk: 2
-  std::string output_path;    // -o
-  int buffering = _IOLBF;     // -B
-  std::string child_command;  // -c
+  bool warnings = true;      // --no-warnings clears it
+  int helper_checks = 0;     // -k: 1, -kk: 2
+  std::string output_path;   // -o
+  int buffering = _IOLBF;    // -B
+  std::string child_command; // -c
   tracelet::ast::SemanticOptions semantic;
   tracelet::runtime::RunOptions run;
   bool list = false, list_args = false; // -l, -lv
@@ -75,8 +75,7 @@ struct CliOptions {
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw tracelet::Error("cannot open '" + path + "': " + std::strerror(errno));
+  if (!in) throw tracelet::Error("cannot open '" + path + "': " + std::strerror(errno));
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -88,8 +87,7 @@ CliOptions parse_args(int argc, char** argv) {
   for (; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char* flag) -> std::string {
-      if (i + 1 >= argc)
-        usage_error(std::string("option ") + flag + " needs a value");
+      if (i + 1 >= argc) usage_error(std::string("option ") + flag + " needs a value");
       return argv[++i];
     };
     if (a == "-h" || a == "--help") {
@@ -176,8 +174,7 @@ CliOptions parse_args(int argc, char** argv) {
     return o;
   }
   if (!o.have_program) {
-    if (i >= argc)
-      usage_error("no program given: use -e 'program' or a file name");
+    if (i >= argc) usage_error("no program given: use -e 'program' or a file name");
     o.program_name = argv[i];
     o.program_text = read_file(argv[i]);
     o.have_program = true;
@@ -231,13 +228,10 @@ int main(int argc, char** argv) {
     runtime::KernelInfoImpl kernel;
     bool ok = ast::analyse(*program, kernel, diags, opts.semantic);
     diags.print(std::cerr, opts.warnings);
-    if (!ok)
-      return 1;
-    if (opts.debug_ast)
-      ast::print_ast(*program, std::cout);
+    if (!ok) return 1;
+    if (opts.debug_ast) ast::print_ast(*program, std::cout);
     codegen::CodegenOptions cg;
-    if (opts.debug_ir)
-      cg.ir_out = &std::cout;
+    if (opts.debug_ir) cg.ir_out = &std::cout;
     cg.helper_checks = opts.helper_checks;
     opts.run.sources = &diags;
     codegen::CompiledProgram compiled = codegen::compile(*program, cg);

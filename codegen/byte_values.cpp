@@ -1,5 +1,5 @@
 // bpftrace's value functions on addresses, bytes and strings (typed in
-// ast/passes/byte_functions.cpp, printed by runtime/value_format.cpp):
+// ast/passes/byte_functions.cpp, printed by runtime/output/value_format.cpp):
 //   ntop, pton, buf, macaddr   values in memory, laid out as ast/types.h says
 //   bswap, strncmp, strcontains scalars
 #include "codegen/emitter.h"

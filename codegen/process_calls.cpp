@@ -1,5 +1,5 @@
 // time(), join(), cat(), system(), signal() and strftime(): the BPF side sends an event (or a
-// value) and user space does the work (runtime/async_actions.cpp, runtime/user_values.h).
+// value) and user space does the work (runtime/async_actions.cpp, runtime/output/user_values.h).
 // kaddr(), uaddr(), cgroupid() were resolved by type inference (Call::constant).
 #include "codegen/emitter.h"
 

@@ -1,5 +1,5 @@
 // kstack, ustack, ksym(addr), usym(addr): the BPF side records addresses and stack ids; the
-// runtime turns them into names when it prints (runtime/symbols.h).
+// runtime turns them into names when it prints (runtime/symbols/symbols.h).
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"

@@ -5,9 +5,9 @@
 //   system   the command's standard output, through /bin/sh (json: "syscall")
 #include "runtime/events.h"
 
-#include "runtime/json_output.h"
-#include "runtime/printf_format.h"
-#include "runtime/user_values.h"
+#include "runtime/output/json_output.h"
+#include "runtime/output/printf_format.h"
+#include "runtime/output/user_values.h"
 
 #include <cerrno>
 #include <cstring>
@@ -82,8 +82,8 @@ std::string EventHandler::async_action(EventKind kind, uint32_t id, const uint8_
       if (i) joined += program_.join_separators[id];
       size_t room = std::min<size_t>(codegen::kJoinArgSize, payload_size - at);
       const void* nul = std::memchr(payload + at, 0, room);
-      size_t len = nul ? static_cast<size_t>(static_cast<const uint8_t*>(nul) - (payload + at))
-                       : room;
+      size_t len =
+          nul ? static_cast<size_t>(static_cast<const uint8_t*>(nul) - (payload + at)) : room;
       joined.append(reinterpret_cast<const char*>(payload + at), len);
     }
     return json ? json_text_line("join", joined) : joined + "\n";

@@ -1,11 +1,11 @@
 #include "runtime/events.h"
 
 #include "ast/diagnostics.h"
-#include "runtime/json_output.h"
-#include "runtime/map_printer.h"
 #include "runtime/map_reader.h"
-#include "runtime/printf_format.h"
-#include "runtime/value_format.h"
+#include "runtime/output/json_output.h"
+#include "runtime/output/map_printer.h"
+#include "runtime/output/printf_format.h"
+#include "runtime/output/value_format.h"
 
 #include <cerrno>
 #include <cstring>

@@ -4,7 +4,7 @@
 
 #include "codegen/compiled_program.h"
 #include "runtime/bpf_object.h"
-#include "runtime/output_format.h"
+#include "runtime/output/output_format.h"
 
 #include <cstdio>
 #include <exception>

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "codegen/compiled_program.h"
-#include "runtime/map_printer.h"
+#include "runtime/output/map_printer.h"
 
 #include <vector>
 

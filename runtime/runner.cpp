@@ -4,16 +4,16 @@
 #include "runtime/runner.h"
 
 #include "ast/diagnostics.h"
-#include "runtime/attach.h"
+#include "runtime/attach/attach.h"
+#include "runtime/attach/detach.h"
 #include "runtime/bpf_object.h"
-#include "runtime/detach.h"
 #include "runtime/events.h"
-#include "runtime/json_output.h"
-#include "runtime/map_printer.h"
 #include "runtime/map_reader.h"
+#include "runtime/output/json_output.h"
+#include "runtime/output/map_printer.h"
+#include "runtime/output/user_values.h"
 #include "runtime/signals.h"
-#include "runtime/symbols.h"
-#include "runtime/user_values.h"
+#include "runtime/symbols/symbols.h"
 
 #include <bpf/bpf.h>
 
@@ -101,9 +101,8 @@ void print_all_maps(const codegen::CompiledProgram& program, const std::vector<i
                    [&](size_t a, size_t b) { return program.maps[a].name < program.maps[b].name; });
   for (size_t i : order) {
     const auto& map = program.maps[i];
-    std::string text =
-        format_map(map, read_map(map_fds[i], map), program.probe_names, 0, 0, handler.zeroed(i),
-                   options.format);
+    std::string text = format_map(map, read_map(map_fds[i], map), program.probe_names, 0, 0,
+                                  handler.zeroed(i), options.format);
     std::fwrite(text.data(), 1, text.size(), out);
   }
   std::fflush(out);

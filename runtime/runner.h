@@ -3,7 +3,7 @@
 
 #include "codegen/compiled_program.h"
 #include "runtime/child_process.h"
-#include "runtime/output_format.h"
+#include "runtime/output/output_format.h"
 
 #include <cstdio>
 #include <string>

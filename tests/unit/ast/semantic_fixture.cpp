@@ -1,7 +1,7 @@
 #include "semantic_fixture.h"
 
 #include "parser/driver.h"
-#include "runtime/tracefs.h"
+#include "runtime/kernel/tracefs.h"
 
 #include <sstream>
 

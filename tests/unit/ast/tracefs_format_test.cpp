@@ -1,6 +1,6 @@
 // parse_tracepoint_format() on canned format files.
 #include "ast/diagnostics.h"
-#include "runtime/tracefs.h"
+#include "runtime/kernel/tracefs.h"
 #include "semantic_fixture.h"
 
 #include <gtest/gtest.h>

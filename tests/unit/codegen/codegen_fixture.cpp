@@ -3,7 +3,7 @@
 #include "ast/diagnostics.h"
 #include "ast/passes/semantic.h"
 #include "parser/driver.h"
-#include "runtime/tracefs.h"
+#include "runtime/kernel/tracefs.h"
 
 #include <bpf/libbpf.h>
 #include <unistd.h>

@@ -2,7 +2,7 @@
 // the context (pt_regs for kprobe/uprobe, a u64 array for raw tracepoints), and their load
 // into the verifier — including the kinds this kernel cannot attach (kprobe, fentry).
 #include "codegen_fixture.h"
-#include "runtime/kernel_features.h"
+#include "runtime/kernel/kernel_features.h"
 
 #include <cstring>
 #include <regex>

@@ -1,7 +1,7 @@
 // Attach-path decisions that need no kernel: interval periods and refused probe kinds.
 #include "ast/diagnostics.h"
-#include "runtime/attach.h"
-#include "runtime/kernel_features.h"
+#include "runtime/attach/attach.h"
+#include "runtime/kernel/kernel_features.h"
 
 #include <gtest/gtest.h>
 

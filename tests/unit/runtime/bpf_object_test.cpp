@@ -1,6 +1,6 @@
 // Turning libbpf's failure messages into one line, and the hist/lhist bucket labels.
 #include "runtime/bpf_object.h"
-#include "runtime/hist_printer.h"
+#include "runtime/output/hist_printer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // Kernel types from this kernel's BTF, checked against what bpftool says about the same
 // BTF (its raw dump, parsed here independently of libbpf's API).
-#include "runtime/btf.h"
-#include "runtime/c_defines.h"
-#include "runtime/tracefs.h"
+#include "runtime/kernel/btf.h"
+#include "runtime/kernel/c_defines.h"
+#include "runtime/kernel/tracefs.h"
 
 #include <gtest/gtest.h>
 

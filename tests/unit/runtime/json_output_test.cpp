@@ -1,5 +1,5 @@
 // bpftrace 0.17's JsonOutput bytes, checked exactly.
-#include "runtime/json_output.h"
+#include "runtime/output/json_output.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Map printing. Each test synthesizes the kernel map contents that a script leaves (as the
 // brief's map layouts define them) and expects exactly what bpftrace 0.17 printed on this
 // machine for that script; the script is quoted above each test.
-#include "runtime/map_printer.h"
+#include "runtime/output/map_printer.h"
 #include "test_values.h"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // printf() formatting. Every expectation here is what bpftrace 0.17 printed on this machine
 // for the same format and arguments (except the flags bpftrace rejects, checked against C).
-#include "runtime/printf_format.h"
+#include "runtime/output/printf_format.h"
 #include "test_values.h"
 
 #include <gtest/gtest.h>

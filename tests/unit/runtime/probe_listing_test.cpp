@@ -1,5 +1,5 @@
-// -l pattern handling and -lv argument text (runtime/probe_listing.h), with a fake kernel.
-#include "runtime/probe_listing.h"
+// -l pattern handling and -lv argument text (runtime/kernel/probe_listing.h), with a fake kernel.
+#include "runtime/kernel/probe_listing.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// Symbol and stack text as bpftrace 0.17 prints it (runtime/symbols.h), without a kernel.
-#include "runtime/symbols.h"
+// Symbol and stack text as bpftrace 0.17 prints it (runtime/symbols/symbols.h), without a kernel.
+#include "runtime/symbols/symbols.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -53,8 +53,7 @@ TEST(SymbolCache, ResolvesOwnFunctionWithDemangledName) {
   auto resolved = cache.resolve(addr + 1);
   ASSERT_TRUE(resolved.has_value());
   EXPECT_EQ(resolved->offset, 1u);
-  EXPECT_EQ(resolved->name.rfind("tracelet::runtime::symbol_text", 0), 0u)
-      << resolved->name;
+  EXPECT_EQ(resolved->name.rfind("tracelet::runtime::symbol_text", 0), 0u) << resolved->name;
 }
 
 TEST(SymbolizedValues, WithoutARunAddressesPrintAsHex) {

@@ -3,7 +3,7 @@
 
 #include "ast/types.h"
 #include "codegen/compiled_program.h"
-#include "runtime/map_printer.h"
+#include "runtime/output/map_printer.h"
 
 #include <cstring>
 #include <linux/bpf.h>

@@ -1,7 +1,7 @@
 // strftime() timestamps, time() text, username lookup and the join/cat event texts, without a
 // kernel.
 #include "runtime/events.h"
-#include "runtime/user_values.h"
+#include "runtime/output/user_values.h"
 
 #include <gtest/gtest.h>
 

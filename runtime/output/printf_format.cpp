@@ -1,6 +1,6 @@
-#include "runtime/printf_format.h"
+#include "runtime/output/printf_format.h"
 
-#include "runtime/value_format.h"
+#include "runtime/output/value_format.h"
 
 #include <cstdio>
 #include <cstring>

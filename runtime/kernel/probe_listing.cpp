@@ -1,6 +1,6 @@
-#include "runtime/probe_listing.h"
+#include "runtime/kernel/probe_listing.h"
 
-#include "runtime/tracefs.h"
+#include "runtime/kernel/tracefs.h"
 
 #include <bcc/bcc_elf.h>
 #include <bcc/bcc_proc.h>

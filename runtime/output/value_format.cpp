@@ -1,7 +1,7 @@
-#include "runtime/value_format.h"
+#include "runtime/output/value_format.h"
 
-#include "runtime/symbols.h"
-#include "runtime/user_values.h"
+#include "runtime/output/user_values.h"
+#include "runtime/symbols/symbols.h"
 
 #include <algorithm>
 #include <arpa/inet.h>

@@ -1,5 +1,5 @@
 #include "ast/diagnostics.h"
-#include "runtime/attach.h"
+#include "runtime/attach/attach.h"
 
 #include <linux/perf_event.h>
 #include <sys/syscall.h>

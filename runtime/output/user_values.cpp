@@ -1,4 +1,4 @@
-#include "runtime/user_values.h"
+#include "runtime/output/user_values.h"
 
 #include <cinttypes>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "runtime/c_defines.h"
+#include "runtime/kernel/c_defines.h"
 
 #include <cctype>
 #include <cstdlib>

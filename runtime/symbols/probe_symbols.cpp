@@ -1,9 +1,9 @@
 // KernelInfoImpl's symbol queries for probe expansion: uprobe binaries and their functions,
 // kernel functions for kprobe/fentry wildcards.
 #include "ast/diagnostics.h"
-#include "runtime/elf_symbols.h"
-#include "runtime/kernel_features.h"
-#include "runtime/tracefs.h"
+#include "runtime/kernel/elf_symbols.h"
+#include "runtime/kernel/kernel_features.h"
+#include "runtime/kernel/tracefs.h"
 
 #include <algorithm>
 #include <fstream>

@@ -2,8 +2,8 @@
 // name_to_handle_at(2), uaddr() from the probed binary's ELF symbols. As in bpftrace 0.17,
 // each is looked up once while compiling and becomes a constant of the program.
 #include "ast/diagnostics.h"
-#include "runtime/elf_symbols.h"
-#include "runtime/tracefs.h"
+#include "runtime/kernel/elf_symbols.h"
+#include "runtime/kernel/tracefs.h"
 
 #include <fcntl.h>
 

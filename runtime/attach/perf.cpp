@@ -1,6 +1,6 @@
 // profile, software and hardware probes: one perf event per CPU, each with the program attached.
-#include "runtime/attach.h"
-#include "runtime/kernel_features.h"
+#include "runtime/attach/attach.h"
+#include "runtime/kernel/kernel_features.h"
 
 #include <bpf/libbpf.h>
 #include <linux/perf_event.h>
@@ -95,8 +95,8 @@ std::optional<perf_event_attr> event_attr(const codegen::ProgramDesc& desc) {
 std::string perf_unavailable(const codegen::ProgramDesc& desc) {
   if (!event_attr(desc)) {
     bool hw = desc.provider == "hardware";
-    return "unknown " + desc.provider + " event '" + desc.target + "' (known: " +
-           (hw ? event_names(kHardwareEvents) : event_names(kSoftwareEvents)) + ")";
+    return "unknown " + desc.provider + " event '" + desc.target +
+           "' (known: " + (hw ? event_names(kHardwareEvents) : event_names(kSoftwareEvents)) + ")";
   }
   if (desc.provider == "hardware" && !kernel_has_hardware_pmu())
     return "this machine has no hardware performance counters (no PMU is exposed to this "

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "codegen/compiled_program.h"
-#include "runtime/output_format.h"
+#include "runtime/output/output_format.h"
 
 #include <cstdint>
 #include <string>

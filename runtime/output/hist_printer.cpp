@@ -1,4 +1,4 @@
-#include "runtime/hist_printer.h"
+#include "runtime/output/hist_printer.h"
 
 #include <algorithm>
 #include <iomanip>

@@ -1,7 +1,7 @@
 // kprobe/kretprobe and fentry/fexit: attached where the kernel can; where it cannot, one line
 // that says why and what to use instead, before anything is attached.
-#include "runtime/attach.h"
-#include "runtime/kernel_features.h"
+#include "runtime/attach/attach.h"
+#include "runtime/kernel/kernel_features.h"
 
 #include <cerrno>
 

@@ -7,11 +7,11 @@
 // - an empty map prints one blank line.
 // Ties keep key order, which makes our output deterministic where bpftrace's follows the
 // kernel's hash order.
-#include "runtime/map_printer.h"
+#include "runtime/output/map_printer.h"
 
-#include "runtime/hist_printer.h"
-#include "runtime/json_output.h"
-#include "runtime/value_format.h"
+#include "runtime/output/hist_printer.h"
+#include "runtime/output/json_output.h"
+#include "runtime/output/value_format.h"
 
 #include <linux/bpf.h>
 
@@ -242,11 +242,10 @@ std::string format_stats_map(const codegen::MapDesc& map, const std::vector<MapE
   if (format == OutputFormat::Json) {
     std::vector<std::string> elements;
     for (const Row& row : rows) {
-      std::string value =
-          stats ? "{\"count\": " + std::to_string(row.fold.count) + ", \"average\": " +
-                      std::to_string(row.fold.average()) + ", \"total\": " +
-                      std::to_string(row.fold.total) + "}"
-                : std::to_string(row.fold.average() / static_cast<int64_t>(div));
+      std::string value = stats ? "{\"count\": " + std::to_string(row.fold.count) +
+                                      ", \"average\": " + std::to_string(row.fold.average()) +
+                                      ", \"total\": " + std::to_string(row.fold.total) + "}"
+                                : std::to_string(row.fold.average() / static_cast<int64_t>(div));
       elements.push_back(json_entry(map, row.entry->key, probe_names, value));
     }
     return json_map_line("stats", map.name, !map.key.is_none(), elements);
@@ -266,8 +265,8 @@ std::string format_stats_map(const codegen::MapDesc& map, const std::vector<MapE
 }
 
 std::string format_hist_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
-                            const std::vector<std::string>& probe_names, uint64_t top,
-                            uint64_t div, OutputFormat format) {
+                            const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
+                            OutputFormat format) {
   bool linear = map.value.kind == TypeKind::Lhist;
   size_t bucket_count = linear ? static_cast<size_t>((map.value.lhist_max - map.value.lhist_min) /
                                                      std::max<int64_t>(map.value.lhist_step, 1)) +
@@ -301,8 +300,8 @@ std::string format_hist_map(const codegen::MapDesc& map, const std::vector<MapEn
   if (format == OutputFormat::Json) {
     std::vector<std::string> elements;
     for (const Row& row : rows) {
-      std::string value = linear ? lhist_json(*row.counts, map.value.lhist_min,
-                                              map.value.lhist_max, map.value.lhist_step)
+      std::string value = linear ? lhist_json(*row.counts, map.value.lhist_min, map.value.lhist_max,
+                                              map.value.lhist_step)
                                  : hist_json(*row.counts, div);
       elements.push_back(json_entry(map, *row.key, probe_names, value));
     }

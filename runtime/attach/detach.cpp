@@ -1,4 +1,4 @@
-#include "runtime/detach.h"
+#include "runtime/attach/detach.h"
 
 #include <algorithm>
 #include <thread>

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "ast/kernel_info.h"
-#include "runtime/btf.h"
-#include "runtime/c_defines.h"
+#include "runtime/kernel/btf.h"
+#include "runtime/kernel/c_defines.h"
 
 #include <map>
 #include <optional>
@@ -45,9 +45,9 @@ public:
   std::optional<uint64_t> kernel_symbol_address(const std::string& name,
                                                 std::string& error) override;
   std::optional<uint64_t> cgroup_id(const std::string& path, std::string& error) override;
-  std::optional<std::pair<uint64_t, uint64_t>>
-  binary_object_symbol(const std::string& path, const std::string& name,
-                       std::string& error) override;
+  std::optional<std::pair<uint64_t, uint64_t>> binary_object_symbol(const std::string& path,
+                                                                    const std::string& name,
+                                                                    std::string& error) override;
 
 private:
   std::unique_ptr<KernelBtf> btf_;

@@ -1,6 +1,6 @@
 // KernelInfoImpl's kernel types and constants: BTF (parsed on first use), header #defines and
 // the built-in constant table.
-#include "runtime/tracefs.h"
+#include "runtime/kernel/tracefs.h"
 
 namespace tracelet::runtime {
 

@@ -1,4 +1,4 @@
-#include "runtime/btf.h"
+#include "runtime/kernel/btf.h"
 
 #include "ast/diagnostics.h"
 

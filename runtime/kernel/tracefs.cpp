@@ -1,6 +1,6 @@
 // Tracepoints from tracefs. Nothing here runs unless a script names a tracepoint: the mount
 // check, the directory listing and every format file are loaded on first use and cached.
-#include "runtime/tracefs.h"
+#include "runtime/kernel/tracefs.h"
 
 #include "ast/diagnostics.h"
 

@@ -1,7 +1,7 @@
 // uprobe/uretprobe: the symbol (or address) is placed at a file offset here, from the
 // binary's ELF symbols and program headers, and attached through the kernel's uprobe PMU.
-#include "runtime/attach.h"
-#include "runtime/elf_symbols.h"
+#include "runtime/attach/attach.h"
+#include "runtime/kernel/elf_symbols.h"
 
 #include <cerrno>
 #include <charconv>

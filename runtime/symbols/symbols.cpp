@@ -1,4 +1,4 @@
-#include "runtime/symbols.h"
+#include "runtime/symbols/symbols.h"
 
 #include <bcc/bcc_syms.h>
 #include <bpf/bpf.h>

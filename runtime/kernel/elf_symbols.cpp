@@ -1,4 +1,4 @@
-#include "runtime/elf_symbols.h"
+#include "runtime/kernel/elf_symbols.h"
 
 #include "ast/diagnostics.h"
 #include "runtime/bpf_object.h"

@@ -1,6 +1,6 @@
-#include "runtime/json_output.h"
+#include "runtime/output/json_output.h"
 
-#include "runtime/value_format.h"
+#include "runtime/output/value_format.h"
 
 #include <cstdio>
 

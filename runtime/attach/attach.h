@@ -30,15 +30,15 @@ uint64_t interval_period_ns(const std::string& unit, uint64_t n, const std::stri
 // tracepoint:<category>:<name>.
 Link attach_tracepoint(bpf_program* prog, const codegen::ProgramDesc& desc);
 
-// rawtracepoint:<name> (attach_raw_tracepoint.cpp).
+// rawtracepoint:<name> (raw_tracepoint.cpp).
 Link attach_raw_tracepoint(bpf_program* prog, const codegen::ProgramDesc& desc);
 
-// uprobe/uretprobe:<binary>:<symbol|address>[+offset] (attach_uprobe.cpp); pid > 0 limits the
+// uprobe/uretprobe:<binary>:<symbol|address>[+offset] (uprobe.cpp); pid > 0 limits the
 // probe to that process.
 Link attach_uprobe(bpf_program* prog, const codegen::ProgramDesc& desc, int pid);
 // The file offset the uprobe of `desc` attaches at; throws AttachError if it cannot be found.
 uint64_t uprobe_file_offset(const codegen::ProgramDesc& desc);
-// usdt:<binary>:<provider>:<name> (attach_uprobe.cpp): a uprobe at the note's address, with
+// usdt:<binary>:<provider>:<name> (uprobe.cpp): a uprobe at the note's address, with
 // the probe's semaphore (if any) counted by the kernel. Throws AttachError if not found.
 struct UsdtPlacement {
   uint64_t offset = 0;           // file offset of the probe's instruction
@@ -47,7 +47,7 @@ struct UsdtPlacement {
 UsdtPlacement usdt_placement(const codegen::ProgramDesc& desc);
 Link attach_usdt(bpf_program* prog, const codegen::ProgramDesc& desc, int pid);
 
-// kprobe/kretprobe and fentry/fexit (attach_kprobe.cpp). kprobe_unavailable() is "" when this
+// kprobe/kretprobe and fentry/fexit (kprobe.cpp). kprobe_unavailable() is "" when this
 // kernel can attach the kprobe of `desc`, else why not (with a tracepoint to use instead);
 // fentry_unavailable() likewise for fentry/fexit.
 Link attach_kprobe(bpf_program* prog, const codegen::ProgramDesc& desc);
@@ -55,7 +55,7 @@ Link attach_fentry(bpf_program* prog, const codegen::ProgramDesc& desc);
 std::string kprobe_unavailable(const codegen::ProgramDesc& desc);
 std::string fentry_unavailable(const codegen::ProgramDesc& desc);
 
-// profile:hz|s|ms|us:N, software:<event>[:count], hardware:<event>[:count] (attach_perf.cpp):
+// profile:hz|s|ms|us:N, software:<event>[:count], hardware:<event>[:count] (perf.cpp):
 // one perf event per CPU. perf_unavailable() is "" if the event exists here, else why not.
 std::vector<Link> attach_perf_event(bpf_program* prog, const codegen::ProgramDesc& desc);
 std::string perf_unavailable(const codegen::ProgramDesc& desc);

@@ -1,7 +1,7 @@
 // Which attach path serves which probe kind, and whether this kernel can attach it.
-#include "runtime/attach.h"
+#include "runtime/attach/attach.h"
 
-#include "runtime/kernel_features.h"
+#include "runtime/kernel/kernel_features.h"
 
 namespace tracelet::runtime {
 

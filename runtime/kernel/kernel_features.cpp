@@ -1,7 +1,7 @@
-#include "runtime/kernel_features.h"
+#include "runtime/kernel/kernel_features.h"
 
 #include "runtime/bpf_object.h"
-#include "runtime/tracefs.h"
+#include "runtime/kernel/tracefs.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -70,8 +70,8 @@ bool kernel_has_hardware_pmu() {
     attr.type = PERF_TYPE_HARDWARE;
     attr.config = PERF_COUNT_HW_CPU_CYCLES;
     attr.disabled = 1;
-    int fd = static_cast<int>(
-        ::syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
+    int fd =
+        static_cast<int>(::syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC));
     UniqueFd owned(fd);
     return fd >= 0;
   }();

@@ -1,4 +1,4 @@
-#include "runtime/attach.h"
+#include "runtime/attach/attach.h"
 
 #include <cerrno>
 
