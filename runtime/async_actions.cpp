@@ -1,11 +1,11 @@
-// The user-space half of time(), join(), cat() and system(), as bpftrace 0.17 prints them:
-//   time     the local time through strftime(3) (text: as formatted; json: "time")
-//   join     the arguments joined by the separator, then "\n" (json: "join", no "\n")
-//   cat      the first 10240 bytes of the file (json: "cat")
-//   system   the command's standard output, through /bin/sh (json: "syscall")
+// The user-space half of time(), join(), cat() and system(), as bpftrace 0.17 runs them (the
+// Output lays the results out):
+//   time     the local time through strftime(3)
+//   join     the arguments joined by the separator
+//   cat      the first 10240 bytes of the file
+//   system   the command's standard output, through /bin/sh
 #include "runtime/events.h"
 
-#include "runtime/output/json_output.h"
 #include "runtime/output/printf_format.h"
 #include "runtime/output/user_values.h"
 
@@ -56,12 +56,11 @@ std::string command_output(const std::string& command) {
 
 } // namespace
 
-std::string EventHandler::async_action(EventKind kind, uint32_t id, const uint8_t* payload,
-                                       size_t payload_size) {
-  bool json = format_ == OutputFormat::Json;
+void EventHandler::async_action(EventKind kind, uint32_t id, const uint8_t* payload,
+                                size_t payload_size) {
   switch (kind) {
   case EventKind::Time: {
-    if (id >= program_.time_formats.size()) return "";
+    if (id >= program_.time_formats.size()) return;
     const std::string& format = program_.time_formats[id];
     auto text = format_current_time(format);
     if (!text) {
@@ -69,12 +68,13 @@ std::string EventHandler::async_action(EventKind kind, uint32_t id, const uint8_
                    "tracelet: time(\"%s\"): the text is empty or longer than 63 characters; "
                    "nothing printed\n",
                    format.c_str());
-      return "";
+      return;
     }
-    return json ? json_text_line("time", *text) : *text;
+    output_.time(*text);
+    return;
   }
   case EventKind::Join: {
-    if (id >= program_.join_separators.size()) return "";
+    if (id >= program_.join_separators.size()) return;
     std::string joined;
     for (uint32_t i = 0; i < codegen::kJoinArgs; ++i) {
       size_t at = size_t(i) * codegen::kJoinArgSize;
@@ -86,27 +86,27 @@ std::string EventHandler::async_action(EventKind kind, uint32_t id, const uint8_
           nul ? static_cast<size_t>(static_cast<const uint8_t*>(nul) - (payload + at)) : room;
       joined.append(reinterpret_cast<const char*>(payload + at), len);
     }
-    return json ? json_text_line("join", joined) : joined + "\n";
+    output_.join(joined);
+    return;
   }
   case EventKind::Cat:
   case EventKind::System: {
     bool cat = kind == EventKind::Cat;
     const auto& descs = cat ? program_.cats : program_.systems;
-    if (id >= descs.size()) return "";
+    if (id >= descs.size()) return;
     const auto& desc = descs[id];
     std::string name =
         format_printf(desc.format, desc.args, payload, payload_size, program_.probe_names);
-    std::string text;
     if (cat) {
-      text = read_file_start(name, kCatBytesMax);
+      output_.cat(read_file_start(name, kCatBytesMax));
     } else {
-      std::fflush(out_); // what was printed before the command's own stderr
-      text = command_output(name);
+      output_.flush(); // what was printed before the command's own stderr
+      output_.system(command_output(name));
     }
-    return json ? json_text_line(cat ? "cat" : "syscall", text) : text;
+    return;
   }
   default:
-    return "";
+    return;
   }
 }
 

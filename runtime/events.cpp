@@ -2,10 +2,7 @@
 
 #include "ast/diagnostics.h"
 #include "runtime/map_reader.h"
-#include "runtime/output/json_output.h"
-#include "runtime/output/map_printer.h"
 #include "runtime/output/printf_format.h"
-#include "runtime/output/value_format.h"
 
 #include <cerrno>
 #include <cstring>
@@ -17,8 +14,13 @@ using codegen::EventHeader;
 using codegen::EventKind;
 
 EventHandler::EventHandler(const codegen::CompiledProgram& program, std::vector<int> map_fds,
+                           Output& output)
+    : program_(program), map_fds_(std::move(map_fds)), output_(output) {}
+
+EventHandler::EventHandler(const codegen::CompiledProgram& program, std::vector<int> map_fds,
                            FILE* out, OutputFormat format)
-    : program_(program), map_fds_(std::move(map_fds)), out_(out), format_(format) {}
+    : program_(program), map_fds_(std::move(map_fds)), own_output_(make_output(format, out)),
+      output_(*own_output_) {}
 
 void EventHandler::handle(const void* data, size_t size) {
   if (exit_requested_ || size < sizeof(EventHeader)) return;
@@ -26,13 +28,12 @@ void EventHandler::handle(const void* data, size_t size) {
   std::memcpy(&header, data, sizeof header);
   const uint8_t* payload = static_cast<const uint8_t*>(data) + sizeof header;
   size_t payload_size = size - sizeof header;
-  std::string text;
   switch (static_cast<EventKind>(header.kind)) {
   case EventKind::Printf:
     if (header.id < program_.printfs.size()) {
       const auto& desc = program_.printfs[header.id];
-      text = format_printf(desc.format, desc.args, payload, payload_size, program_.probe_names);
-      if (format_ == OutputFormat::Json) text = json_text_line("printf", text);
+      output_.printf_text(
+          format_printf(desc.format, desc.args, payload, payload_size, program_.probe_names));
     }
     break;
   case EventKind::Exit:
@@ -62,45 +63,24 @@ void EventHandler::handle(const void* data, size_t size) {
     if (header.id < program_.helper_errors.size() && payload_size >= 8) {
       int64_t retcode;
       std::memcpy(&retcode, payload, sizeof retcode);
-      text = helper_error_text(program_.helper_errors[header.id], retcode);
+      output_.helper_error(program_.helper_errors[header.id], retcode, sources_);
     }
     break;
   case EventKind::Time:
   case EventKind::Join:
   case EventKind::Cat:
   case EventKind::System:
-    text = async_action(static_cast<EventKind>(header.kind), header.id, payload, payload_size);
+    async_action(static_cast<EventKind>(header.kind), header.id, payload, payload_size);
     break;
   case EventKind::PrintValue:
     if (header.id < program_.print_values.size()) {
       const auto& type = program_.print_values[header.id].value;
       std::vector<uint8_t> value(type.size(), 0);
       std::memcpy(value.data(), payload, std::min<size_t>(payload_size, value.size()));
-      text = format_ == OutputFormat::Json
-                 ? "{\"type\": \"value\", \"data\": " +
-                       json_value(type, value.data(), program_.probe_names) + "}\n"
-                 : format_value(type, value.data(), program_.probe_names) + "\n";
+      output_.value(type, value.data(), program_.probe_names);
     }
     break;
   }
-  if (!text.empty()) std::fwrite(text.data(), 1, text.size(), out_);
-}
-
-// bpftrace 0.17 prints these on the output stream, not stderr: in text a located warning,
-// in JSON {"type": "helper_error", "helper": ..., "retcode": ..., "line": ..., "col": ...}.
-std::string EventHandler::helper_error_text(const codegen::HelperErrorDesc& desc,
-                                            int64_t retcode) const {
-  if (format_ == OutputFormat::Json)
-    return "{\"type\": \"helper_error\", \"helper\": \"" + desc.helper +
-           "\", \"retcode\": " + std::to_string(retcode) +
-           ", \"line\": " + std::to_string(desc.loc.line) +
-           ", \"col\": " + std::to_string(desc.loc.col) + "}\n";
-  Diagnostic d{Severity::Warning, desc.loc,
-               "Failed to " + desc.helper + ": " + std::strerror(static_cast<int>(-retcode)) +
-                   " (" + std::to_string(retcode) + ")"};
-  if (sources_) return sources_->format(d);
-  return desc.loc.filename() + ":" + std::to_string(desc.loc.line) + ":" +
-         std::to_string(desc.loc.col) + ": warning: " + d.message + "\n";
 }
 
 void EventHandler::print_map(const codegen::MapActionDesc& action) {
@@ -108,19 +88,13 @@ void EventHandler::print_map(const codegen::MapActionDesc& action) {
       map_fds_[action.map] < 0)
     return;
   const auto& map = program_.maps[action.map];
-  std::string text = format_map(map, read_map(map_fds_[action.map], map), program_.probe_names,
-                                action.top, action.div, zeroed(action.map), format_);
-  std::fwrite(text.data(), 1, text.size(), out_);
+  output_.map(map, read_map(map_fds_[action.map], map), program_.probe_names, action.top,
+              action.div, zeroed(action.map));
 }
 
 void EventHandler::lost(uint64_t count) {
   lost_total_ += count;
-  if (format_ == OutputFormat::Json) {
-    std::string line = json_counter_line("lost_events", "events", count);
-    std::fwrite(line.data(), 1, line.size(), out_);
-    return;
-  }
-  std::fprintf(out_, "Lost %llu events\n", static_cast<unsigned long long>(count));
+  output_.lost_events(count);
 }
 
 EventReader::EventReader(int event_map_fd, EventHandler& handler) : handler_(handler) {

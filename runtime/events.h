@@ -4,10 +4,11 @@
 
 #include "codegen/compiled_program.h"
 #include "runtime/bpf_object.h"
-#include "runtime/output/output_format.h"
+#include "runtime/output/output.h"
 
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,9 @@ namespace tracelet::runtime {
 class EventHandler {
 public:
   // map_fds[i] is the fd of program.maps[i] (-1 when there is no kernel map, in tests).
-  // `format`: text as bpftrace prints it, or bpftrace's -f json lines.
+  // Everything the events print goes to `output`.
+  EventHandler(const codegen::CompiledProgram& program, std::vector<int> map_fds, Output& output);
+  // The same, printing in `format` to `out` (an Output of its own, for tests).
   EventHandler(const codegen::CompiledProgram& program, std::vector<int> map_fds, FILE* out,
                OutputFormat format = OutputFormat::Text);
 
@@ -42,15 +45,14 @@ public:
 
 private:
   void print_map(const codegen::MapActionDesc& action);
-  std::string helper_error_text(const codegen::HelperErrorDesc& desc, int64_t retcode) const;
-  // time(), join(), cat(), system() (runtime/async_actions.cpp): the text to print.
-  std::string async_action(codegen::EventKind kind, uint32_t id, const uint8_t* payload,
-                           size_t payload_size);
+  // time(), join(), cat(), system() (runtime/async_actions.cpp).
+  void async_action(codegen::EventKind kind, uint32_t id, const uint8_t* payload,
+                    size_t payload_size);
 
   const codegen::CompiledProgram& program_;
   std::vector<int> map_fds_;
-  FILE* out_;
-  OutputFormat format_;
+  std::unique_ptr<Output> own_output_; // only with the FILE* constructor
+  Output& output_;
   const Diagnostics* sources_ = nullptr;
   std::vector<bool> zeroed_;
   bool exit_requested_ = false;

@@ -9,8 +9,7 @@
 #include "runtime/bpf_object.h"
 #include "runtime/events.h"
 #include "runtime/map_reader.h"
-#include "runtime/output/json_output.h"
-#include "runtime/output/map_printer.h"
+#include "runtime/output/output.h"
 #include "runtime/output/user_values.h"
 #include "runtime/signals.h"
 #include "runtime/symbols/symbols.h"
@@ -72,17 +71,6 @@ void fill_start_time(const BpfObject& obj, const codegen::CompiledProgram& progr
     throw Error("cannot set the start time for `elapsed`: " + errno_text(errno));
 }
 
-void print_attaching(size_t probes, const RunOptions& options) {
-  if (options.quiet) return;
-  if (options.format == OutputFormat::Json) {
-    std::string line = json_counter_line("attached_probes", "probes", probes);
-    std::fwrite(line.data(), 1, line.size(), options.out);
-  } else {
-    std::fprintf(options.out, "Attaching %zu probe%s...\n", probes, probes == 1 ? "" : "s");
-  }
-  std::fflush(options.out);
-}
-
 void run_programs(const BpfObject& obj, const codegen::CompiledProgram& program,
                   const std::string& provider) {
   for (const auto& desc : program.programs)
@@ -91,9 +79,8 @@ void run_programs(const BpfObject& obj, const codegen::CompiledProgram& program,
 
 // At exit bpftrace prints two newlines, then every user map in name order.
 void print_all_maps(const codegen::CompiledProgram& program, const std::vector<int>& map_fds,
-                    const EventHandler& handler, const RunOptions& options) {
-  FILE* out = options.out;
-  std::fprintf(out, "\n\n"); // in JSON too, as bpftrace 0.17
+                    const EventHandler& handler, Output& output) {
+  output.exit_maps_start();
   std::vector<size_t> order(program.maps.size());
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = i;
@@ -101,11 +88,9 @@ void print_all_maps(const codegen::CompiledProgram& program, const std::vector<i
                    [&](size_t a, size_t b) { return program.maps[a].name < program.maps[b].name; });
   for (size_t i : order) {
     const auto& map = program.maps[i];
-    std::string text = format_map(map, read_map(map_fds[i], map), program.probe_names, 0, 0,
-                                  handler.zeroed(i), options.format);
-    std::fwrite(text.data(), 1, text.size(), out);
+    output.map(map, read_map(map_fds[i], map), program.probe_names, 0, 0, handler.zeroed(i));
   }
-  std::fflush(out);
+  output.flush();
 }
 
 // Waits for events until exit() or a signal; without an event map only a signal ends it.
@@ -144,13 +129,17 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   SymbolContext symbols(std::move(stack_map_fds)); // caches load on the first symbol printed
   ScopedSymbolContext symbols_in_use(symbols);
   ScopedStrftimeFormats strftime_formats(program.strftime_formats);
-  EventHandler handler(program, map_fds, options.out, options.format);
+  std::unique_ptr<Output> output = make_output(options.format, options.out);
+  EventHandler handler(program, map_fds, *output);
   handler.quote_sources_from(options.sources);
   std::optional<EventReader> reader;
   if (!program.event_map.empty()) reader.emplace(obj.map_fd(program.event_map), handler);
 
   StopSignals signals;
-  print_attaching(program.programs.size(), options);
+  if (!options.quiet) {
+    output->attaching(program.programs.size());
+    output->flush();
+  }
   {
     std::vector<Link> links; // on an error, destroyed with this block: detaches everything
     for (const auto& desc : program.programs) {
@@ -173,7 +162,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   run_programs(obj, program, "END");
   if (reader) reader->drain();
   std::fflush(options.out);
-  print_all_maps(program, map_fds, handler, options);
+  print_all_maps(program, map_fds, handler, *output);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "runtime/output/json_output.h"
 
+#include "runtime/output/json_map_printer.h"
 #include "runtime/output/value_format.h"
 
 #include <cstdio>
@@ -171,6 +172,55 @@ std::string json_map_line(const char* type, const std::string& map_name, bool ke
   if (keyed) body = "{" + body + "}";
   return std::string("{\"type\": \"") + type + "\", \"data\": {\"" + json_escape(map_name) +
          "\": " + body + "}}\n";
+}
+
+void JsonOutput::attaching(size_t probes) {
+  write(json_counter_line("attached_probes", "probes", probes));
+}
+
+void JsonOutput::printf_text(const std::string& text) {
+  write(json_text_line("printf", text));
+}
+
+void JsonOutput::value(const ast::Type& type, const uint8_t* data,
+                       const std::vector<std::string>& probe_names) {
+  write("{\"type\": \"value\", \"data\": " + json_value(type, data, probe_names) + "}\n");
+}
+
+void JsonOutput::map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
+                     const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
+                     bool zeroed) {
+  write(format_map_json(map, entries, probe_names, top, div, zeroed));
+}
+
+void JsonOutput::time(const std::string& text) {
+  write(json_text_line("time", text));
+}
+
+// No "\n" after the joined text, unlike the text output.
+void JsonOutput::join(const std::string& joined) {
+  write(json_text_line("join", joined));
+}
+
+void JsonOutput::cat(const std::string& contents) {
+  write(json_text_line("cat", contents));
+}
+
+// bpftrace 0.17 names system()'s lines "syscall".
+void JsonOutput::system(const std::string& command_output) {
+  write(json_text_line("syscall", command_output));
+}
+
+// {"type": "helper_error", "helper": ..., "retcode": ..., "line": ..., "col": ...}; no source.
+void JsonOutput::helper_error(const codegen::HelperErrorDesc& desc, int64_t retcode,
+                              const Diagnostics*) {
+  write("{\"type\": \"helper_error\", \"helper\": \"" + desc.helper + "\", \"retcode\": " +
+        std::to_string(retcode) + ", \"line\": " + std::to_string(desc.loc.line) +
+        ", \"col\": " + std::to_string(desc.loc.col) + "}\n");
+}
+
+void JsonOutput::lost_events(uint64_t count) {
+  write(json_counter_line("lost_events", "events", count));
 }
 
 } // namespace tracelet::runtime

@@ -1,14 +1,36 @@
-// bpftrace 0.17's `-f json` lines: {"type": "<kind>", "data": ...}. Pure formatting, no I/O, so
-// unit tests can check the exact bytes.
+// bpftrace 0.17's `-f json` lines: {"type": "<kind>", "data": ...}. JsonOutput prints them; the
+// functions below are pure formatting, no I/O, so unit tests can check the exact bytes. Maps:
+// json_map_printer.h.
 #pragma once
 
 #include "ast/types.h"
+#include "runtime/output/output.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace tracelet::runtime {
+
+class JsonOutput final : public Output {
+public:
+  using Output::Output;
+
+  void attaching(size_t probes) override;
+  void printf_text(const std::string& text) override;
+  void value(const ast::Type& type, const uint8_t* data,
+             const std::vector<std::string>& probe_names) override;
+  void map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
+           const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
+           bool zeroed) override;
+  void time(const std::string& text) override;
+  void join(const std::string& joined) override;
+  void cat(const std::string& contents) override;
+  void system(const std::string& command_output) override;
+  void helper_error(const codegen::HelperErrorDesc& desc, int64_t retcode,
+                    const Diagnostics* sources) override;
+  void lost_events(uint64_t count) override;
+};
 
 // bpftrace's json_escape: ", \, \n, \r, \t escaped; other control bytes as \u00XX.
 std::string json_escape(const std::string& text);

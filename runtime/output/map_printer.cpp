@@ -1,114 +1,18 @@
-// Sorting and text layout follow bpftrace 0.17 (output.cpp / bpftrace.cpp print_map*):
-// - count/sum/integer/min/max maps: sorted by value ascending, one "@m[k]: v" line per entry;
-// - avg/stats maps: sorted by average, followed by one blank line;
-// - hist/lhist maps: sorted by their total count, one table per key, each followed by a blank
-//   line;
-// - other values (strings, tuples): sorted by key (integers as unsigned, strings bytewise);
+// Text layout of bpftrace 0.17 (output.cpp print_map*):
+// - count/sum/integer/min/max and other values: one "@m[k]: v" line per entry;
+// - avg/stats maps: one line per entry, followed by one blank line;
+// - hist/lhist maps: one table per key, each followed by a blank line;
 // - an empty map prints one blank line.
-// Ties keep key order, which makes our output deterministic where bpftrace's follows the
-// kernel's hash order.
 #include "runtime/output/map_printer.h"
 
 #include "runtime/output/hist_printer.h"
-#include "runtime/output/json_output.h"
 #include "runtime/output/value_format.h"
-
-#include <linux/bpf.h>
-
-#include <algorithm>
-#include <cstring>
-#include <map>
-#include <optional>
 
 namespace tracelet::runtime {
 
 namespace {
 
-using ast::Type;
 using ast::TypeKind;
-
-uint64_t u64_at(const std::vector<uint8_t>& bytes, size_t offset) {
-  if (bytes.size() < offset + 8) return 0;
-  return read_unsigned(bytes.data() + offset, 8);
-}
-
-// Folds of the per-CPU copies (see ast/types.h AggregationStorage).
-uint64_t fold_sum(const MapEntry& e) {
-  uint64_t total = 0;
-  for (const auto& v : e.values)
-    total += u64_at(v, 0);
-  return total;
-}
-
-std::optional<int64_t> fold_min_max(const MapEntry& e, bool is_max) {
-  std::optional<int64_t> result;
-  for (const auto& v : e.values) {
-    if (u64_at(v, 8) == 0) // is_set
-      continue;
-    int64_t x = static_cast<int64_t>(u64_at(v, 0));
-    if (!result || (is_max ? x > *result : x < *result)) result = x;
-  }
-  return result;
-}
-
-struct AvgFold {
-  uint64_t count = 0;
-  int64_t total = 0;
-  int64_t average() const { return count ? total / static_cast<int64_t>(count) : 0; }
-};
-
-AvgFold fold_avg(const MapEntry& e) {
-  AvgFold f;
-  for (const auto& v : e.values) {
-    f.count += u64_at(v, 0);
-    f.total += static_cast<int64_t>(u64_at(v, 8));
-  }
-  return f;
-}
-
-bool is_array(const codegen::MapDesc& map) {
-  return map.bpf_type == BPF_MAP_TYPE_ARRAY || map.bpf_type == BPF_MAP_TYPE_PERCPU_ARRAY;
-}
-
-// bpftrace's sort_by_key for one key element: integers as unsigned, strings bytewise up to
-// NUL; other kinds do not order.
-int compare_key_element(const Type& t, const uint8_t* a, const uint8_t* b) {
-  switch (t.kind) {
-  case TypeKind::Integer:
-  case TypeKind::Probe: {
-    uint64_t x = read_unsigned(a, t.size()), y = read_unsigned(b, t.size());
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
-  case TypeKind::String:
-    return std::strncmp(reinterpret_cast<const char*>(a), reinterpret_cast<const char*>(b),
-                        t.bytes);
-  case TypeKind::Tuple: {
-    auto offsets = t.offsets();
-    for (size_t i = 0; i < t.elems.size(); ++i)
-      if (int c = compare_key_element(t.elems[i], a + offsets[i], b + offsets[i])) return c;
-    return 0;
-  }
-  default:
-    return 0;
-  }
-}
-
-// Raw byte order first (as bpftrace's std::map of keys), then bpftrace's key order.
-void sort_by_key(const Type& key, std::vector<const MapEntry*>& rows) {
-  std::sort(rows.begin(), rows.end(),
-            [](const MapEntry* a, const MapEntry* b) { return a->key < b->key; });
-  if (key.is_none()) return;
-  std::stable_sort(rows.begin(), rows.end(), [&](const MapEntry* a, const MapEntry* b) {
-    if (a->key.size() < key.size() || b->key.size() < key.size()) return false;
-    return compare_key_element(key, a->key.data(), b->key.data()) < 0;
-  });
-}
-
-// The entries that `top` leaves: the last `top` of the sorted ones.
-template <typename T> void keep_top(std::vector<T>& rows, uint64_t top) {
-  if (top && rows.size() > top)
-    rows.erase(rows.begin(), rows.end() - static_cast<std::ptrdiff_t>(top));
-}
 
 std::string key_text(const codegen::MapDesc& map, const std::vector<uint8_t>& key,
                      const std::vector<std::string>& probe_names) {
@@ -116,204 +20,53 @@ std::string key_text(const codegen::MapDesc& map, const std::vector<uint8_t>& ke
   return format_key(map.key, key.data(), probe_names);
 }
 
-// One element of a JSON map body: the bare value of a keyless map, else "key": value.
-std::string json_entry(const codegen::MapDesc& map, const std::vector<uint8_t>& key,
-                       const std::vector<std::string>& probe_names, const std::string& value) {
-  if (map.key.is_none() || key.size() < map.key.size()) return value;
-  return json_key(map.key, key.data(), probe_names) + ": " + value;
-}
-
 // count, sum, min, max, plain values.
 std::string format_value_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                              const std::vector<std::string>& probe_names, uint64_t top,
-                             uint64_t div, bool zeroed, OutputFormat format) {
-  const Type& value = map.value;
-  bool json = format == OutputFormat::Json;
-  struct Row {
-    const MapEntry* entry;
-    std::string text;
-    int64_t signed_value = 0;
-    uint64_t unsigned_value = 0;
-  };
-  std::vector<const MapEntry*> ordered;
-  for (const auto& e : entries)
-    ordered.push_back(&e);
-  sort_by_key(map.key, ordered);
-
-  std::vector<Row> rows;
-  bool by_value = true, is_signed = true;
-  for (const MapEntry* e : ordered) {
-    if (e->values.empty()) continue;
-    Row row{e, {}};
-    switch (value.kind) {
-    case TypeKind::Count:
-      is_signed = false;
-      row.unsigned_value = fold_sum(*e);
-      row.text = std::to_string(row.unsigned_value / div);
-      break;
-    case TypeKind::Sum:
-      row.signed_value = static_cast<int64_t>(fold_sum(*e));
-      // bpftrace keeps a keyless sum() in a hash (count() in an array): a slot still at 0 is,
-      // almost always, one never written or cleared, which bpftrace shows as an empty map.
-      if (row.signed_value == 0 && is_array(map) && !zeroed) continue;
-      // A sum of unsigned values (is_signed false on the Sum type) prints unsigned.
-      is_signed = value.is_signed;
-      row.unsigned_value = static_cast<uint64_t>(row.signed_value);
-      row.text = is_signed ? std::to_string(row.signed_value / static_cast<int64_t>(div))
-                           : std::to_string(row.unsigned_value / div);
-      break;
-    case TypeKind::Min:
-    case TypeKind::Max: {
-      auto v = fold_min_max(*e, value.kind == TypeKind::Max);
-      if (!v) {
-        // A keyless array slot that was never set is what bpftrace shows as an empty map;
-        // in a hash, an entry always exists because it was set.
-        if (is_array(map) && !zeroed) continue;
-        v = 0;
-      }
-      row.signed_value = *v;
-      row.text = std::to_string(*v / static_cast<int64_t>(div));
-      break;
-    }
-    case TypeKind::Integer: {
-      const auto& bytes = e->values[0];
-      if (bytes.size() < value.bytes) continue;
-      is_signed = value.is_signed;
-      row.signed_value = read_signed(bytes.data(), value.bytes);
-      row.unsigned_value = read_unsigned(bytes.data(), value.bytes);
-      row.text = is_signed ? std::to_string(row.signed_value / static_cast<int64_t>(div))
-                           : std::to_string(row.unsigned_value / div);
-      break;
-    }
-    default: {
-      by_value = false;
-      const auto& bytes = e->values[0];
-      if (bytes.size() < value.size()) continue;
-      row.text = json ? json_value(value, bytes.data(), probe_names)
-                      : format_value(value, bytes.data(), probe_names);
-      break;
-    }
-    }
-    rows.push_back(std::move(row));
-  }
-  if (by_value)
-    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
-      return is_signed ? a.signed_value < b.signed_value : a.unsigned_value < b.unsigned_value;
-    });
-  keep_top(rows, top);
-  if (json) {
-    std::vector<std::string> elements;
-    for (const Row& row : rows)
-      elements.push_back(json_entry(map, row.entry->key, probe_names, row.text));
-    return json_map_line("map", map.name, !map.key.is_none(), elements);
-  }
+                             uint64_t div, bool zeroed) {
+  auto rows = value_rows(map, entries, top, div, zeroed);
   if (rows.empty()) return "\n";
   std::string out;
-  for (const Row& row : rows)
-    out += map.name + key_text(map, row.entry->key, probe_names) + ": " + row.text + "\n";
+  for (const auto& row : rows)
+    out += map.name + key_text(map, row.entry->key, probe_names) + ": " +
+           (row.number ? *row.number
+                       : format_value(map.value, row.entry->values[0].data(), probe_names)) +
+           "\n";
   return out;
 }
 
 // avg and stats. bpftrace ignores top and div for stats, and honours them for avg.
 std::string format_stats_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                              const std::vector<std::string>& probe_names, uint64_t top,
-                             uint64_t div, bool zeroed, OutputFormat format) {
+                             uint64_t div, bool zeroed) {
   bool stats = map.value.kind == TypeKind::Stats;
   if (stats) top = 0, div = 1;
-  struct Row {
-    const MapEntry* entry;
-    AvgFold fold;
-  };
-  std::vector<const MapEntry*> ordered;
-  for (const auto& e : entries)
-    ordered.push_back(&e);
-  std::sort(ordered.begin(), ordered.end(),
-            [](const MapEntry* a, const MapEntry* b) { return a->key < b->key; });
-  std::vector<Row> rows;
-  for (const MapEntry* e : ordered) {
-    AvgFold f = fold_avg(*e);
-    if (f.count == 0 && is_array(map) && !zeroed)
-      continue; // keyless slot never written: bpftrace shows an empty map
-    rows.push_back({e, f});
-  }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return a.fold.average() < b.fold.average(); });
-  keep_top(rows, top);
-  if (format == OutputFormat::Json) {
-    std::vector<std::string> elements;
-    for (const Row& row : rows) {
-      std::string value = stats ? "{\"count\": " + std::to_string(row.fold.count) +
-                                      ", \"average\": " + std::to_string(row.fold.average()) +
-                                      ", \"total\": " + std::to_string(row.fold.total) + "}"
-                                : std::to_string(row.fold.average() / static_cast<int64_t>(div));
-      elements.push_back(json_entry(map, row.entry->key, probe_names, value));
-    }
-    return json_map_line("stats", map.name, !map.key.is_none(), elements);
-  }
+  auto rows = average_rows(map, entries, top, zeroed);
   std::string out;
   if (rows.empty()) out += "\n";
-  for (const Row& row : rows) {
+  for (const auto& row : rows) {
     out += map.name + key_text(map, row.entry->key, probe_names) + ": ";
     if (stats)
-      out += "count " + std::to_string(row.fold.count) + ", average " +
-             std::to_string(row.fold.average()) + ", total " + std::to_string(row.fold.total) +
-             "\n";
+      out += "count " + std::to_string(row.count) + ", average " + std::to_string(row.average()) +
+             ", total " + std::to_string(row.total) + "\n";
     else
-      out += std::to_string(row.fold.average() / static_cast<int64_t>(div)) + "\n";
+      out += std::to_string(row.average() / static_cast<int64_t>(div)) + "\n";
   }
   return out + "\n";
 }
 
 std::string format_hist_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
-                            const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
-                            OutputFormat format) {
+                            const std::vector<std::string>& probe_names, uint64_t top,
+                            uint64_t div) {
   bool linear = map.value.kind == TypeKind::Lhist;
-  size_t bucket_count = linear ? static_cast<size_t>((map.value.lhist_max - map.value.lhist_min) /
-                                                     std::max<int64_t>(map.value.lhist_step, 1)) +
-                                     2
-                               : 66;
-  // Buckets of each user key; the BPF key is {user key padded to 8; u64 bucket}.
-  std::map<std::vector<uint8_t>, std::vector<uint64_t>> by_key;
-  for (const auto& e : entries) {
-    if (e.key.size() < 8) continue;
-    std::vector<uint8_t> user_key(e.key.begin(), e.key.end() - 8);
-    uint64_t bucket = read_unsigned(e.key.data() + e.key.size() - 8, 8);
-    auto& counts = by_key[user_key];
-    counts.resize(bucket_count);
-    if (bucket < bucket_count) counts[bucket] += fold_sum(e);
-  }
-  struct Row {
-    const std::vector<uint8_t>* key;
-    const std::vector<uint64_t>* counts;
-    uint64_t total;
-  };
-  std::vector<Row> rows;
-  for (const auto& [key, counts] : by_key) {
-    uint64_t total = 0;
-    for (uint64_t c : counts)
-      total += c;
-    rows.push_back({&key, &counts, total});
-  }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return a.total < b.total; });
-  keep_top(rows, top);
-  if (format == OutputFormat::Json) {
-    std::vector<std::string> elements;
-    for (const Row& row : rows) {
-      std::string value = linear ? lhist_json(*row.counts, map.value.lhist_min, map.value.lhist_max,
-                                              map.value.lhist_step)
-                                 : hist_json(*row.counts, div);
-      elements.push_back(json_entry(map, *row.key, probe_names, value));
-    }
-    return json_map_line("hist", map.name, !map.key.is_none(), elements);
-  }
+  auto rows = hist_rows(map, entries, top);
   if (rows.empty()) return "\n";
   std::string out;
-  for (const Row& row : rows) {
-    out += map.name + key_text(map, *row.key, probe_names) + ": \n";
-    out += linear ? lhist_table(*row.counts, map.value.lhist_min, map.value.lhist_max,
+  for (const auto& row : rows) {
+    out += map.name + key_text(map, row.key, probe_names) + ": \n";
+    out += linear ? lhist_table(row.counts, map.value.lhist_min, map.value.lhist_max,
                                 map.value.lhist_step)
-                  : hist_table(*row.counts, div);
+                  : hist_table(row.counts, div);
     out += "\n";
   }
   return out;
@@ -323,17 +76,17 @@ std::string format_hist_map(const codegen::MapDesc& map, const std::vector<MapEn
 
 std::string format_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                        const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
-                       bool zeroed, OutputFormat format) {
+                       bool zeroed) {
   if (div == 0) div = 1;
   switch (map.value.kind) {
   case TypeKind::Hist:
   case TypeKind::Lhist:
-    return format_hist_map(map, entries, probe_names, top, div, format);
+    return format_hist_map(map, entries, probe_names, top, div);
   case TypeKind::Avg:
   case TypeKind::Stats:
-    return format_stats_map(map, entries, probe_names, top, div, zeroed, format);
+    return format_stats_map(map, entries, probe_names, top, div, zeroed);
   default:
-    return format_value_map(map, entries, probe_names, top, div, zeroed, format);
+    return format_value_map(map, entries, probe_names, top, div, zeroed);
   }
 }
 
