@@ -66,12 +66,20 @@ public:
   void poll(int timeout_ms);
   // Handles whatever is already in the buffers, without waiting.
   void drain();
+  // After the last drain: reports the events the kernel dropped that no lost record has
+  // reported yet (the kernel writes a lost record only before the next sample that fits, so
+  // the losses at the end of a burst are otherwise never seen). With this, delivered + lost =
+  // sent, exactly. Needs PERF_FORMAT_LOST (Linux 6.0); without it, does nothing.
+  void report_unseen_losses();
 
 private:
-  static void on_sample(void* ctx, int cpu, void* data, __u32 size);
-  static void on_lost(void* ctx, int cpu, __u64 count);
+  static enum bpf_perf_event_ret on_event(void* ctx, int cpu, struct perf_event_header* event);
 
   void rethrow_pending();
+
+  // Losses reported by the kernel's lost records so far.
+  uint64_t lost_seen_ = 0;
+  bool kernel_counts_lost_ = false;
 
   EventHandler& handler_;
   PerfBufferPtr buffer_;

@@ -171,7 +171,10 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   if (reader) reader->drain();
   handler.accept_events_again();
   run_programs(obj, program, "END");
-  if (reader) reader->drain();
+  if (reader) {
+    reader->drain();
+    reader->report_unseen_losses();
+  }
   std::fflush(options.out);
   print_all_maps(program, map_fds, handler, options);
   return 0;

@@ -20,7 +20,10 @@ StopSignals::StopSignals() {
   std::memset(&sa, 0, sizeof sa);
   sa.sa_handler = request_stop;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0; // no SA_RESTART: interrupt epoll_wait
+  // SA_RESTART: a write to a slow pipe that the signal interrupts goes on instead of dropping
+  // what stdio had buffered. epoll_wait and poll are never restarted (signal(7)), so the event
+  // loop still wakes at once.
+  sa.sa_flags = SA_RESTART;
   sigaction(SIGINT, &sa, &old_int_);
   sigaction(SIGTERM, &sa, &old_term_);
 }
