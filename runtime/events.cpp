@@ -6,6 +6,7 @@
 #include "runtime/output/map_printer.h"
 #include "runtime/output/printf_format.h"
 #include "runtime/output/value_format.h"
+#include "runtime/signals.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -73,6 +74,10 @@ void EventHandler::handle(const void* data, size_t size) {
   case EventKind::Join:
   case EventKind::Cat:
   case EventKind::System:
+    if (static_cast<EventKind>(header.kind) == EventKind::System && !run_commands_) {
+      ++commands_not_run_;
+      break;
+    }
     text = async_action(static_cast<EventKind>(header.kind), header.id, payload, payload_size);
     break;
   case EventKind::PrintValue:
@@ -185,6 +190,8 @@ enum bpf_perf_event_ret EventReader::on_event(void* ctx, int, struct perf_event_
   } catch (...) {
     self->pending_ = std::current_exception();
   }
+  // libbpf has consumed this record; the rest stay in the buffer for the drain at exit.
+  if (self->polling_ && StopSignals::received()) return LIBBPF_PERF_EVENT_DONE;
   return LIBBPF_PERF_EVENT_CONT;
 }
 
@@ -210,7 +217,9 @@ void EventReader::rethrow_pending() {
 }
 
 void EventReader::poll(int timeout_ms) {
+  polling_ = true;
   int err = perf_buffer__poll(buffer_.get(), timeout_ms);
+  polling_ = false;
   rethrow_pending();
   if (err < 0 && err != -EINTR) throw Error("reading events failed: " + errno_text(err));
 }

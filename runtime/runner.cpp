@@ -89,11 +89,12 @@ void run_programs(const BpfObject& obj, const codegen::CompiledProgram& program,
     if (desc.provider == provider) run_once(obj.program(desc.func_name), desc);
 }
 
-// At exit bpftrace prints two newlines, then every user map in name order.
+// At exit bpftrace prints two newlines, then every user map in name order (on SIGUSR1 the
+// maps only).
 void print_all_maps(const codegen::CompiledProgram& program, const std::vector<int>& map_fds,
-                    const EventHandler& handler, const RunOptions& options) {
+                    const EventHandler& handler, const RunOptions& options, bool at_exit = true) {
   FILE* out = options.out;
-  std::fprintf(out, "\n\n"); // in JSON too, as bpftrace 0.17
+  if (at_exit) std::fprintf(out, "\n\n"); // in JSON too, as bpftrace 0.17
   std::vector<size_t> order(program.maps.size());
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = i;
@@ -110,9 +111,13 @@ void print_all_maps(const codegen::CompiledProgram& program, const std::vector<i
 
 // Waits for events until exit() or a signal; without an event map only a signal ends it.
 // With -c, the child's exit ends it too.
-void serve_events(EventReader* reader, const EventHandler& handler, const RunOptions& options) {
+// SIGUSR1 prints every map and the run goes on.
+void serve_events(EventReader* reader, const EventHandler& handler, const RunOptions& options,
+                  const codegen::CompiledProgram& program, const std::vector<int>& map_fds) {
   while (!handler.exit_requested() && !StopSignals::received() &&
          !(options.child && options.child->exited())) {
+    if (StopSignals::take_print_request())
+      print_all_maps(program, map_fds, handler, options, /*at_exit=*/false);
     if (reader)
       reader->poll(kPollTimeoutMs);
     else
@@ -161,13 +166,14 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     }
     run_programs(obj, program, "BEGIN");
     if (options.child) options.child->start();
-    serve_events(reader ? &*reader : nullptr, handler, options);
+    serve_events(reader ? &*reader : nullptr, handler, options, program, map_fds);
     detach_all(links);
   }
 
   // Like bpftrace: probes detached, END runs, its events are served, maps printed. What the
   // probes sent before detaching is served first (and ignored after an exit(), as bpftrace
   // does), so that a late exit() record from another CPU cannot swallow END's output.
+  if (StopSignals::received()) handler.stop_running_commands();
   if (reader) reader->drain();
   handler.accept_events_again();
   run_programs(obj, program, "END");
@@ -176,6 +182,9 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     reader->report_unseen_losses();
   }
   std::fflush(options.out);
+  if (handler.commands_not_run())
+    std::fprintf(stderr, "tracelet: %llu queued system() commands not run: stopped by a signal\n",
+                 static_cast<unsigned long long>(handler.commands_not_run()));
   print_all_maps(program, map_fds, handler, options);
   return 0;
 }
