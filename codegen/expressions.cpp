@@ -199,16 +199,21 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
       emit_into(*n->elems[i], dst_type.elems[i], byte_ptr(dst, offs[i]), false);
     return;
   }
-  if (auto* n = dynamic_cast<ast::Ternary*>(&e)) {
-    auto* then_bb = llvm::BasicBlock::Create(ctx_, "tern_then", fn_);
-    auto* else_bb = llvm::BasicBlock::Create(ctx_, "tern_else", fn_);
+  if (dynamic_cast<ast::Ternary*>(&e)) {
+    // A chain in the else branches: one cascade of tests, one merge block (as the scalar form).
     auto* done = llvm::BasicBlock::Create(ctx_, "tern_done", fn_);
-    b_.CreateCondBr(emit_cond(*n->cond), then_bb, else_bb);
-    b_.SetInsertPoint(then_bb);
-    emit_into(*n->then_expr, dst_type, dst, zero_tail);
-    b_.CreateBr(done);
-    b_.SetInsertPoint(else_bb);
-    emit_into(*n->else_expr, dst_type, dst, zero_tail);
+    ast::Expr* link = &e;
+    while (auto* n = dynamic_cast<ast::Ternary*>(link)) {
+      auto* then_bb = llvm::BasicBlock::Create(ctx_, "tern_then", fn_);
+      auto* else_bb = llvm::BasicBlock::Create(ctx_, "tern_else", fn_);
+      b_.CreateCondBr(emit_cond(*n->cond), then_bb, else_bb);
+      b_.SetInsertPoint(then_bb);
+      emit_into(*n->then_expr, dst_type, dst, zero_tail);
+      b_.CreateBr(done);
+      b_.SetInsertPoint(else_bb);
+      link = n->else_expr.get();
+    }
+    emit_into(*link, dst_type, dst, zero_tail);
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
     return;
@@ -413,23 +418,47 @@ llvm::Value* IrEmitter::emit_incdec(ast::Unary& u) {
   return convert_int(post ? old_value : new_value, t, u.type);
 }
 
+// `a ? x : b ? y : ... : z`, a chain in its else branches, is one cascade of tests into one
+// merge block. A short chain merges with a phi; a long one through a volatile stack slot: a
+// phi with thousands of inputs (or a phi of phis) made LLVM's CFG simplification and register
+// coalescer quadratic in the chain's length.
 llvm::Value* IrEmitter::emit_ternary_scalar(ast::Ternary& t) {
-  auto* then_bb = llvm::BasicBlock::Create(ctx_, "tern_then", fn_);
-  auto* else_bb = llvm::BasicBlock::Create(ctx_, "tern_else", fn_);
+  constexpr size_t kPhiLinks = 16;
+  std::vector<ast::Ternary*> links;
+  ast::Expr* last = &t;
+  // A link of another type converts its own result, as an operand would.
+  for (auto* tern = &t; tern && (tern == &t || tern->type == t.type);
+       tern = dynamic_cast<ast::Ternary*>(last)) {
+    links.push_back(tern);
+    last = tern->else_expr.get();
+  }
+  auto* type = scalar_type(t.type);
+  llvm::Value* slot = nullptr;
+  if (links.size() > kPhiLinks)
+    slot = b_.CreateBitCast(stack_buffer(t.type.size(), "tern_value", true), type->getPointerTo());
   auto* done = llvm::BasicBlock::Create(ctx_, "tern_done", fn_);
-  b_.CreateCondBr(emit_cond(*t.cond), then_bb, else_bb);
-  b_.SetInsertPoint(then_bb);
-  auto* tv = convert_int(emit_scalar(*t.then_expr), t.then_expr->type, t.type);
-  auto* then_end = b_.GetInsertBlock();
-  b_.CreateBr(done);
-  b_.SetInsertPoint(else_bb);
-  auto* ev = convert_int(emit_scalar(*t.else_expr), t.else_expr->type, t.type);
-  auto* else_end = b_.GetInsertBlock();
-  b_.CreateBr(done);
+  std::vector<std::pair<llvm::Value*, llvm::BasicBlock*>> incoming;
+  auto take = [&](llvm::Value* v) {
+    if (slot)
+      b_.CreateStore(v, slot, /*isVolatile=*/true);
+    else
+      incoming.emplace_back(v, b_.GetInsertBlock());
+    b_.CreateBr(done);
+  };
+  for (auto* tern : links) {
+    auto* then_bb = llvm::BasicBlock::Create(ctx_, "tern_then", fn_);
+    auto* else_bb = llvm::BasicBlock::Create(ctx_, "tern_else", fn_);
+    b_.CreateCondBr(emit_cond(*tern->cond), then_bb, else_bb);
+    b_.SetInsertPoint(then_bb);
+    take(convert_int(emit_scalar(*tern->then_expr), tern->then_expr->type, t.type));
+    b_.SetInsertPoint(else_bb);
+  }
+  take(convert_int(emit_scalar(*last), last->type, t.type));
   b_.SetInsertPoint(done);
-  auto* phi = b_.CreatePHI(scalar_type(t.type), 2);
-  phi->addIncoming(tv, then_end);
-  phi->addIncoming(ev, else_end);
+  if (slot) return b_.CreateLoad(type, slot, /*isVolatile=*/true);
+  auto* phi = b_.CreatePHI(type, static_cast<unsigned>(incoming.size()));
+  for (auto& [value, block] : incoming)
+    phi->addIncoming(value, block);
   return phi;
 }
 

@@ -1,6 +1,7 @@
 #include "parser/driver.h"
 
 #include "lexer/scanner.h"
+#include "parser/nesting.h"
 #include "parser/parse_context.h"
 #include "parser/parser.tab.hh"
 #include "parser/preprocessor.h"
@@ -21,7 +22,11 @@ std::unique_ptr<ast::Program> parse(const std::string& filename, const std::stri
     Parser parser(scanner.handle(), ctx);
     parser.parse();
   }
-  if (diags.error_count() > errors_before) return nullptr;
+  // Deep trees are checked (and freed) without recursion: the passes after this recurse.
+  if (diags.error_count() > errors_before || !check_nesting(*ctx.program, diags)) {
+    destroy_iteratively(std::move(ctx.program));
+    return nullptr;
+  }
 
   auto program = std::move(ctx.program);
   program->includes = std::move(pre.includes);

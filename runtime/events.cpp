@@ -3,9 +3,14 @@
 #include "ast/diagnostics.h"
 #include "runtime/map_reader.h"
 #include "runtime/output/printf_format.h"
+#include "runtime/signals.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
+#include <linux/perf_event.h>
+#include <unistd.h>
 #include <utility>
 
 namespace tracelet::runtime {
@@ -70,6 +75,10 @@ void EventHandler::handle(const void* data, size_t size) {
   case EventKind::Join:
   case EventKind::Cat:
   case EventKind::System:
+    if (static_cast<EventKind>(header.kind) == EventKind::System && !run_commands_) {
+      ++commands_not_run_;
+      break;
+    }
     async_action(static_cast<EventKind>(header.kind), header.id, payload, payload_size);
     break;
   case EventKind::PrintValue:
@@ -97,25 +106,84 @@ void EventHandler::lost(uint64_t count) {
   output_.lost_events(count);
 }
 
-EventReader::EventReader(int event_map_fd, EventHandler& handler) : handler_(handler) {
+namespace {
+
+// libbpf's perf_buffer__new() attributes, plus PERF_FORMAT_LOST: read() on each CPU's event then
+// gives the kernel's count of dropped samples.
+perf_buffer* open_perf_buffer(int map_fd, perf_buffer_event_fn on_event, void* ctx,
+                              bool count_lost) {
+  perf_event_attr attr{};
+  attr.size = sizeof attr;
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.config = PERF_COUNT_SW_BPF_OUTPUT;
+  attr.sample_type = PERF_SAMPLE_RAW;
+  attr.sample_period = 1;
+  attr.wakeup_events = 1;
+  if (count_lost) attr.read_format = PERF_FORMAT_LOST;
   // 64 pages per CPU (256 KiB), as bpftrace's default perf_rb_pages.
-  perf_buffer* pb = perf_buffer__new(event_map_fd, 64, on_sample, on_lost, this, nullptr);
+  return perf_buffer__new_raw(map_fd, 64, &attr, on_event, ctx, nullptr);
+}
+
+// The records of a PERF_TYPE_SOFTWARE/BPF_OUTPUT event with PERF_SAMPLE_RAW.
+struct SampleRecord {
+  perf_event_header header;
+  uint32_t size;
+  uint8_t data[];
+};
+struct LostRecord {
+  perf_event_header header;
+  uint64_t id;
+  uint64_t lost;
+};
+
+} // namespace
+
+EventReader::EventReader(int event_map_fd, EventHandler& handler) : handler_(handler) {
+  perf_buffer* pb = open_perf_buffer(event_map_fd, on_event, this, true);
+  kernel_counts_lost_ = pb != nullptr;
+  if (!pb && errno == EINVAL) pb = open_perf_buffer(event_map_fd, on_event, this, false);
   if (!pb) throw Error("cannot open the perf buffer for events: " + errno_text(errno));
   buffer_.reset(pb);
 }
 
-void EventReader::on_sample(void* ctx, int, void* data, __u32 size) {
+enum bpf_perf_event_ret EventReader::on_event(void* ctx, int, struct perf_event_header* event) {
   auto* self = static_cast<EventReader*>(ctx);
-  if (self->pending_) return;
+  if (self->pending_) return LIBBPF_PERF_EVENT_CONT;
   try {
-    self->handler_.handle(data, size);
+    if (event->type == PERF_RECORD_SAMPLE && event->size >= sizeof(SampleRecord)) {
+      auto* sample = reinterpret_cast<const SampleRecord*>(event);
+      size_t size = std::min<size_t>(sample->size, event->size - sizeof(SampleRecord));
+      self->handler_.handle(sample->data, size);
+    } else if (event->type == PERF_RECORD_LOST && event->size >= sizeof(LostRecord)) {
+      uint64_t lost;
+      std::memcpy(&lost, reinterpret_cast<const uint8_t*>(event) + offsetof(LostRecord, lost),
+                  sizeof lost);
+      self->lost_seen_ += lost;
+      self->handler_.lost(lost);
+    }
   } catch (...) {
     self->pending_ = std::current_exception();
   }
+  // libbpf has consumed this record; the rest stay in the buffer for the drain at exit.
+  if (self->polling_ && StopSignals::received()) return LIBBPF_PERF_EVENT_DONE;
+  return LIBBPF_PERF_EVENT_CONT;
 }
 
-void EventReader::on_lost(void* ctx, int, __u64 count) {
-  static_cast<EventReader*>(ctx)->handler_.lost(count);
+void EventReader::report_unseen_losses() {
+  if (!kernel_counts_lost_) return;
+  uint64_t dropped = 0;
+  size_t buffers = perf_buffer__buffer_cnt(buffer_.get());
+  for (size_t i = 0; i < buffers; ++i) {
+    int fd = perf_buffer__buffer_fd(buffer_.get(), i);
+    uint64_t values[2]; // {count, lost} for read_format = PERF_FORMAT_LOST
+    if (fd < 0 || ::read(fd, values, sizeof values) != static_cast<ssize_t>(sizeof values))
+      return; // no exact count to give: report nothing rather than a guess
+    dropped += values[1];
+  }
+  if (dropped > lost_seen_) {
+    handler_.lost(dropped - lost_seen_);
+    lost_seen_ = dropped;
+  }
 }
 
 void EventReader::rethrow_pending() {
@@ -123,7 +191,9 @@ void EventReader::rethrow_pending() {
 }
 
 void EventReader::poll(int timeout_ms) {
+  polling_ = true;
   int err = perf_buffer__poll(buffer_.get(), timeout_ms);
+  polling_ = false;
   rethrow_pending();
   if (err < 0 && err != -EINTR) throw Error("reading events failed: " + errno_text(err));
 }

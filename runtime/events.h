@@ -40,6 +40,10 @@ public:
   bool exit_requested() const { return exit_requested_; }
   void accept_events_again() { exit_requested_ = false; }
   uint64_t lost_total() const { return lost_total_; }
+  // After a stop signal: system() commands still queued are counted, not run, so that a flood
+  // of them cannot delay the detach and END.
+  void stop_running_commands() { run_commands_ = false; }
+  uint64_t commands_not_run() const { return commands_not_run_; }
   // zero() was applied to maps[i] since its last clear() (see format_map).
   bool zeroed(size_t map) const { return map < zeroed_.size() && zeroed_[map]; }
 
@@ -57,6 +61,8 @@ private:
   std::vector<bool> zeroed_;
   bool exit_requested_ = false;
   uint64_t lost_total_ = 0;
+  bool run_commands_ = true;
+  uint64_t commands_not_run_ = 0;
 };
 
 // The perf buffer on CompiledProgram::event_map (all CPUs), feeding an EventHandler.
@@ -64,16 +70,26 @@ class EventReader {
 public:
   EventReader(int event_map_fd, EventHandler& handler);
 
-  // Waits up to timeout_ms for events and handles them. A signal ends the wait early.
+  // Waits up to timeout_ms for events and handles them. A signal ends the wait early, and a
+  // stop signal (SIGINT, SIGTERM, SIGHUP) also the handling, after the current event.
   void poll(int timeout_ms);
   // Handles whatever is already in the buffers, without waiting.
   void drain();
+  // After the last drain: reports the events the kernel dropped that no lost record has
+  // reported yet (the kernel writes a lost record only before the next sample that fits, so
+  // the losses at the end of a burst are otherwise never seen). With this, delivered + lost =
+  // sent, exactly. Needs PERF_FORMAT_LOST (Linux 6.0); without it, does nothing.
+  void report_unseen_losses();
 
 private:
-  static void on_sample(void* ctx, int cpu, void* data, __u32 size);
-  static void on_lost(void* ctx, int cpu, __u64 count);
+  static enum bpf_perf_event_ret on_event(void* ctx, int cpu, struct perf_event_header* event);
 
   void rethrow_pending();
+
+  // Losses reported by the kernel's lost records so far.
+  uint64_t lost_seen_ = 0;
+  bool kernel_counts_lost_ = false;
+  bool polling_ = false;
 
   EventHandler& handler_;
   PerfBufferPtr buffer_;

@@ -77,10 +77,11 @@ void run_programs(const BpfObject& obj, const codegen::CompiledProgram& program,
     if (desc.provider == provider) run_once(obj.program(desc.func_name), desc);
 }
 
-// At exit bpftrace prints two newlines, then every user map in name order.
+// At exit bpftrace prints two newlines, then every user map in name order (on SIGUSR1 the
+// maps only).
 void print_all_maps(const codegen::CompiledProgram& program, const std::vector<int>& map_fds,
-                    const EventHandler& handler, Output& output) {
-  output.exit_maps_start();
+                    const EventHandler& handler, Output& output, bool at_exit = true) {
+  if (at_exit) output.exit_maps_start();
   std::vector<size_t> order(program.maps.size());
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = i;
@@ -95,14 +96,19 @@ void print_all_maps(const codegen::CompiledProgram& program, const std::vector<i
 
 // Waits for events until exit() or a signal; without an event map only a signal ends it.
 // With -c, the child's exit ends it too.
-void serve_events(EventReader* reader, const EventHandler& handler, const RunOptions& options) {
+// SIGUSR1 prints every map and the run goes on.
+void serve_events(EventReader* reader, const EventHandler& handler, const RunOptions& options,
+                  const codegen::CompiledProgram& program, const std::vector<int>& map_fds,
+                  Output& output) {
   while (!handler.exit_requested() && !StopSignals::received() &&
          !(options.child && options.child->exited())) {
+    if (StopSignals::take_print_request())
+      print_all_maps(program, map_fds, handler, output, /*at_exit=*/false);
     if (reader)
       reader->poll(kPollTimeoutMs);
     else
       ::poll(nullptr, 0, kPollTimeoutMs); // a signal interrupts the sleep
-    std::fflush(options.out);
+    output.flush();
   }
 }
 
@@ -150,18 +156,25 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     }
     run_programs(obj, program, "BEGIN");
     if (options.child) options.child->start();
-    serve_events(reader ? &*reader : nullptr, handler, options);
+    serve_events(reader ? &*reader : nullptr, handler, options, program, map_fds, *output);
     detach_all(links);
   }
 
   // Like bpftrace: probes detached, END runs, its events are served, maps printed. What the
   // probes sent before detaching is served first (and ignored after an exit(), as bpftrace
   // does), so that a late exit() record from another CPU cannot swallow END's output.
+  if (StopSignals::received()) handler.stop_running_commands();
   if (reader) reader->drain();
   handler.accept_events_again();
   run_programs(obj, program, "END");
-  if (reader) reader->drain();
+  if (reader) {
+    reader->drain();
+    reader->report_unseen_losses();
+  }
   std::fflush(options.out);
+  if (handler.commands_not_run())
+    std::fprintf(stderr, "tracelet: %llu queued system() commands not run: stopped by a signal\n",
+                 static_cast<unsigned long long>(handler.commands_not_run()));
   print_all_maps(program, map_fds, handler, *output);
   return 0;
 }
