@@ -319,10 +319,11 @@ TEST_P(Example, RunsAsShown) {
           << c.expected << shown;
     } else {
       EXPECT_EQ(r.status, 0) << shown;
-      if (e.mode == "run")
+      if (e.mode == "run") {
         EXPECT_TRUE(matches(split_lines(c.expected), 0, split_lines(r.out), 0))
             << "stdout differs from the shown output\n--- shown\n"
             << c.expected << shown;
+      }
     }
   }
   if (!script_path.empty()) unlink(script_path.c_str());
