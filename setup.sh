@@ -9,6 +9,7 @@ packages=(
   llvm-14-dev clang-14 libclang-rt-14-dev
   libbpf-dev libelf-dev zlib1g-dev libzstd-dev libbpfcc-dev
   libgtest-dev bpftool bpftrace iproute2 time
+  groff-base # groff -man -ww -z man/tracelet.8 (tests/runtime/docs_test.cpp)
 )
 missing=()
 for p in "${packages[@]}"; do
