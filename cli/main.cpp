@@ -234,7 +234,14 @@ int main(int argc, char** argv) {
     if (opts.debug_ir) cg.ir_out = &std::cout;
     cg.helper_checks = opts.helper_checks;
     opts.run.sources = &diags;
-    codegen::CompiledProgram compiled = codegen::compile(*program, cg);
+    codegen::CompiledProgram compiled;
+    try {
+      compiled = codegen::compile(*program, cg);
+    } catch (const codegen::CodegenError& e) {
+      if (!e.loc.file) throw;
+      std::cerr << diags.format(Diagnostic{Severity::Error, e.loc, e.what()});
+      return 1;
+    }
     std::cout.flush();
     return runtime::run(compiled, opts.run);
   } catch (const tracelet::runtime::AttachError& e) {
