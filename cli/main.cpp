@@ -5,6 +5,7 @@
 #include "ast/printer.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
+#include "parser/source_file.h"
 #include "runtime/attach/attach.h"
 #include "runtime/child_process.h"
 #include "runtime/kernel/probe_listing.h"
@@ -71,14 +72,6 @@ struct CliOptions {
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "tracelet: " << message << "\n\n" << kUsage;
   std::exit(1);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw tracelet::Error("cannot open '" + path + "': " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 CliOptions parse_args(int argc, char** argv) {
@@ -176,7 +169,7 @@ CliOptions parse_args(int argc, char** argv) {
   if (!o.have_program) {
     if (i >= argc) usage_error("no program given: use -e 'program' or a file name");
     o.program_name = argv[i];
-    o.program_text = read_file(argv[i]);
+    o.program_text = tracelet::parser::read_program_file(argv[i]);
     o.have_program = true;
     ++i;
   }
@@ -248,6 +241,12 @@ int main(int argc, char** argv) {
     std::cerr << e.what() << "\n"; // already "file:line:col: error: ..."
     return 1;
   } catch (const Error& e) {
+    std::cerr << "tracelet: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "tracelet: error: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
     std::cerr << "tracelet: error: " << e.what() << "\n";
     return 1;
   }
