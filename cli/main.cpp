@@ -10,6 +10,7 @@
 #include "runtime/child_process.h"
 #include "runtime/kernel/probe_listing.h"
 #include "runtime/kernel/tracefs.h"
+#include "runtime/output_file.h"
 #include "runtime/runner.h"
 
 #include <algorithm>
@@ -199,9 +200,7 @@ int main(int argc, char** argv) {
     // -o and -B apply to everything printed from here on, maps and events alike.
     std::unique_ptr<FILE, int (*)(FILE*)> output_file(nullptr, &std::fclose);
     if (!opts.output_path.empty()) {
-      output_file.reset(std::fopen(opts.output_path.c_str(), "w"));
-      if (!output_file)
-        throw Error("cannot open '" + opts.output_path + "': " + std::strerror(errno));
+      output_file.reset(runtime::open_output_file(opts.output_path));
       opts.run.out = output_file.get();
     }
     std::setvbuf(opts.run.out, nullptr, opts.buffering, BUFSIZ);
