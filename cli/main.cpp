@@ -5,10 +5,12 @@
 #include "ast/printer.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
+#include "parser/source_file.h"
 #include "runtime/attach/attach.h"
 #include "runtime/child_process.h"
 #include "runtime/kernel/probe_listing.h"
 #include "runtime/kernel/tracefs.h"
+#include "runtime/output_file.h"
 #include "runtime/runner.h"
 
 #include <algorithm>
@@ -71,14 +73,6 @@ struct CliOptions {
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "tracelet: " << message << "\n\n" << kUsage;
   std::exit(1);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw tracelet::Error("cannot open '" + path + "': " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 CliOptions parse_args(int argc, char** argv) {
@@ -176,7 +170,7 @@ CliOptions parse_args(int argc, char** argv) {
   if (!o.have_program) {
     if (i >= argc) usage_error("no program given: use -e 'program' or a file name");
     o.program_name = argv[i];
-    o.program_text = read_file(argv[i]);
+    o.program_text = tracelet::parser::read_program_file(argv[i]);
     o.have_program = true;
     ++i;
   }
@@ -206,9 +200,7 @@ int main(int argc, char** argv) {
     // -o and -B apply to everything printed from here on, maps and events alike.
     std::unique_ptr<FILE, int (*)(FILE*)> output_file(nullptr, &std::fclose);
     if (!opts.output_path.empty()) {
-      output_file.reset(std::fopen(opts.output_path.c_str(), "w"));
-      if (!output_file)
-        throw Error("cannot open '" + opts.output_path + "': " + std::strerror(errno));
+      output_file.reset(runtime::open_output_file(opts.output_path));
       opts.run.out = output_file.get();
     }
     std::setvbuf(opts.run.out, nullptr, opts.buffering, BUFSIZ);
@@ -234,13 +226,26 @@ int main(int argc, char** argv) {
     if (opts.debug_ir) cg.ir_out = &std::cout;
     cg.helper_checks = opts.helper_checks;
     opts.run.sources = &diags;
-    codegen::CompiledProgram compiled = codegen::compile(*program, cg);
+    codegen::CompiledProgram compiled;
+    try {
+      compiled = codegen::compile(*program, cg);
+    } catch (const codegen::CodegenError& e) {
+      if (!e.loc.file) throw;
+      std::cerr << diags.format(Diagnostic{Severity::Error, e.loc, e.what()});
+      return 1;
+    }
     std::cout.flush();
     return runtime::run(compiled, opts.run);
   } catch (const tracelet::runtime::AttachError& e) {
     std::cerr << e.what() << "\n"; // already "file:line:col: error: ..."
     return 1;
   } catch (const Error& e) {
+    std::cerr << "tracelet: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "tracelet: error: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
     std::cerr << "tracelet: error: " << e.what() << "\n";
     return 1;
   }

@@ -1,6 +1,7 @@
 #include "codegen/codegen.h"
 
 #include "codegen/emitter.h"
+#include "codegen/llvm_diagnostics.h"
 #include "codegen/target.h"
 
 namespace tracelet::codegen {
@@ -26,13 +27,32 @@ void IrEmitter::emit(ast::Program& program) {
   debug_info_.finalize();
 }
 
+namespace {
+
+// LLVM names the function; the probe that owns it gives the location.
+CodegenError located_llvm_error(const LlvmDiagnostic& d, const CompiledProgram& out) {
+  std::string message = d.message;
+  // LLVM's advice is for C programmers; say what it means here.
+  if (message.find("BPF stack limit of 512 bytes is exceeded") != std::string::npos)
+    message = "its values need more than the 512 bytes of BPF stack (fewer or smaller "
+              "temporaries in one probe, e.g. split it)";
+  for (const auto& desc : out.programs)
+    if (desc.func_name == d.function)
+      return CodegenError(desc.loc, "probe " + desc.probe_name + " cannot be compiled: " + message);
+  return CodegenError(Location{}, "LLVM: " + message);
+}
+
+} // namespace
+
 CompiledProgram compile(ast::Program& program, const CodegenOptions& options) {
   llvm::LLVMContext ctx;
   llvm::Module module("tracelet", ctx);
   prepare_bpf_module(module);
+  LlvmDiagnostics llvm_errors(ctx);
   CompiledProgram out;
   IrEmitter(ctx, module, out, options.helper_checks).emit(program);
   out.elf = compile_to_elf(module, options.ir_out);
+  if (!llvm_errors.errors().empty()) throw located_llvm_error(llvm_errors.errors().front(), out);
   return out;
 }
 

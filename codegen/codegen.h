@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ast/ast.h"
+#include "ast/diagnostics.h"
 #include "codegen/compiled_program.h"
 
 #include <ostream>
@@ -14,7 +15,15 @@ struct CodegenOptions {
   int helper_checks = 0;
 };
 
-// Lowers a program that ast::analyse() accepted. Throws tracelet::Error if LLVM fails.
+// An error LLVM reported for one probe's program (the BPF stack limit, an unsupported
+// operation), located at the probe's attach point (no file when LLVM named no function).
+struct CodegenError : Error {
+  CodegenError(const Location& loc, const std::string& message) : Error(message), loc(loc) {}
+  Location loc;
+};
+
+// Lowers a program that ast::analyse() accepted. Throws CodegenError or tracelet::Error if
+// LLVM fails; LLVM itself never ends the process.
 CompiledProgram compile(ast::Program& program, const CodegenOptions& options);
 
 } // namespace tracelet::codegen

@@ -11,8 +11,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace tracelet::runtime {
 
@@ -23,19 +26,35 @@ namespace {
 // bpftrace's BPFTRACE_CAT_BYTES_MAX default.
 constexpr size_t kCatBytesMax = 10240;
 
+// Only regular files, opened without blocking: a FIFO (or a device) named by cat() would stall
+// the event loop, and root must not be steered into reading one.
 std::string read_file_start(const std::string& path, size_t max_bytes) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
     std::fprintf(stderr, "tracelet: cat: failed to open file '%s': %s\n", path.c_str(),
                  std::strerror(errno));
     return "";
   }
+  std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    std::fprintf(stderr, "tracelet: cat: '%s' is not a regular file\n", path.c_str());
+    return "";
+  }
   std::string out(max_bytes, '\0');
-  file.read(out.data(), static_cast<std::streamsize>(max_bytes));
-  out.resize(static_cast<size_t>(file.gcount()));
-  if (file.bad())
-    std::fprintf(stderr, "tracelet: cat: failed to read file '%s': %s\n", path.c_str(),
-                 std::strerror(errno));
+  size_t have = 0;
+  while (have < max_bytes) {
+    ssize_t n = ::read(fd, out.data() + have, max_bytes - have);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::fprintf(stderr, "tracelet: cat: failed to read file '%s': %s\n", path.c_str(),
+                   std::strerror(errno));
+      break;
+    }
+    if (n == 0) break;
+    have += static_cast<size_t>(n);
+  }
+  out.resize(have);
   return out;
 }
 

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <optional>
@@ -94,6 +95,21 @@ void print_all_maps(const codegen::CompiledProgram& program, const std::vector<i
   output.flush();
 }
 
+// A write error on the output (EPIPE with SIGPIPE ignored, a full disk) ends the run: the
+// links detach as the error unwinds, and main prints the message.
+void check_output(FILE* out) {
+  errno = 0;
+  if (std::fflush(out) == 0 && !std::ferror(out)) return;
+  int err = errno;
+  // The failed write may have been an earlier one, errno since reused: a pipe whose reader
+  // is gone says so itself.
+  pollfd pfd{fileno(out), POLLOUT, 0};
+  if (::poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR)) err = EPIPE;
+  bool known = err == EPIPE || err == ENOSPC || err == EDQUOT || err == EFBIG || err == EIO;
+  throw Error(std::string("cannot write the output: ") +
+              (known ? std::strerror(err) : "write error"));
+}
+
 // Waits for events until exit() or a signal; without an event map only a signal ends it.
 // With -c, the child's exit ends it too.
 // SIGUSR1 prints every map and the run goes on.
@@ -108,7 +124,7 @@ void serve_events(EventReader* reader, const EventHandler& handler, const RunOpt
       reader->poll(kPollTimeoutMs);
     else
       ::poll(nullptr, 0, kPollTimeoutMs); // a signal interrupts the sleep
-    output.flush();
+    check_output(output.file());
   }
 }
 
@@ -176,6 +192,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     std::fprintf(stderr, "tracelet: %llu queued system() commands not run: stopped by a signal\n",
                  static_cast<unsigned long long>(handler.commands_not_run()));
   print_all_maps(program, map_fds, handler, *output);
+  check_output(output.file());
   return 0;
 }
 
