@@ -41,6 +41,7 @@ namespace {
 using tracelet::test::tracelet_binary;
 
 const std::string kSourceDir = TRACELET_SOURCE_DIR;
+constexpr std::chrono::seconds kCommandTimeout{90};
 
 struct Command {
   std::string text;     // as shown, after "# "
@@ -294,24 +295,33 @@ TEST_P(Example, RunsAsShown) {
   REQUIRE_BPF();
   bool dry = e.mode == "dry-run";
   std::vector<Command> cmds = e.cmds;
-  std::string script_path;
+  // A bt block: the program in a file (removed however the test ends), run as `tracelet FILE`.
+  struct TempFile {
+    std::string path;
+    ~TempFile() {
+      if (!path.empty()) unlink(path.c_str());
+    }
+  } script;
   if (!e.program.empty()) {
-    // A bt block: the program in a file, run as `tracelet FILE`.
     char path[] = "/tmp/tracelet_docs_XXXXXX.bt";
     int fd = mkstemps(path, 3);
     ASSERT_GE(fd, 0);
-    ASSERT_EQ(write(fd, e.program.data(), e.program.size()),
-              static_cast<ssize_t>(e.program.size()));
+    script.path = path;
+    ssize_t written = write(fd, e.program.data(), e.program.size());
     close(fd);
-    script_path = path;
+    ASSERT_EQ(written, static_cast<ssize_t>(e.program.size()));
     std::string expected = cmds.empty() ? "" : cmds.front().expected;
-    cmds = {{"tracelet " + script_path, expected}};
+    cmds = {{"tracelet " + script.path, expected}};
   }
   for (const auto& c : cmds) {
     ASSERT_EQ(c.text.rfind("tracelet", 0), 0u) << "a command must start with tracelet: " << c.text;
-    Output r = run_shell(to_shell(c.text, dry), std::chrono::seconds(30));
+    // Generous: attach and detach wait for kernel grace periods, slow on a loaded machine;
+    // below ctest's 120 s per test so that a hang is reported here with the output so far.
+    Output r = run_shell(to_shell(c.text, dry), kCommandTimeout);
     std::string shown = "$ " + c.text + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
-    EXPECT_FALSE(r.timed_out) << "did not end by itself within 30 s\n" << shown;
+    EXPECT_FALSE(r.timed_out) << "did not end by itself within " << kCommandTimeout.count()
+                              << " s\n"
+                              << shown;
     if (e.mode == "error") {
       EXPECT_EQ(r.status, 1) << shown;
       EXPECT_TRUE(matches(split_lines(c.expected), 0, split_lines(r.err), 0))
@@ -326,7 +336,6 @@ TEST_P(Example, RunsAsShown) {
       }
     }
   }
-  if (!script_path.empty()) unlink(script_path.c_str());
 }
 
 INSTANTIATE_TEST_SUITE_P(Docs, Example, testing::ValuesIn(all_examples()),
