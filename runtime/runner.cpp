@@ -10,6 +10,7 @@
 #include "runtime/events.h"
 #include "runtime/map_reader.h"
 #include "runtime/output/json_output.h"
+#include "runtime/output/cgroup_paths.h"
 #include "runtime/output/map_printer.h"
 #include "runtime/output/user_values.h"
 #include "runtime/signals.h"
@@ -144,6 +145,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   SymbolContext symbols(std::move(stack_map_fds)); // caches load on the first symbol printed
   ScopedSymbolContext symbols_in_use(symbols);
   ScopedStrftimeFormats strftime_formats(program.strftime_formats);
+  ScopedCgroupPathFilters cgroup_path_filters(program.cgroup_path_filters);
   EventHandler handler(program, map_fds, options.out, options.format);
   handler.quote_sources_from(options.sources);
   std::optional<EventReader> reader;
