@@ -124,6 +124,13 @@ Type Type::timestamp() {
   return t;
 }
 
+Type Type::cgroup_path() {
+  Type t;
+  t.kind = TypeKind::CgroupPath;
+  t.bytes = 16;
+  return t;
+}
+
 Type Type::username() {
   Type t;
   t.kind = TypeKind::Username;
@@ -175,6 +182,7 @@ uint64_t Type::size() const {
   case TypeKind::Lhist: return 8;
   case TypeKind::USym:
   case TypeKind::Timestamp:
+  case TypeKind::CgroupPath:
   case TypeKind::Min:
   case TypeKind::Max:
   case TypeKind::Avg:
@@ -290,6 +298,7 @@ std::string Type::str() const {
   case TypeKind::USym: return "usym";
   case TypeKind::Timestamp: return "timestamp";
   case TypeKind::Username: return "username";
+  case TypeKind::CgroupPath: return "cgroup_path";
   case TypeKind::Inet: return "inet";
   case TypeKind::Buffer: return "buffer[" + std::to_string(bytes - 1) + "]";
   case TypeKind::MacAddr: return "macaddr";

@@ -34,6 +34,8 @@ enum class TypeKind {
   Timestamp, // strftime(fmt, ns): 16 bytes { u64 format id (CompiledProgram::strftime_formats);
              // u64 nsecs since boot }
   Username,  // username: the uid, one u64; printed as its /etc/passwd name
+  CgroupPath, // cgroup_path(id [, filter]): 16 bytes { u64 filter id
+              // (CompiledProgram::cgroup_path_filters); u64 cgroup id }
   // Byte values of bpftrace's value functions (runtime/output/value_format.cpp prints them):
   Inet,    // ntop(): 24 bytes { i64 address family; u8 addr[16] } (IPv4 in the first 4 bytes)
   Buffer,  // buf(): `bytes` = 1 + capacity: { u8 length; u8 data[capacity] }
@@ -108,6 +110,7 @@ struct Type {
   static Type usym();
   static Type timestamp();
   static Type username();
+  static Type cgroup_path();
   static Type inet();
   static Type buffer(uint64_t capacity); // buf(): `capacity` data bytes after the length byte
   static Type macaddr();

@@ -3,6 +3,7 @@
 #include "ast/diagnostics.h"
 #include "ast/passes/semantic.h"
 #include "ast/printer.h"
+#include "cli/tools.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
 #include "parser/source_file.h"
@@ -26,6 +27,7 @@ namespace {
 constexpr const char* kUsage = R"(USAGE:
     tracelet [options] filename [arg ...]
     tracelet [options] -e 'program' [arg ...]
+    tracelet [options] TOOL [arg ...]      (an installed tool by name: see --list-tools)
 
 OPTIONS:
     -e 'program'   execute this program
@@ -47,6 +49,7 @@ OPTIONS:
     -v             verbose messages
     -h, --help     show this help message
     --version      print the version
+    --list-tools   list the installed tools (canned scripts) with what each shows
 
 EXAMPLES:
     tracelet -e 'BEGIN { printf("hello\n"); exit(); }'
@@ -86,6 +89,9 @@ CliOptions parse_args(int argc, char** argv) {
     };
     if (a == "-h" || a == "--help") {
       std::cout << kUsage;
+      std::exit(0);
+    } else if (a == "--list-tools") {
+      tracelet::cli::print_tools(std::cout);
       std::exit(0);
     } else if (a == "--version" || a == "-V") {
       std::cout << "tracelet v" << TRACELET_VERSION << "\n";
@@ -170,7 +176,10 @@ CliOptions parse_args(int argc, char** argv) {
   if (!o.have_program) {
     if (i >= argc) usage_error("no program given: use -e 'program' or a file name");
     o.program_name = argv[i];
-    o.program_text = tracelet::parser::read_program_file(argv[i]);
+    struct stat st;
+    if (stat(argv[i], &st) != 0)
+      if (auto tool = tracelet::cli::find_tool(argv[i])) o.program_name = *tool;
+    o.program_text = tracelet::parser::read_program_file(o.program_name);
     o.have_program = true;
     ++i;
   }

@@ -113,6 +113,7 @@ struct CompiledProgram {
   // time(), strftime(), join(), cat(), system(): what their events and values refer to.
   std::vector<std::string> time_formats;     // strftime(3) formats of time() calls
   std::vector<std::string> strftime_formats; // TypeKind::Timestamp values index this
+  std::vector<std::string> cgroup_path_filters; // TypeKind::CgroupPath values index this
   std::vector<std::string> join_separators;
   std::vector<PrintfDesc> cats;    // cat(fmt, args...): the file name's format and arguments
   std::vector<PrintfDesc> systems; // system(fmt, args...): the command's format and arguments

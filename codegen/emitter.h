@@ -170,6 +170,7 @@ private:
   void emit_join(ast::Call& c);
   void emit_signal(ast::Call& c);
   void emit_strftime_into(ast::Call& c, llvm::Value* dst); // { u64 format id; u64 nsecs }
+  void emit_cgroup_path_into(ast::Call& c, llvm::Value* dst); // { u64 filter id; u64 cgroup id }
 
   // ---- maps (map_access.cpp)
   UserMap& user_map(const ast::Map& m);

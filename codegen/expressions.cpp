@@ -182,6 +182,10 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
     emit_strftime_into(*n, dst);
     return;
   }
+  if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "cgroup_path") {
+    emit_cgroup_path_into(*n, dst);
+    return;
+  }
   if (auto* n = dynamic_cast<ast::FieldAccess*>(&e)) {
     emit_field_into(*n, dst_type, dst, zero_tail);
     return;

@@ -40,7 +40,8 @@ bool IrEmitter::emit_process_call(ast::Call& c) {
     emit_formatted_event(c, EventKind::System, out_.systems);
   else if (f == "signal")
     emit_signal(c);
-  else if (f == "strftime" || f == "kaddr" || f == "uaddr" || f == "cgroupid")
+  else if (f == "strftime" || f == "kaddr" || f == "uaddr" || f == "cgroupid" ||
+           f == "cgroup_path")
     ; // a value used as a statement: nothing to do
   else
     return false;
@@ -100,6 +101,18 @@ void IrEmitter::emit_strftime_into(ast::Call& c, llvm::Value* dst) {
   if (found == formats.end()) formats.push_back(format);
   store_scalar(i64c(id), dst);
   store_scalar(widen(emit_scalar(*c.args[1]), c.args[1]->type), byte_ptr(dst, 8));
+}
+
+// cgroup_path(id [, filter]): the id and the index of its filter ("*" when none, as bpftrace);
+// the runtime finds the paths when printing.
+void IrEmitter::emit_cgroup_path_into(ast::Call& c, llvm::Value* dst) {
+  std::string filter = c.args.size() == 2 ? literal_text(*c.args[1]) : "*";
+  auto& filters = out_.cgroup_path_filters;
+  auto found = std::find(filters.begin(), filters.end(), filter);
+  auto id = static_cast<uint64_t>(found - filters.begin());
+  if (found == filters.end()) filters.push_back(filter);
+  store_scalar(i64c(id), dst);
+  store_scalar(widen(emit_scalar(*c.args[0]), c.args[0]->type), byte_ptr(dst, 8));
 }
 
 } // namespace tracelet::codegen

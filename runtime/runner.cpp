@@ -9,6 +9,7 @@
 #include "runtime/bpf_object.h"
 #include "runtime/events.h"
 #include "runtime/map_reader.h"
+#include "runtime/output/cgroup_paths.h"
 #include "runtime/output/output.h"
 #include "runtime/output/user_values.h"
 #include "runtime/signals.h"
@@ -151,6 +152,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   SymbolContext symbols(std::move(stack_map_fds)); // caches load on the first symbol printed
   ScopedSymbolContext symbols_in_use(symbols);
   ScopedStrftimeFormats strftime_formats(program.strftime_formats);
+  ScopedCgroupPathFilters cgroup_path_filters(program.cgroup_path_filters);
   std::unique_ptr<Output> output = make_output(options.format, options.out);
   EventHandler handler(program, map_fds, *output);
   handler.quote_sources_from(options.sources);
@@ -192,7 +194,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     std::fprintf(stderr, "tracelet: %llu queued system() commands not run: stopped by a signal\n",
                  static_cast<unsigned long long>(handler.commands_not_run()));
   print_all_maps(program, map_fds, handler, *output);
-  check_output(output.file());
+  check_output(output->file());
   return 0;
 }
 

@@ -53,6 +53,7 @@ const std::vector<Signature>& signatures() {
       {"system", 1, SIZE_MAX, CallKind::Statement},
       {"signal", 1, 1, CallKind::Statement},
       {"cgroupid", 1, 1, CallKind::Value},
+      {"cgroup_path", 1, 2, CallKind::Value},
       {"kaddr", 1, 1, CallKind::Value},
       {"uaddr", 1, 1, CallKind::Value},
       // Values on addresses, bytes and strings (byte_functions.cpp).
@@ -70,7 +71,7 @@ const std::vector<Signature>& signatures() {
 // bpftrace functions that tracelet does not implement yet.
 const std::vector<std::string>& unsupported_functions() {
   static const std::vector<std::string> names = {
-      "kptr", "override", "path", "reg", "sizeof", "skboutput", "uptr", "strerror", "cgroup_path",
+      "kptr", "override", "path", "reg", "sizeof", "skboutput", "uptr", "strerror",
       "offsetof",
   };
   return names;

@@ -80,6 +80,7 @@ std::string conversion_mismatch(const std::string& func, const Conversion& c, co
     ok = t.is_string() || t.kind == TypeKind::Probe || t.kind == TypeKind::KStack ||
          t.kind == TypeKind::UStack || t.kind == TypeKind::KSym || t.kind == TypeKind::USym ||
          t.kind == TypeKind::Timestamp || t.kind == TypeKind::Username ||
+         t.kind == TypeKind::CgroupPath ||
          t.kind == TypeKind::Inet || t.kind == TypeKind::MacAddr;
     expected = "string";
     break;

@@ -6,6 +6,8 @@
 //   cat(fmt, ...)          prints a file (async); system(fmt, ...) runs a command (async, unsafe)
 //   signal(sig)            bpf_send_signal to the current process (unsafe)
 //   kaddr(name), uaddr(name), cgroupid(path)   resolved while compiling
+//   cgroup_path(id [, filter])  a cgroup id, printed as its paths in the cgroup hierarchies
+//                               whose names match the wildcard `filter` (user_values.h)
 #include "ast/passes/type_inference.h"
 
 #include <regex>
@@ -42,7 +44,7 @@ bool is_unsafe(const std::string& func) {
 
 bool is_process_function(const std::string& name) {
   for (const char* f : {"time", "strftime", "join", "cat", "system", "signal", "cgroupid",
-                        "kaddr", "uaddr"})
+                        "kaddr", "uaddr", "cgroup_path"})
     if (name == f) return true;
   return false;
 }
@@ -75,7 +77,7 @@ std::optional<std::string> TypeInference::literal_arg(Call& n, size_t i, const c
 
 void TypeInference::type_process_call(Call& n) {
   const std::string& f = n.func;
-  if (is_unsafe(f) && !options_.unsafe)
+  if (is_unsafe(f) && !options_.unsafe && ruled_out_depth_ == 0)
     diags_.error(n.loc, f + "() is an unsafe function being used in safe mode: run with --unsafe "
                             "to allow it");
   if (f == "time") {
@@ -125,6 +127,18 @@ void TypeInference::type_process_call(Call& n) {
     return;
   }
   if (f == "uaddr") return type_uaddr(n);
+  if (f == "cgroup_path") {
+    walk(n.args[0]);
+    const Expr& id = *n.args[0];
+    if (id.type.is_none()) return report_missing_value(id, diags_);
+    if (!id.type.is_integer()) {
+      diags_.error(id.loc, "cgroup_path() needs an integer cgroup id (as `cgroup`), not " +
+                               id.type.str());
+      return;
+    }
+    if (n.args.size() == 2 && !literal_arg(n, 1, "filter")) return;
+    n.type = Type::cgroup_path();
+  }
 }
 
 void TypeInference::type_signal(Call& n) {

@@ -117,10 +117,15 @@ void TypeInference::visit(AssignVar& n) {
 }
 
 void TypeInference::visit(If& n) {
+  std::optional<bool> known = constant_string_condition(*n.cond);
   walk(n.cond);
   expect_condition(*n.cond, "condition");
+  ruled_out_depth_ += known == false;
   visit(n.then_block);
+  ruled_out_depth_ -= known == false;
+  ruled_out_depth_ += known == true;
   if (n.else_block) visit(*n.else_block);
+  ruled_out_depth_ -= known == true;
 }
 
 void TypeInference::visit(While& n) {

@@ -68,6 +68,7 @@ bool is_storable(const Type& t) {
   case TypeKind::USym:
   case TypeKind::Timestamp:
   case TypeKind::Username:
+  case TypeKind::CgroupPath:
   case TypeKind::Inet:    // ntop()
   case TypeKind::Buffer:  // buf()
   case TypeKind::MacAddr: // macaddr()

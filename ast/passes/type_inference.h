@@ -153,6 +153,10 @@ private:
   VariableTypes variable_types_;
   std::vector<Variable*> variable_nodes_;
   bool in_map_assignment_ = false; // the value being typed is `@m[...] = <here>`
+  // Inside `if (str($1) == "lit") { here }` with a false condition (unsafe_branches.cpp):
+  // system()/signal() there need no --unsafe, since they cannot run.
+  int ruled_out_depth_ = 0;
+  std::optional<bool> constant_string_condition(Expr& cond);
 };
 
 // Integers widen to 64 bits keeping their sign; tuple elements become map_storage() types;

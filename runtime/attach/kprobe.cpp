@@ -1,6 +1,7 @@
 // kprobe/kretprobe and fentry/fexit: attached where the kernel can; where it cannot, one line
 // that says why and what to use instead, before anything is attached.
 #include "runtime/attach/attach.h"
+#include "runtime/attach/tool_alternatives.h"
 #include "runtime/kernel/kernel_features.h"
 
 #include <cerrno>
@@ -10,6 +11,7 @@ namespace tracelet::runtime {
 namespace {
 
 std::string try_instead(const codegen::ProgramDesc& desc) {
+  if (std::string tool = suggest_tool(desc.func); !tool.empty()) return "; try " + tool;
   std::string tp = suggest_tracepoint(desc.func);
   return tp.empty() ? "" : "; try " + tp;
 }

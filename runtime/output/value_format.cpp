@@ -1,5 +1,6 @@
 #include "runtime/output/value_format.h"
 
+#include "runtime/output/cgroup_paths.h"
 #include "runtime/output/user_values.h"
 #include "runtime/symbols/symbols.h"
 
@@ -144,6 +145,8 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
     return format_symbolized(type, data, /*indent=*/8);
   case TypeKind::Timestamp:
     return format_timestamp_value(data);
+  case TypeKind::CgroupPath:
+    return format_cgroup_path_value(data);
   case TypeKind::Username:
     return username_of(read_unsigned(data, 8));
   default:
