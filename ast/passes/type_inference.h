@@ -119,6 +119,12 @@ private:
   // byte_functions.cpp: ntop, pton, bswap, buf, strncmp, strcontains, macaddr
   void type_byte_function(Call& n);
 
+  // packet_probes.cpp: eth, ip, ..., pktlen, ifindex, mark, protocol, verdicts and packet
+  // constants, process builtins in packet probes; ntohs/ntohl/htons/htonl; return verdicts.
+  bool type_packet_builtin(Builtin& n);
+  bool type_byte_order_call(Call& n);
+  void type_packet_return(Jump& n);
+
   // kernel_types.cpp: kernel records from BTF, curtask, named constants
   void type_curtask(Builtin& n);
   bool type_named_constant(Builtin& n);
