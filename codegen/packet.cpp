@@ -13,8 +13,8 @@
 
 #include "ast/diagnostics.h"
 
+#include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/Intrinsics.h>
-#include <llvm/IR/IntrinsicsBPF.h>
 
 #include <algorithm>
 #include <set>
@@ -93,12 +93,15 @@ llvm::Value* IrEmitter::pass_verdict() {
 }
 
 llvm::Value* IrEmitter::packet_ptr(llvm::Value* offset) {
-  // The offset goes through llvm.bpf.passthrough (gone before instruction selection): without
-  // it LLVM folds `h - 1 + field` into the load's displacement (a negative one the verifier
-  // refuses) or compares a differently built pointer than the one it loads through.
-  auto* opaque = llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::bpf_passthrough,
-                                                 {b_.getInt64Ty(), b_.getInt64Ty()});
-  auto* hidden = b_.CreateCall(opaque, {b_.getInt32(0), offset});
+  // The offset goes through an empty inline asm (`$0 = $1`, kept apart by its side effect):
+  // without it LLVM folds `h - 1 + field` into the load's displacement (a negative one, which
+  // the verifier refuses), or shares one check among reads, or compares a pointer built
+  // differently from the one it loads through. Both IR passes and the instruction selector
+  // stop at the asm; it costs no instruction.
+  auto* i64 = b_.getInt64Ty();
+  auto* barrier = llvm::InlineAsm::get(llvm::FunctionType::get(i64, {i64}, false), "", "=r,0",
+                                       /*hasSideEffects=*/true);
+  auto* hidden = b_.CreateCall(barrier, {offset});
   return b_.CreateGEP(b_.getInt8Ty(), packet_->data, hidden);
 }
 
