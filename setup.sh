@@ -9,6 +9,7 @@ packages=(
   llvm-14-dev clang-14 libclang-rt-14-dev
   libbpf-dev libelf-dev zlib1g-dev libzstd-dev libbpfcc-dev
   libgtest-dev bpftool bpftrace iproute2 time
+  iputils-ping # packet probe runtime tests ping across their own veth pairs
 )
 missing=()
 for p in "${packages[@]}"; do

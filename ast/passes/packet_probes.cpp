@@ -165,8 +165,8 @@ bool TypeInference::type_packet_builtin(Builtin& n) {
   if (header == header_records().end() && !scalar && !tc_scalar) {
     if (packet && is_process_builtin(n.name)) {
       n.type = Type::none();
-      diags_.error(n.loc, n.name + " means nothing in packet context: an " +
-                              *probe_.providers.begin() +
+      diags_.error(n.loc, n.name +
+                              " means nothing in packet context: " + (all_tc ? "a tc" : "an xdp") +
                               " program runs for a packet, not in a process or a kernel call");
       return true;
     }
@@ -221,17 +221,6 @@ bool TypeInference::type_byte_order_call(Call& n) {
   }
   n.type = Type::integer(is16 ? 2 : 4, false);
   return true;
-}
-
-// `return VERDICT;` in packet probes; a return value elsewhere means nothing but is accepted
-// (bpftrace ignores it), except a verdict, which type_packet_builtin rejects.
-void TypeInference::type_packet_return(Jump& n) {
-  bool packet = !probe_.providers.empty() &&
-                std::all_of(probe_.providers.begin(), probe_.providers.end(), is_packet_provider);
-  if (!packet || !n.value || n.value->type.is_none()) return;
-  if (!n.value->type.is_integer())
-    diags_.error(n.value->loc,
-                 "a packet probe returns an integer verdict, not " + n.value->type.str());
 }
 
 namespace {

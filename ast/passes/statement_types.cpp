@@ -149,7 +149,6 @@ void TypeInference::visit(Jump& n) {
   walk(n.value);
   if (n.value && !n.value->type.is_none() && !n.value->type.is_integer())
     diags_.error(n.value->loc, "return needs an integer, not " + n.value->type.str());
-  type_packet_return(n); // packet_probes.cpp
 }
 
 void TypeInference::visit(For& n) {

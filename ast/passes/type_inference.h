@@ -120,10 +120,9 @@ private:
   void type_byte_function(Call& n);
 
   // packet_probes.cpp: eth, ip, ..., pktlen, ifindex, mark, protocol, verdicts and packet
-  // constants, process builtins in packet probes; ntohs/ntohl/htons/htonl; return verdicts.
+  // constants, process builtins in packet probes; ntohs/ntohl/htons/htonl.
   bool type_packet_builtin(Builtin& n);
   bool type_byte_order_call(Call& n);
-  void type_packet_return(Jump& n);
 
   // kernel_types.cpp: kernel records from BTF, curtask, named constants
   void type_curtask(Builtin& n);
