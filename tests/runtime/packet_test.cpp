@@ -303,12 +303,13 @@ TEST_F(PacketNet, GenericModeOnLoopback) {
   EXPECT_EQ(ping("127.0.0.1", 1, true), 1);
 }
 
+// Also: the interface as a positional parameter, and two interfaces in one probe.
 TEST_F(PacketNet, JsonOutputFromAPacketProbe) {
   RunSpec spec;
   spec.args = {"-f", "json", "-e",
-               "BEGIN { printf(\"ready\\n\"); } xdp:" + if_a_ +
-                   " /icmp/ { printf(\"%s %d\\n\", ntop(ip->saddr), icmp->type); "
-                   "@types[icmp->type] = count(); }"};
+               "BEGIN { printf(\"ready\\n\"); } xdp:$1, xdp:lo /icmp/ { printf(\"%s %d\\n\", "
+               "ntop(ip->saddr), icmp->type); @types[icmp->type] = count(); }",
+               if_a_};
   spec.ready_marker = "ready";
   spec.stop_signal = SIGINT;
   spec.workload = [&] { EXPECT_EQ(ping_from_b("10.77.0.1", 2), 2); };
