@@ -10,6 +10,7 @@ packages=(
   libbpf-dev libelf-dev zlib1g-dev libzstd-dev libbpfcc-dev
   libgtest-dev bpftool bpftrace iproute2 time
   groff-base # groff -man -ww -z man/tracelet.8 (tests/runtime/docs_test.cpp)
+  iputils-ping # packet probe runtime tests ping across their own veth pairs
 )
 missing=()
 for p in "${packages[@]}"; do

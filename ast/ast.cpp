@@ -161,6 +161,8 @@ std::string AttachPoint::name() const {
     return provider + ":" + target + ":" + std::to_string(freq);
   if (provider == "software" || provider == "hardware") // the count is optional
     return provider + ":" + target + (freq ? ":" + std::to_string(freq) : "");
+  if (provider == "xdp") // the mode is optional
+    return provider + ":" + target + (func.empty() ? "" : ":" + func);
   std::string n = provider;
   if (!target.empty())
     n += ":" + target;

@@ -51,7 +51,10 @@ enum class TypeKind {
   Lhist,
 };
 
-enum class AddrSpace { None, Kernel, User };
+// Packet: a header inside the packet of an xdp/tc program. Such a pointer's value is the
+// header's offset in the packet plus one (0: the packet has no such header); codegen/packet.cpp
+// bounds-checks every read through it.
+enum class AddrSpace { None, Kernel, User, Packet };
 
 struct Type;
 using TypePtr = std::shared_ptr<const Type>;

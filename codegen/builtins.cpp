@@ -17,8 +17,9 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
   const std::string& n = b.name;
   if (b.constant) // a named constant resolved by type inference
     return convert_int(i64c(static_cast<uint64_t>(*b.constant)), Type::i64(), b.type);
-  llvm::Value* v = nullptr;
-  if (n == "pid" || n == "tid") {
+  llvm::Value* v = emit_packet_builtin(b); // packet.cpp
+  if (v) {
+  } else if (n == "pid" || n == "tid") {
     auto* pid_tgid = helpers_.get_current_pid_tgid();
     v = n == "pid" ? b_.CreateLShr(pid_tgid, 32) : pid_tgid;
   } else if (n == "username") {

@@ -91,6 +91,10 @@ bool IrEmitter::emit_byte_value_into(ast::Call& c, const Type& dst_type, llvm::V
   }
   store_scalar(b_.CreateTrunc(length, b_.getInt8Ty()), dst);
   auto* data = byte_ptr(dst, 1);
+  if (src.type.kind == TypeKind::Pointer && src.type.as == ast::AddrSpace::Packet) {
+    emit_packet_buf(src, length, dst); // packet.cpp: bytes of the packet, as many as it has
+    return true;
+  }
   if (src.type.kind == TypeKind::Array || src.type.is_string()) {
     // Bytes held by value: copy what fits; a shorter source leaves zeros after it.
     auto* from = emit_addr(src);
@@ -105,6 +109,7 @@ bool IrEmitter::emit_byte_value_into(ast::Call& c, const Type& dst_type, llvm::V
 }
 
 llvm::Value* IrEmitter::emit_byte_scalar(ast::Call& c) {
+  if (auto* v = emit_byte_order(c)) return v; // ntohs, ntohl, htons, htonl (packet.cpp)
   if (c.func == "bswap") {
     ast::Expr& v = *c.args[0];
     // The width type inference chose (a variable's first assignment), then its bytes reversed.

@@ -12,7 +12,9 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -143,6 +145,32 @@ private:
   llvm::Value* emit_builtin_scalar(ast::Builtin& b);
   void emit_comm_into(llvm::Value* dst, uint64_t dst_bytes, bool zero_tail);
 
+  // ---- packet programs: xdp, tc (packet.cpp)
+  struct PacketState;
+  bool is_packet_program() const;
+  // What a program returns when it passes: XDP_PASS, TC_ACT_UNSPEC; 0 for other programs.
+  llvm::Value* pass_verdict();
+  // At the program's entry: data, data_end and the headers the probe reads.
+  void emit_packet_prologue(ast::Probe& probe);
+  // eth, ip, ..., pktlen, ifindex, mark, protocol; nullptr for other builtins.
+  llvm::Value* emit_packet_builtin(ast::Builtin& b);
+  bool is_packet_field(ast::FieldAccess& f) const; // `f.base` is a header pointer
+  llvm::Value* emit_packet_field_scalar(ast::FieldAccess& f);
+  void emit_packet_field_into(ast::FieldAccess& f, const ast::Type& dst_type, llvm::Value* dst);
+  void emit_packet_buf(ast::Expr& src, llvm::Value* length, llvm::Value* dst);
+  llvm::Value* emit_byte_order(ast::Call& c); // ntohs ...; nullptr for other calls
+  llvm::Value* packet_ptr(llvm::Value* offset);
+  llvm::Value* packet_has(llvm::Value* offset, uint64_t bytes); // i1
+  // if (condition && data + offset + field + bytes <= data_end) values = body(data + offset +
+  // field); else 0s. `offset` is a header's start, `field` a constant within it.
+  std::vector<llvm::Value*>
+  packet_guarded(llvm::Value* condition, llvm::Value* offset, uint64_t field, uint64_t bytes,
+                 const std::function<std::vector<llvm::Value*>(llvm::Value*)>& body);
+  std::vector<llvm::Value*>
+  packet_field_read(ast::FieldAccess& f, uint64_t bytes,
+                    const std::function<std::vector<llvm::Value*>(llvm::Value*)>& read);
+  llvm::Value* packet_load(llvm::Value* p, uint64_t offset, uint64_t bytes, uint64_t align);
+
   // ---- symbolized values (symbols.cpp): kstack, ustack, ksym(), usym()
   llvm::Value* emit_symbol_scalar(ast::Expr& e); // KStack, UStack, KSym
   void emit_usym_into(ast::Call& c, llvm::Value* dst);
@@ -232,6 +260,7 @@ private:
   llvm::Value* ctx_arg_ = nullptr;    // the program's context (r1)
   llvm::BasicBlock* entry_ = nullptr; // allocas go here
   const ast::AttachPoint* ap_ = nullptr;
+  std::shared_ptr<PacketState> packet_; // packet programs: see packet.cpp
   uint64_t probe_index_ = 0;
   // Variables by ast::Variable::binding: the address of each one's slot and its type.
   std::map<int, std::pair<llvm::Value*, ast::Type>> vars_;

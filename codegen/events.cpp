@@ -33,7 +33,7 @@ llvm::Value* IrEmitter::begin_event(EventKind kind, uint32_t id, uint64_t payloa
     auto* none = llvm::BasicBlock::Create(ctx_, "no_event_buf", fn_);
     b_.CreateCondBr(b_.CreateIsNull(record), none, have);
     b_.SetInsertPoint(none);
-    b_.CreateRet(i64c(0));
+    b_.CreateRet(loop_ctx_ ? i64c(0) : pass_verdict());
     b_.SetInsertPoint(have);
   }
   uint64_t header = uint64_t(static_cast<uint32_t>(kind)) | uint64_t(id) << 32;

@@ -52,6 +52,7 @@ const ast::RecordDef* IrEmitter::tracepoint_record(ast::FieldAccess& f) const {
 }
 
 llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
+  if (is_packet_field(f)) return emit_packet_field_scalar(f); // packet.cpp
   const ast::Field& field = find_field(f, tracepoint_record(f));
   llvm::Type* ty = scalar_type(f.type);
   uint64_t bytes = ty->getIntegerBitWidth() / 8;
@@ -94,6 +95,7 @@ llvm::Value* IrEmitter::field_address(ast::FieldAccess& f) {
 
 void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm::Value* dst,
                                 bool zero_tail) {
+  if (is_packet_field(f)) return emit_packet_field_into(f, dst_type, dst); // packet.cpp
   const ast::Field& field = find_field(f, tracepoint_record(f));
   if (dst_type.kind != TypeKind::String) {
     // Tuples/records by value: copy the bytes.

@@ -66,6 +66,8 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   loops_.clear();
   loop_ctx_ = nullptr;
   temporaries_.clear();
+  packet_.reset();
+  if (is_packet_program()) emit_packet_prologue(probe); // packet.cpp
 
   if (probe.predicate) {
     // A false predicate ends the program before the body.
@@ -74,12 +76,12 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
     size_t mark = temporaries_.size();
     b_.CreateCondBr(emit_cond(*probe.predicate), body, skip);
     b_.SetInsertPoint(skip);
-    b_.CreateRet(b_.getInt64(0));
+    b_.CreateRet(pass_verdict());
     b_.SetInsertPoint(body);
     end_temporaries(mark);
   }
   emit_block(probe.body);
-  b_.CreateRet(b_.getInt64(0));
+  b_.CreateRet(pass_verdict());
   out_.programs.push_back(std::move(desc));
   ap_ = nullptr;
 }

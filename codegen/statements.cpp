@@ -234,12 +234,19 @@ void IrEmitter::emit_return() {
     store_scalar(i64c(1), byte_ptr(loop_ctx_, kLoopCtxReturned));
     b_.CreateRet(i64c(1)); // 1 stops the loop
   } else {
-    b_.CreateRet(i64c(0));
+    b_.CreateRet(pass_verdict());
   }
   start_dead_block();
 }
 
 void IrEmitter::emit_jump(ast::Jump& s) {
+  if (s.kind == ast::JumpKind::Return && s.value && is_packet_program()) {
+    // `return VERDICT;` (packet.cpp): the program's result.
+    if (loop_ctx_) unsupported(s, "a verdict inside a for loop's body");
+    b_.CreateRet(widen(emit_scalar(*s.value), s.value->type));
+    start_dead_block();
+    return;
+  }
   if (s.kind == ast::JumpKind::Return) {
     emit_return();
     return;

@@ -48,6 +48,8 @@ void configure_programs(BpfObject& obj, const codegen::CompiledProgram& program)
   // a run stops earlier (check_attachable), a dry run reports them as not verified.
   for (const auto& desc : program.programs)
     if (kernel_refuses_load(desc)) bpf_program__set_autoload(obj.program(desc.func_name), false);
+  for (const auto& desc : program.programs)
+    prepare_packet_program(obj.program(desc.func_name), desc); // tc: the tcx attach type
 }
 
 // --dry-run: every program is verified, or the kernel refuses some kind outright (fentry);

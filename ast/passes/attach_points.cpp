@@ -42,6 +42,8 @@ const std::map<std::string, std::string>& aliases() {
       {"h", "hardware"},
       {"usdt", "usdt"},
       {"U", "usdt"},
+      {"xdp", "xdp"},
+      {"tc", "tc"},
   };
   return table;
 }
@@ -110,6 +112,8 @@ public:
       function_with_optional_module(ap);
     else if (p == "software" || p == "hardware")
       perf_event(ap);
+    else if (p == "xdp" || p == "tc")
+      packet_attach_point(ap, diags_); // packet_probes.cpp
     if (!ap.target.empty() || !ap.func.empty())
       ap.need_expansion = has_wildcard(ap.target) || has_wildcard(ap.func);
   }

@@ -75,6 +75,7 @@ std::string field_list(const RecordDef& record) {
 
 void TypeInference::visit(Builtin& n) {
   n.type = Type::none();
+  if (type_packet_builtin(n)) return; // packet_probes.cpp
   for (const auto& b : builtin_table())
     if (n.name == b.name) {
       n.type = b.type();

@@ -66,7 +66,11 @@ void TypeInference::type_byte_function(Call& n) {
     const Expr& addr = *n.args.back();
     if (addr.type.is_integer()) {
       n.type = Type::inet();
-    } else if (addr.type.kind == TypeKind::Array) {
+    } else if (addr.type.kind == TypeKind::Array ||
+               (addr.type.kind == TypeKind::Record && addr.type.record &&
+                (addr.type.record->name == "struct in6_addr" ||
+                 addr.type.record->name == "struct in_addr"))) {
+      // Records too: ntop(ip6->saddr), a struct in6_addr (tracelet only; see differences.md).
       if (addr.type.size() != 4 && addr.type.size() != 16) {
         diags_.error(addr.loc, "ntop() needs an address of 4 or 16 bytes, not " +
                                    std::to_string(addr.type.size()) + " (" + addr.type.str() + ")");

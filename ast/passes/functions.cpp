@@ -121,6 +121,7 @@ void TypeInference::visit(Call& n) {
 
 void TypeInference::type_call(Call& n, bool assigned_to_map) {
   n.type = Type::none();
+  if (type_byte_order_call(n)) return; // packet_probes.cpp
   const auto& table = signatures();
   auto sig = std::find_if(table.begin(), table.end(),
                           [&](const Signature& s) { return n.func == s.name; });

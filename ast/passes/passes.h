@@ -19,6 +19,16 @@ namespace tracelet::ast::passes {
 // point with an error is left with an empty provider.
 void resolve_attach_points(Program& program, Diagnostics& diags);
 
+// packet_probes.cpp: xdp:IFACE[:native|generic] and tc:IFACE:ingress|egress: target = the
+// interface (or "$N", replaced by resolve_packet_interfaces), func = the mode or direction.
+void packet_attach_point(AttachPoint& ap, Diagnostics& diags);
+// packet_probes.cpp: `xdp:$1`: the interface named by a positional parameter.
+void resolve_packet_interfaces(Program& program, Diagnostics& diags,
+                               const SemanticOptions& options);
+// packet_probes.cpp: after type inference, reads through packet pointers other than `p->field`
+// (`*p`, `p[i]`, `p + n`, str(p)) are errors: only field reads are bounds-checked.
+void check_packet_reads(Program& program, Diagnostics& diags);
+
 // probe_expansion.cpp: fills Probe::expanded, one entry per concrete attach point.
 void expand_probes(Program& program, KernelInfo& kernel, Diagnostics& diags);
 

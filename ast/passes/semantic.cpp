@@ -11,10 +11,12 @@ bool analyse(Program& program, KernelInfo& kernel, Diagnostics& diags,
              const SemanticOptions& options) {
   int errors_before = diags.error_count();
   passes::resolve_attach_points(program, diags);
+  passes::resolve_packet_interfaces(program, diags, options);
   passes::expand_probes(program, kernel, diags);
   passes::check_control_flow(program, diags, options);
   passes::resolve_variables(program, diags);
   passes::infer_types(program, kernel, diags, options);
+  passes::check_packet_reads(program, diags);
   if (diags.error_count() == errors_before) passes::warn_about_signs(program, diags);
   return diags.error_count() == errors_before;
 }

@@ -119,6 +119,11 @@ private:
   // byte_functions.cpp: ntop, pton, bswap, buf, strncmp, strcontains, macaddr
   void type_byte_function(Call& n);
 
+  // packet_probes.cpp: eth, ip, ..., pktlen, ifindex, mark, protocol, verdicts and packet
+  // constants, process builtins in packet probes; ntohs/ntohl/htons/htonl.
+  bool type_packet_builtin(Builtin& n);
+  bool type_byte_order_call(Call& n);
+
   // kernel_types.cpp: kernel records from BTF, curtask, named constants
   void type_curtask(Builtin& n);
   bool type_named_constant(Builtin& n);

@@ -28,6 +28,7 @@ std::string unavailable(const codegen::ProgramDesc& desc) {
   if (p == "kprobe" || p == "kretprobe") return kprobe_unavailable(desc);
   if (p == "fentry" || p == "fexit") return fentry_unavailable(desc);
   if (p == "profile" || p == "software" || p == "hardware") return perf_unavailable(desc);
+  if (p == "xdp" || p == "tc") return packet_interface_unavailable(desc);
   return "tracelet cannot attach " + (p.empty() ? std::string("this kind of") : p) + " probes yet";
 }
 
@@ -70,6 +71,8 @@ Link attach_program(bpf_program* prog, const codegen::ProgramDesc& desc) {
   if (p == "usdt") return attach_usdt(prog, desc, -1);
   if (p == "kprobe" || p == "kretprobe") return attach_kprobe(prog, desc);
   if (p == "fentry" || p == "fexit") return attach_fentry(prog, desc);
+  if (p == "xdp") return attach_xdp(prog, desc);
+  if (p == "tc") return attach_tc(prog, desc);
   std::string why = unavailable(desc);
   throw AttachError(desc, why.empty() ? "it needs several links (one per CPU)" : why);
 }

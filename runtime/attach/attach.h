@@ -60,6 +60,14 @@ std::string fentry_unavailable(const codegen::ProgramDesc& desc);
 std::vector<Link> attach_perf_event(bpf_program* prog, const codegen::ProgramDesc& desc);
 std::string perf_unavailable(const codegen::ProgramDesc& desc);
 
+// xdp:IFACE[:native|generic] (xdp.cpp) and tc:IFACE:ingress|egress (tc.cpp): links on the
+// interface. packet_interface_unavailable() is "" if the interface exists, else why not (with
+// the interfaces there are). prepare_packet_program() sets what must be set before loading.
+Link attach_xdp(bpf_program* prog, const codegen::ProgramDesc& desc);
+Link attach_tc(bpf_program* prog, const codegen::ProgramDesc& desc);
+std::string packet_interface_unavailable(const codegen::ProgramDesc& desc);
+void prepare_packet_program(bpf_program* prog, const codegen::ProgramDesc& desc);
+
 // Whether `provider` is run once (BEGIN/END) rather than attached.
 bool is_begin_end(const std::string& provider);
 

@@ -1,5 +1,7 @@
 #include "runtime/kernel/probe_listing.h"
 
+#include "runtime/kernel/interfaces.h"
+
 #include "runtime/kernel/tracefs.h"
 
 #include <bcc/bcc_elf.h>
@@ -290,6 +292,11 @@ std::vector<ListedProbe> list_probes(ast::KernelInfo& kernel, const std::string&
       lister.uprobes();
     // kfunc is fentry's alias: listed once, as fentry.
   }
+  // Packet probes, only when asked for by name (-l 'xdp:*'): bpftrace has none.
+  for (const char* packet : {"xdp", "tc"})
+    if (p.provider_glob == packet)
+      for (const auto& name : packet_probe_names(packet))
+        lister.add(name);
   auto probes = lister.take();
   std::stable_sort(probes.begin(), probes.end(),
                    [](const ListedProbe& a, const ListedProbe& b) { return a.name < b.name; });
