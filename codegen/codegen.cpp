@@ -31,6 +31,7 @@ CompiledProgram compile(ast::Program& program, const CodegenOptions& options) {
   llvm::Module module("tracelet", ctx);
   prepare_bpf_module(module);
   CompiledProgram out;
+  out.hist_sums = options.hist_sums; // read by the hist()/lhist() emitter
   IrEmitter(ctx, module, out, options.helper_checks).emit(program);
   out.elf = compile_to_elf(module, options.ir_out);
   return out;
