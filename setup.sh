@@ -9,6 +9,8 @@ packages=(
   llvm-14-dev clang-14 libclang-rt-14-dev
   libbpf-dev libelf-dev zlib1g-dev libzstd-dev libbpfcc-dev
   libgtest-dev bpftool bpftrace iproute2 time
+  libcpp-httplib-dev # --metrics: the HTTP server (plugin tracelet-metrics-http.so)
+  prometheus curl    # --metrics tests: a real Prometheus and promtool; scrapes in tests and bench
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,7 @@
 #include "runtime/bpf_object.h"
 #include "runtime/output/output_format.h"
 
+#include <atomic>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -36,7 +37,7 @@ public:
   // exit() was called. Events after it are ignored, as bpftrace does, until END runs.
   bool exit_requested() const { return exit_requested_; }
   void accept_events_again() { exit_requested_ = false; }
-  uint64_t lost_total() const { return lost_total_; }
+  uint64_t lost_total() const { return lost_total_; } // any thread (--metrics)
   // zero() was applied to maps[i] since its last clear() (see format_map).
   bool zeroed(size_t map) const { return map < zeroed_.size() && zeroed_[map]; }
 
@@ -54,7 +55,7 @@ private:
   const Diagnostics* sources_ = nullptr;
   std::vector<bool> zeroed_;
   bool exit_requested_ = false;
-  uint64_t lost_total_ = 0;
+  std::atomic<uint64_t> lost_total_{0};
 };
 
 // The perf buffer on CompiledProgram::event_map (all CPUs), feeding an EventHandler.
