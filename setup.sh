@@ -9,8 +9,11 @@ packages=(
   llvm-14-dev clang-14 libclang-rt-14-dev
   libbpf-dev libelf-dev zlib1g-dev libzstd-dev libbpfcc-dev
   libgtest-dev bpftool bpftrace iproute2 time
-  groff-base # groff -man -ww -z man/tracelet.8 (tests/runtime/docs_test.cpp)
+  groff-base # groff -man -ww -z: man pages (tests/runtime/docs_test.cpp, install_test.cpp)
+  dpkg-dev # dpkg-shlibdeps: the .deb's Depends (cpack -G DEB, dist/install.cmake)
   iputils-ping # packet probe runtime tests ping across their own veth pairs
+  libcpp-httplib-dev # --metrics: the HTTP server (plugin tracelet-metrics-http.so)
+  prometheus curl    # --metrics tests: a real Prometheus and promtool; scrapes in tests and bench
 )
 missing=()
 for p in "${packages[@]}"; do

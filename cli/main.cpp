@@ -11,6 +11,7 @@
 #include "runtime/child_process.h"
 #include "runtime/kernel/probe_listing.h"
 #include "runtime/kernel/tracefs.h"
+#include "runtime/metrics/metrics_address.h"
 #include "runtime/output_file.h"
 #include "runtime/runner.h"
 
@@ -46,6 +47,8 @@ OPTIONS:
     --unsafe       allow system() and signal()
     --no-warnings  do not print warnings
     -k, -kk        warn when a map update or delete fails (-kk: memory reads too), as bpftrace
+    --metrics [HOST:]PORT  serve the maps to Prometheus at http://HOST:PORT/metrics while
+                   running (HOST defaults to 127.0.0.1)
     -v             verbose messages
     -h, --help     show this help message
     --version      print the version
@@ -159,6 +162,8 @@ CliOptions parse_args(int argc, char** argv) {
       o.warnings = false;
     } else if (a == "-k" || a == "-kk") {
       o.helper_checks = std::max(o.helper_checks, a == "-k" ? 1 : 2);
+    } else if (a == "--metrics") {
+      o.run.metrics = tracelet::runtime::parse_metrics_address(value("--metrics"));
     } else if (a == "--") {
       ++i;
       break;
@@ -234,6 +239,7 @@ int main(int argc, char** argv) {
     codegen::CodegenOptions cg;
     if (opts.debug_ir) cg.ir_out = &std::cout;
     cg.helper_checks = opts.helper_checks;
+    cg.hist_sums = opts.run.metrics.has_value(); // histograms' _sum
     opts.run.sources = &diags;
     codegen::CompiledProgram compiled;
     try {

@@ -139,6 +139,12 @@ void IrEmitter::emit_aggregation(ast::Map& m, ast::Call& c) {
     lookup_or_init(
         um, key, [&](llvm::Value* p) { add_to(p, i64c(1)); },
         [&](llvm::Value* p) { store_scalar(i64c(1), p); });
+    if (out_.hist_sums) {
+      store_scalar(i64c(kHistSumBucket), byte_ptr(key, um.user_key_bytes));
+      lookup_or_init(
+          um, key, [&](llvm::Value* p) { add_to(p, v); },
+          [&](llvm::Value* p) { store_scalar(v, p); });
+    }
     return;
   }
   default:

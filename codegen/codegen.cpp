@@ -50,6 +50,7 @@ CompiledProgram compile(ast::Program& program, const CodegenOptions& options) {
   prepare_bpf_module(module);
   LlvmDiagnostics llvm_errors(ctx);
   CompiledProgram out;
+  out.hist_sums = options.hist_sums; // read by the hist()/lhist() emitter
   IrEmitter(ctx, module, out, options.helper_checks).emit(program);
   out.elf = compile_to_elf(module, options.ir_out);
   if (!llvm_errors.errors().empty()) throw located_llvm_error(llvm_errors.errors().front(), out);

@@ -13,6 +13,9 @@ struct CodegenOptions {
   std::ostream* ir_out = nullptr; // `-d ir`: print the optimised IR here
   // -k: 1 reports failing helpers other than memory reads; -kk: 2 reports reads too; 0: none.
   int helper_checks = 0;
+  // --metrics: hist()/lhist() maps also keep the sum of their values (see kHistSumBucket), at
+  // the cost of a second map update per hist() call; off otherwise.
+  bool hist_sums = false;
 };
 
 // An error LLVM reported for one probe's program (the BPF stack limit, an unsupported

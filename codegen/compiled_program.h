@@ -23,6 +23,9 @@ struct MapDesc {
   uint32_t value_size = 0;
   uint32_t max_entries = 0;
   bool per_cpu = false; // values are per-CPU copies to fold in user space
+  // The name of each key expression at the first use with keys (codegen/key_names.h), "" for
+  // one without a natural name; empty for a keyless map. --metrics names labels after these.
+  std::vector<std::string> key_names;
 };
 
 // Every perf event begins with this header; the payload follows at offset 8.
@@ -96,8 +99,14 @@ inline std::string stack_map_name(uint32_t depth) {
   return "tl_stack_" + std::to_string(depth);
 }
 
+// With CodegenOptions::hist_sums, each user key of a hist()/lhist() map also has an entry at
+// this bucket index that holds the sum of the values recorded (Prometheus' `_sum`). Printers
+// skip it: it is beyond every bucket.
+constexpr uint64_t kHistSumBucket = ~0ull;
+
 struct CompiledProgram {
   std::vector<uint8_t> elf; // the object file, loaded with bpf_object__open_mem
+  bool hist_sums = false;   // hist()/lhist() maps keep their sums at kHistSumBucket
   std::vector<ProgramDesc> programs;
   std::vector<MapDesc> maps;
   std::string event_map; // ELF name of the BPF_MAP_TYPE_PERF_EVENT_ARRAY; empty if unused

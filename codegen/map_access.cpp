@@ -2,6 +2,7 @@
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"
+#include "codegen/key_names.h"
 
 namespace tracelet::codegen {
 
@@ -9,11 +10,16 @@ using ast::Type;
 using ast::TypeKind;
 
 UserMap& IrEmitter::user_map(const ast::Map& m) {
-  if (auto* um = maps_.find_user(m.name)) return *um;
-  Type value = m.type;
-  if (value.is_integer()) value = Type::integer(8, value.is_signed);
-  if (value.is_none()) throw Error("internal error: map " + m.name + " has no value type");
-  return maps_.user_map(m.name, m.key_type, value, out_.maps);
+  UserMap* um = maps_.find_user(m.name);
+  if (!um) {
+    Type value = m.type;
+    if (value.is_integer()) value = Type::integer(8, value.is_signed);
+    if (value.is_none()) throw Error("internal error: map " + m.name + " has no value type");
+    um = &maps_.user_map(m.name, m.key_type, value, out_.maps);
+  }
+  auto& key_names = out_.maps[um->desc_index].key_names;
+  if (key_names.empty() && !m.keys.empty()) key_names = key_expression_names(m);
+  return *um;
 }
 
 llvm::Value* IrEmitter::map_ptr(llvm::GlobalVariable* gv) {

@@ -6,6 +6,7 @@
 #include "runtime/bpf_object.h"
 #include "runtime/output/output.h"
 
+#include <atomic>
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -39,7 +40,7 @@ public:
   // exit() was called. Events after it are ignored, as bpftrace does, until END runs.
   bool exit_requested() const { return exit_requested_; }
   void accept_events_again() { exit_requested_ = false; }
-  uint64_t lost_total() const { return lost_total_; }
+  uint64_t lost_total() const { return lost_total_; } // any thread (--metrics)
   // After a stop signal: system() commands still queued are counted, not run, so that a flood
   // of them cannot delay the detach and END.
   void stop_running_commands() { run_commands_ = false; }
@@ -60,7 +61,7 @@ private:
   const Diagnostics* sources_ = nullptr;
   std::vector<bool> zeroed_;
   bool exit_requested_ = false;
-  uint64_t lost_total_ = 0;
+  std::atomic<uint64_t> lost_total_{0};
   bool run_commands_ = true;
   uint64_t commands_not_run_ = 0;
 };

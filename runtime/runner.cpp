@@ -9,6 +9,7 @@
 #include "runtime/bpf_object.h"
 #include "runtime/events.h"
 #include "runtime/map_reader.h"
+#include "runtime/metrics/metrics_server.h"
 #include "runtime/output/cgroup_paths.h"
 #include "runtime/output/output.h"
 #include "runtime/output/user_values.h"
@@ -161,6 +162,9 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   std::optional<EventReader> reader;
   if (!program.event_map.empty()) reader.emplace(obj.map_fd(program.event_map), handler);
 
+  // --metrics binds before anything attaches, so a taken port is one line and nothing else.
+  std::optional<MetricsServer> metrics;
+  if (options.metrics) metrics.emplace(*options.metrics, program, obj, map_fds, handler);
   StopSignals signals;
   if (!options.quiet) {
     output->attaching(program.programs.size());
@@ -174,6 +178,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
         links.push_back(std::move(link));
       if (options.verbose) std::fprintf(stderr, "tracelet: attached %s\n", desc.probe_name.c_str());
     }
+    if (metrics) metrics->set_probes_attached(program.programs.size());
     run_programs(obj, program, "BEGIN");
     if (options.child) options.child->start();
     serve_events(reader ? &*reader : nullptr, handler, options, program, map_fds, *output);

@@ -3,9 +3,11 @@
 
 #include "codegen/compiled_program.h"
 #include "runtime/child_process.h"
+#include "runtime/metrics/metrics_address.h"
 #include "runtime/output/output_format.h"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 namespace tracelet {
@@ -23,6 +25,7 @@ struct RunOptions {
   ChildProcess* child = nullptr;            // -c CMD: started once attached; its exit stops us
   int pid = -1;                             // -p PID: uprobes fire in this process only
   const Diagnostics* sources = nullptr;     // source texts, quoted by -k helper warnings
+  std::optional<MetricsAddress> metrics;    // --metrics: serve the maps to Prometheus here
 };
 
 // Returns the process exit status. Throws tracelet::Error for environment failures (libbpf
