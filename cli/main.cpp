@@ -240,6 +240,9 @@ int main(int argc, char** argv) {
     if (opts.debug_ir) cg.ir_out = &std::cout;
     cg.helper_checks = opts.helper_checks;
     cg.hist_sums = opts.run.metrics.has_value(); // histograms' _sum
+    // TRACELET_SYSCALL_DISPATCH=0: one tracepoint program per syscall (to compare, bench/).
+    if (const char* d = std::getenv("TRACELET_SYSCALL_DISPATCH"); d && std::string(d) == "0")
+      cg.syscall_dispatch = false;
     opts.run.sources = &diags;
     codegen::CompiledProgram compiled;
     try {

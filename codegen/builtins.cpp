@@ -55,7 +55,7 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
     phi->addIncoming(since, have);
     v = phi;
   } else if (n == "probe") {
-    v = i64c(probe_index_);
+    v = dispatch_ ? b_.CreateAdd(i64c(probe_index_), dispatch_->case_index) : i64c(probe_index_);
   } else if (n == "rand") {
     v = helpers_.call_no_args(HelperId::GetPrandomU32, "rand");
   } else if (n == "numaid") {

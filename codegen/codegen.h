@@ -16,6 +16,9 @@ struct CodegenOptions {
   // --metrics: hist()/lhist() maps also keep the sum of their values (see kHistSumBucket), at
   // the cost of a second map update per hist() call; off otherwise.
   bool hist_sums = false;
+  // Syscall tracepoint wildcards and lists as one raw_tracepoint sys_enter/sys_exit program
+  // each (syscall_dispatch.cpp); false: one tracepoint program per syscall, as before.
+  bool syscall_dispatch = true;
 };
 
 // An error LLVM reported for one probe's program (the BPF stack limit, an unsupported

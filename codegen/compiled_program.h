@@ -85,7 +85,10 @@ struct ProgramDesc {
   uint64_t freq = 0;      // as AttachPoint::freq
   uint64_t offset = 0;    // as AttachPoint::offset
   std::string probe_name; // AttachPoint::name(), for messages
-  Location loc;           // the attach point in the source, for located attach errors
+  // The attach points this program serves: 1, or the syscall tracepoints a raw_tracepoint
+  // sys_enter/sys_exit dispatcher stands for (codegen/syscall_dispatch.cpp).
+  size_t attach_points = 1;
+  Location loc; // the attach point in the source, for located attach errors
 };
 
 // A BPF_MAP_TYPE_STACK_TRACE map: key u32 stack id, value `depth` u64 addresses (0-padded).

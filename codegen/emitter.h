@@ -36,16 +36,45 @@ struct LoopTargets {
 class IrEmitter {
 public:
   IrEmitter(llvm::LLVMContext& ctx, llvm::Module& module, CompiledProgram& out,
-            int helper_checks = 0);
+            int helper_checks = 0, bool syscall_dispatch = true);
 
   // Emits every probe's programs and the maps they use; fills `out` except `elf`.
   void emit(ast::Program& program);
 
 private:
   // ---- probes (probe_emitter.cpp)
-  void emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap);
+  // `probe_index`: the value of `probe` in it (its name in out_.probe_names).
+  void emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap, uint64_t probe_index);
+  // Starts the BPF function of `desc` (names it after `name`, else its probe name) with `ap` as
+  // the attach point being emitted.
+  void begin_program(ProgramDesc& desc, const ast::AttachPoint& ap, const std::string& name = "");
+  // The predicate and body, then `return 0`.
+  void emit_probe_body(ast::Probe& probe);
   static std::string section_for(const ast::AttachPoint& ap);
   void emit_license();
+
+  // ---- syscall tracepoints through one raw tracepoint (syscall_dispatch.cpp)
+  struct SyscallDispatch {
+    bool exit;               // sys_exit (else sys_enter)
+    llvm::Value* regs;       // struct pt_regs * as i64
+    llvm::Value* nr;         // the syscall number, i64
+    llvm::Value* case_index; // i64: the position in `points` of the syscall's attach point
+    const std::vector<const ast::AttachPoint*>& points; // the probe's attach points
+    const std::vector<size_t>& group;                   // the positions this program serves
+  };
+  // Emits one dispatcher per kind (sys_enter, sys_exit) for the syscall tracepoints of
+  // `points` that can share one; returns the positions left for programs of their own.
+  // `probe_base`: the probe index of points[0] (points[i]'s is probe_base + i).
+  std::vector<size_t> emit_syscall_dispatchers(ast::Probe& probe,
+                                               const std::vector<const ast::AttachPoint*>& points,
+                                               uint64_t probe_base);
+  void emit_syscall_dispatcher(ast::Probe& probe,
+                               const std::vector<const ast::AttachPoint*>& points,
+                               const std::vector<size_t>& group, uint64_t probe_base, bool exit);
+  // args.F in a dispatcher: the case's register (or number, or return value) as F's type;
+  // `first` is F in the first attach point's record.
+  llvm::Value* emit_dispatched_field(const ast::Field& first, ast::FieldAccess& f);
+  llvm::Value* read_kernel_u64(llvm::Value* base, uint64_t offset); // base: i64 address
 
   // ---- statements (statements.cpp)
   void emit_block(ast::Block& block);
@@ -253,6 +282,7 @@ private:
   MapRegistry maps_;
   BtfDebugInfo debug_info_;
   int helper_checks_ = 0;                 // as CodegenOptions::helper_checks
+  bool syscall_dispatch_ = true;          // as CodegenOptions::syscall_dispatch
   const Location* current_loc_ = nullptr; // see LocationScope
 
   // Per BPF function state.
@@ -262,6 +292,7 @@ private:
   const ast::AttachPoint* ap_ = nullptr;
   std::shared_ptr<PacketState> packet_; // packet programs: see packet.cpp
   uint64_t probe_index_ = 0;
+  const SyscallDispatch* dispatch_ = nullptr; // in a syscall dispatcher
   // Variables by ast::Variable::binding: the address of each one's slot and its type.
   std::map<int, std::pair<llvm::Value*, ast::Type>> vars_;
   std::vector<LoopTargets> loops_;

@@ -54,6 +54,7 @@ const ast::RecordDef* IrEmitter::tracepoint_record(ast::FieldAccess& f) const {
 llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
   if (is_packet_field(f)) return emit_packet_field_scalar(f); // packet.cpp
   const ast::Field& field = find_field(f, tracepoint_record(f));
+  if (dispatch_ && is_tracepoint_args(*f.base)) return emit_dispatched_field(field, f);
   llvm::Type* ty = scalar_type(f.type);
   uint64_t bytes = ty->getIntegerBitWidth() / 8;
   llvm::Value* raw = nullptr;

@@ -38,7 +38,8 @@ void IrEmitter::emit_license() {
   license->setSection("license");
 }
 
-void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap) {
+void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap,
+                                   uint64_t probe_index) {
   ProgramDesc desc;
   desc.section = section_for(ap);
   desc.provider = ap.provider;
@@ -48,7 +49,16 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   desc.offset = ap.offset;
   desc.probe_name = ap.name();
   desc.loc = ap.loc;
-  desc.func_name = function_name(out_.programs.size(), desc.probe_name);
+  begin_program(desc, ap);
+  probe_index_ = probe_index;
+  emit_probe_body(probe);
+  out_.programs.push_back(std::move(desc));
+  ap_ = nullptr;
+}
+
+void IrEmitter::begin_program(ProgramDesc& desc, const ast::AttachPoint& ap,
+                              const std::string& name) {
+  desc.func_name = function_name(out_.programs.size(), name.empty() ? desc.probe_name : name);
 
   auto* fn_type = llvm::FunctionType::get(b_.getInt64Ty(), {b_.getInt8PtrTy()}, false);
   fn_ = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, desc.func_name, module_);
@@ -60,15 +70,15 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   b_.SetInsertPoint(entry_);
   ap_ = &ap;
-  probe_index_ = out_.probe_names.size();
-  out_.probe_names.push_back(desc.probe_name);
   vars_.clear();
   loops_.clear();
   loop_ctx_ = nullptr;
   temporaries_.clear();
+}
+
+void IrEmitter::emit_probe_body(ast::Probe& probe) {
   packet_.reset();
   if (is_packet_program()) emit_packet_prologue(probe); // packet.cpp
-
   if (probe.predicate) {
     // A false predicate ends the program before the body.
     auto* body = llvm::BasicBlock::Create(ctx_, "body", fn_);
@@ -82,8 +92,6 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   }
   emit_block(probe.body);
   b_.CreateRet(pass_verdict());
-  out_.programs.push_back(std::move(desc));
-  ap_ = nullptr;
 }
 
 } // namespace tracelet::codegen

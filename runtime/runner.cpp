@@ -167,7 +167,10 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   if (options.metrics) metrics.emplace(*options.metrics, program, obj, map_fds, handler);
   StopSignals signals;
   if (!options.quiet) {
-    output->attaching(program.programs.size());
+    size_t probes = 0; // a syscall dispatcher program counts as the tracepoints it serves
+    for (const auto& desc : program.programs)
+      probes += desc.attach_points;
+    output->attaching(probes);
     output->flush();
   }
   {

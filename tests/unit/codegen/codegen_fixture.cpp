@@ -114,7 +114,7 @@ std::shared_ptr<const ast::RecordDef> FakeKernelInfo::function_args(const std::s
 }
 
 std::unique_ptr<Compiled> compile_source(const std::string& source, bool real_kernel,
-                                         int helper_checks) {
+                                         int helper_checks, bool syscall_dispatch) {
   Diagnostics diags;
   auto program = parser::parse("test.bt", source, diags);
   std::ostringstream messages;
@@ -141,6 +141,7 @@ std::unique_ptr<Compiled> compile_source(const std::string& source, bool real_ke
   std::ostringstream ir;
   codegen::CodegenOptions options;
   options.helper_checks = helper_checks;
+  options.syscall_dispatch = syscall_dispatch;
   options.ir_out = &ir;
   out->program = codegen::compile(*program, options);
   out->ir = ir.str();

@@ -31,9 +31,9 @@ public:
 
 // Compiles `source`; ADD_FAILURE()s with the diagnostics if the front end rejects it.
 // `real_kernel`: resolve tracepoints through tracefs (needed to load tracepoint programs).
-// `helper_checks`: as CodegenOptions (-k: 1, -kk: 2).
+// `helper_checks`, `syscall_dispatch`: as CodegenOptions (-k: 1, -kk: 2).
 std::unique_ptr<Compiled> compile_source(const std::string& source, bool real_kernel,
-                                         int helper_checks = 0);
+                                         int helper_checks = 0, bool syscall_dispatch = true);
 
 // Loads every program into the kernel. Returns "" on success, else the libbpf/verifier log.
 std::string load_into_kernel(const codegen::CompiledProgram& program);

@@ -105,8 +105,10 @@ TEST(IrShape, SectionsAndLicense) {
   EXPECT_NE(c->ir.find("section \"tracepoint/syscalls/sys_enter_openat\""), std::string::npos);
 }
 
+// (Without the syscall dispatcher, as tracepoints of other categories always are.)
 TEST(IrShape, WildcardsGiveOneProgramPerTracepointAndProbeIndexes) {
-  auto c = compile_source(R"(tracepoint:syscalls:sys_enter_* { printf("%s\n", probe); })", false);
+  auto c = compile_source(R"(tracepoint:syscalls:sys_enter_* { printf("%s\n", probe); })", false, 0,
+                          /*syscall_dispatch=*/false);
   ASSERT_TRUE(c);
   ASSERT_EQ(c->program.programs.size(), 2u);
   EXPECT_EQ(c->program.programs[0].func, "sys_enter_openat");
@@ -292,7 +294,7 @@ TEST(IrShape, ArgsFieldsOfAProbeOnSeveralTracepointsUseEachOnesOffset) {
   auto c =
       compile_source("tracepoint:syscalls:sys_enter_open, tracepoint:syscalls:sys_enter_openat "
                      "{ @[str(args->filename)] = count(); }",
-                     false);
+                     false, 0, /*syscall_dispatch=*/false);
   ASSERT_TRUE(c);
   auto body = [&](const std::string& name) {
     size_t start = c->ir.find("@" + name + "(");
