@@ -3,6 +3,9 @@
 #include "ast/diagnostics.h"
 #include "ast/passes/semantic.h"
 #include "ast/printer.h"
+#include "cli/command_line.h"
+#include "cli/environment.h"
+#include "cli/info.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
 #include "runtime/attach/attach.h"
@@ -24,6 +27,7 @@ namespace {
 constexpr const char* kUsage = R"(USAGE:
     tracelet [options] filename [arg ...]
     tracelet [options] -e 'program' [arg ...]
+    tracelet [options] - [arg ...]          (the program from stdin)
 
 OPTIONS:
     -e 'program'   execute this program
@@ -43,6 +47,7 @@ OPTIONS:
     --no-warnings  do not print warnings
     -k, -kk        warn when a map update or delete fails (-kk: memory reads too), as bpftrace
     -v             verbose messages
+    --info         print the system, the build and the kernel's BPF features
     -h, --help     show this help message
     --version      print the version
 
@@ -71,14 +76,6 @@ struct CliOptions {
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "tracelet: " << message << "\n\n" << kUsage;
   std::exit(1);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw tracelet::Error("cannot open '" + path + "': " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 CliOptions parse_args(int argc, char** argv) {
@@ -117,9 +114,13 @@ CliOptions parse_args(int argc, char** argv) {
       if (pid.empty() || *end || n <= 0 || n > INT32_MAX)
         usage_error("-p takes a process id, not '" + pid + "'");
       o.run.pid = static_cast<int>(n);
+      tracelet::cli::check_pid_exists(o.run.pid);
     } else if (a == "-l" || a == "-lv") {
       o.list = true;
       o.list_args = o.list_args || a == "-lv";
+    } else if (a == "--info") {
+      tracelet::cli::print_info(std::cout);
+      std::exit(0);
     } else if (a == "--dry-run") {
       o.run.dry_run = true;
     } else if (a == "-v") {
@@ -170,13 +171,17 @@ CliOptions parse_args(int argc, char** argv) {
   }
   if (o.list && !o.have_program) {
     if (i < argc) o.list_pattern = argv[i];
+    if (auto error = tracelet::cli::list_pattern_error(o.list_pattern); !error.empty()) {
+      std::cerr << error;
+      std::exit(1);
+    }
     o.list_args = o.list_args || o.run.verbose; // `-l -v` as `-lv`
     return o;
   }
   if (!o.have_program) {
     if (i >= argc) usage_error("no program given: use -e 'program' or a file name");
-    o.program_name = argv[i];
-    o.program_text = read_file(argv[i]);
+    o.program_name = std::strcmp(argv[i], "-") == 0 ? "stdin" : argv[i];
+    o.program_text = tracelet::cli::read_program(argv[i]);
     o.have_program = true;
     ++i;
   }
@@ -201,7 +206,16 @@ int list_probes(const CliOptions& opts) {
 int main(int argc, char** argv) {
   using namespace tracelet;
   try {
-    CliOptions opts = parse_args(argc, argv);
+    // Bundled short options (-ve 'prog') become one argument each first, as getopt does.
+    std::vector<std::string> args = cli::expand_short_options({argv + 1, argv + argc});
+    std::vector<char*> arg_ptrs{argv[0]};
+    for (auto& a : args)
+      arg_ptrs.push_back(a.data());
+    CliOptions opts = parse_args(static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
+    cli::Environment env = cli::read_environment(); // BPFTRACE_STRLEN and the others
+    cli::apply_environment(env);
+    opts.semantic.max_probes = env.max_probes;
+    opts.semantic.max_bpf_progs = env.max_bpf_progs;
     if (opts.list) return list_probes(opts);
     // -o and -B apply to everything printed from here on, maps and events alike.
     std::unique_ptr<FILE, int (*)(FILE*)> output_file(nullptr, &std::fclose);

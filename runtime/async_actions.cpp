@@ -4,6 +4,7 @@
 //   cat      the first 10240 bytes of the file (json: "cat")
 //   system   the command's standard output, through /bin/sh (json: "syscall")
 #include "runtime/events.h"
+#include "runtime/tunables.h"
 
 #include "runtime/output/json_output.h"
 #include "runtime/output/printf_format.h"
@@ -21,7 +22,6 @@ using codegen::EventKind;
 namespace {
 
 // bpftrace's BPFTRACE_CAT_BYTES_MAX default.
-constexpr size_t kCatBytesMax = 10240;
 
 std::string read_file_start(const std::string& path, size_t max_bytes) {
   std::ifstream file(path, std::ios::binary);
@@ -98,7 +98,7 @@ std::string EventHandler::async_action(EventKind kind, uint32_t id, const uint8_
         format_printf(desc.format, desc.args, payload, payload_size, program_.probe_names);
     std::string text;
     if (cat) {
-      text = read_file_start(name, kCatBytesMax);
+      text = read_file_start(name, tunables().cat_bytes_max);
     } else {
       std::fflush(out_); // what was printed before the command's own stderr
       text = command_output(name);

@@ -1,4 +1,5 @@
 #include "runtime/events.h"
+#include "runtime/tunables.h"
 
 #include "ast/diagnostics.h"
 #include "runtime/map_reader.h"
@@ -124,8 +125,9 @@ void EventHandler::lost(uint64_t count) {
 }
 
 EventReader::EventReader(int event_map_fd, EventHandler& handler) : handler_(handler) {
-  // 64 pages per CPU (256 KiB), as bpftrace's default perf_rb_pages.
-  perf_buffer* pb = perf_buffer__new(event_map_fd, 64, on_sample, on_lost, this, nullptr);
+  // 64 pages per CPU (256 KiB) unless BPFTRACE_PERF_RB_PAGES says otherwise, as bpftrace.
+  perf_buffer* pb = perf_buffer__new(event_map_fd, tunables().perf_rb_pages, on_sample, on_lost,
+                                     this, nullptr);
   if (!pb) throw Error("cannot open the perf buffer for events: " + errno_text(errno));
   buffer_.reset(pb);
 }
