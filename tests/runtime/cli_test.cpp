@@ -159,7 +159,7 @@ TEST(CliInfo, SectionsAndAgreementWithBpftrace) {
   ASSERT_EQ(r.exit_status, 0) << r.err;
   for (const char* title : {"System", "Build", "Kernel helpers", "Kernel features", "Map types",
                             "Probe types", "Attach"})
-    EXPECT_NE(r.out.find(std::string("\n") + title + "\n"), std::string::npos)
+    EXPECT_NE(("\n" + r.out).find(std::string("\n") + title + "\n"), std::string::npos)
         << title << " missing:\n"
         << r.out;
   EXPECT_NE(r.out.find("  LLVM: 14."), std::string::npos) << r.out;
