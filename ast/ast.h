@@ -46,6 +46,7 @@ struct PositionalParam : Expr {
   // Filled by type inference: the argument's text ("" if not given; the count for `$#`). The
   // node's type says how to use it: an integer (value is its decimal text) or a string.
   std::string value;
+  size_t offset = 0; // str($1 + 3): the text from its 3rd character (positional_params.cpp)
   void accept(Visitor& v) override;
 };
 

@@ -121,7 +121,8 @@ struct Type {
   static constexpr uint32_t kDefaultStackDepth = 127; // bpftrace's default (perf_max_stack)
   static constexpr uint32_t kMaxStackDepth = 1024;
 
-  static constexpr uint64_t kDefaultStringSize = 64;
+  // str() and string defaults; BPFTRACE_STRLEN changes it once at start-up (cli/environment).
+  static inline uint64_t kDefaultStringSize = 64;
 
   bool is_integer() const { return kind == TypeKind::Integer; }
   bool is_string() const { return kind == TypeKind::String; }

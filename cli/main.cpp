@@ -3,6 +3,9 @@
 #include "ast/diagnostics.h"
 #include "ast/passes/semantic.h"
 #include "ast/printer.h"
+#include "cli/command_line.h"
+#include "cli/environment.h"
+#include "cli/info.h"
 #include "cli/tools.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
@@ -29,6 +32,7 @@ constexpr const char* kUsage = R"(USAGE:
     tracelet [options] filename [arg ...]
     tracelet [options] -e 'program' [arg ...]
     tracelet [options] TOOL [arg ...]      (an installed tool by name: see --list-tools)
+    tracelet [options] - [arg ...]          (the program from stdin)
 
 OPTIONS:
     -e 'program'   execute this program
@@ -50,6 +54,7 @@ OPTIONS:
     --metrics [HOST:]PORT  serve the maps to Prometheus at http://HOST:PORT/metrics while
                    running (HOST defaults to 127.0.0.1)
     -v             verbose messages
+    --info         print the system, the build and the kernel's BPF features
     -h, --help     show this help message
     --version      print the version
     --list-tools   list the installed tools (canned scripts) with what each shows
@@ -120,9 +125,13 @@ CliOptions parse_args(int argc, char** argv) {
       if (pid.empty() || *end || n <= 0 || n > INT32_MAX)
         usage_error("-p takes a process id, not '" + pid + "'");
       o.run.pid = static_cast<int>(n);
+      tracelet::cli::check_pid_exists(o.run.pid);
     } else if (a == "-l" || a == "-lv") {
       o.list = true;
       o.list_args = o.list_args || a == "-lv";
+    } else if (a == "--info") {
+      tracelet::cli::print_info(std::cout);
+      std::exit(0);
     } else if (a == "--dry-run") {
       o.run.dry_run = true;
     } else if (a == "-v") {
@@ -175,16 +184,24 @@ CliOptions parse_args(int argc, char** argv) {
   }
   if (o.list && !o.have_program) {
     if (i < argc) o.list_pattern = argv[i];
+    if (auto error = tracelet::cli::list_pattern_error(o.list_pattern); !error.empty()) {
+      std::cerr << error;
+      std::exit(1);
+    }
     o.list_args = o.list_args || o.run.verbose; // `-l -v` as `-lv`
     return o;
   }
   if (!o.have_program) {
     if (i >= argc) usage_error("no program given: use -e 'program' or a file name");
-    o.program_name = argv[i];
+    o.program_name = std::strcmp(argv[i], "-") == 0 ? "stdin" : argv[i];
     struct stat st;
-    if (stat(argv[i], &st) != 0)
-      if (auto tool = tracelet::cli::find_tool(argv[i])) o.program_name = *tool;
-    o.program_text = tracelet::parser::read_program_file(o.program_name);
+    if (o.program_name == "stdin") {
+      o.program_text = tracelet::cli::read_program(argv[i]);
+    } else {
+      if (stat(argv[i], &st) != 0)
+        if (auto tool = tracelet::cli::find_tool(argv[i])) o.program_name = *tool;
+      o.program_text = tracelet::parser::read_program_file(o.program_name);
+    }
     o.have_program = true;
     ++i;
   }
@@ -209,7 +226,16 @@ int list_probes(const CliOptions& opts) {
 int main(int argc, char** argv) {
   using namespace tracelet;
   try {
-    CliOptions opts = parse_args(argc, argv);
+    // Bundled short options (-ve 'prog') become one argument each first, as getopt does.
+    std::vector<std::string> args = cli::expand_short_options({argv + 1, argv + argc});
+    std::vector<char*> arg_ptrs{argv[0]};
+    for (auto& a : args)
+      arg_ptrs.push_back(a.data());
+    CliOptions opts = parse_args(static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
+    cli::Environment env = cli::read_environment(); // BPFTRACE_STRLEN and the others
+    cli::apply_environment(env);
+    opts.semantic.max_probes = env.max_probes;
+    opts.semantic.max_bpf_progs = env.max_bpf_progs;
     if (opts.list) return list_probes(opts);
     // -o and -B apply to everything printed from here on, maps and events alike.
     std::unique_ptr<FILE, int (*)(FILE*)> output_file(nullptr, &std::fclose);

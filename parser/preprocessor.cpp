@@ -1,5 +1,7 @@
 #include "parser/preprocessor.h"
 
+#include "parser/macros.h"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -78,13 +80,18 @@ public:
       std::string kept = line;
       if (continuation_) {
         continuation_ = !line.empty() && line.back() == '\\';
-        if (active()) out_.defines.back().text += "\n" + line;
+        if (active()) {
+          out_.defines.back().text += "\n" + line;
+          if (!continuation_) define_macro(out_.defines.back());
+        }
         kept.clear();
       } else if (!was_in_comment && is_directive(line)) {
         if (!(line_no == 1 && line.rfind("#!", 0) == 0)) directive(line, line_no);
         kept.clear();
       } else if (!active()) {
         kept.clear();
+      } else {
+        kept = macros_.expand(line, macro_comment_); // the script's own #defines
       }
       out_.text += kept;
       if (last) break;
@@ -159,12 +166,22 @@ private:
       defined_.insert(macro);
       out_.defines.push_back({trim(line), loc});
       continuation_ = !line.empty() && line.back() == '\\';
+      if (!continuation_) define_macro(out_.defines.back());
     } else if (name == "undef") {
       size_t p = 0;
-      defined_.erase(first_word(rest, p));
+      std::string macro = first_word(rest, p);
+      defined_.erase(macro);
+      macros_.undefine(macro);
     } else {
       diags_.error(loc, "unknown preprocessor directive '#" + name + "'");
     }
+  }
+
+  // A complete `#define` (continuations joined) enters the macro table.
+  void define_macro(const ast::CDefinition& def) {
+    size_t p = def.text.find("define") + 6;
+    std::string error = macros_.define(def.text.substr(p));
+    if (!error.empty()) diags_.error(def.loc, error);
   }
 
   void include(const std::string& rest, const Location& loc) {
@@ -204,6 +221,8 @@ private:
   std::set<std::string> defined_;
   std::vector<Conditional> stack_;
   bool continuation_ = false; // the previous line was a #define ending in '\'
+  MacroTable macros_;
+  bool macro_comment_ = false; // a /* */ comment open at the end of the last expanded line
   Preprocessed out_;
 };
 

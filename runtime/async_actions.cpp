@@ -5,6 +5,7 @@
 //   cat      the first 10240 bytes of the file
 //   system   the command's standard output, through /bin/sh
 #include "runtime/events.h"
+#include "runtime/tunables.h"
 
 #include "runtime/output/printf_format.h"
 #include "runtime/output/user_values.h"
@@ -23,8 +24,6 @@ using codegen::EventKind;
 
 namespace {
 
-// bpftrace's BPFTRACE_CAT_BYTES_MAX default.
-constexpr size_t kCatBytesMax = 10240;
 
 // Only regular files, opened without blocking: a FIFO (or a device) named by cat() would stall
 // the event loop, and root must not be steered into reading one.
@@ -117,7 +116,7 @@ void EventHandler::async_action(EventKind kind, uint32_t id, const uint8_t* payl
     std::string name =
         format_printf(desc.format, desc.args, payload, payload_size, program_.probe_names);
     if (cat) {
-      output_.cat(read_file_start(name, kCatBytesMax));
+      output_.cat(read_file_start(name, tunables().cat_bytes_max));
     } else {
       output_.flush(); // what was printed before the command's own stderr
       output_.system(command_output(name));

@@ -1,5 +1,7 @@
 #include "runtime/bpf_object.h"
 
+#include "runtime/tunables.h"
+
 #include "ast/diagnostics.h"
 
 #include <bpf/bpf.h>
@@ -142,7 +144,11 @@ std::string summarize_load_failure(const std::string& messages) {
 BpfObject::BpfObject(const std::vector<uint8_t>& elf, bool verbose) : verbose_(verbose) {
   LibbpfMessages::install(verbose);
   LibbpfMessages::clear();
-  LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tracelet");
+  log_size_ = tunables().log_size;
+  log_.reset(new char[log_size_]);
+  log_[0] = '\0';
+  LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tracelet", .kernel_log_buf = log_.get(),
+              .kernel_log_size = log_size_, .kernel_log_level = verbose ? 1u : 0u);
   bpf_object* obj = bpf_object__open_mem(elf.data(), elf.size(), &opts);
   if (!obj) {
     int err = errno;
@@ -163,7 +169,15 @@ void BpfObject::load() {
   LibbpfMessages::clear();
   int err = bpf_object__load(obj_.get());
   if (err) {
-    std::string msg = summarize_load_failure(LibbpfMessages::captured());
+    std::string log(log_.get(), strnlen(log_.get(), log_size_));
+    if (err == -ENOSPC)
+      throw Error("the verifier log does not fit in BPFTRACE_LOG_SIZE=" +
+                  std::to_string(log_size_) + " bytes; raise BPFTRACE_LOG_SIZE");
+    if (verbose_) std::fputs(log.c_str(), stderr);
+    // libbpf hands a log it did not allocate to nobody: wrap it as libbpf prints its own.
+    std::string msg =
+        summarize_load_failure(LibbpfMessages::captured() + "-- BEGIN PROG LOAD LOG --\n" + log +
+                               "\n-- END PROG LOAD LOG --\n");
     if (!verbose_) msg += " (run with -v for the full verifier log)";
     throw Error(msg);
   }

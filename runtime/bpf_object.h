@@ -78,6 +78,12 @@ private:
   };
   std::unique_ptr<bpf_object, ObjectDeleter> obj_;
   bool verbose_ = false;
+  // The verifier's log, BPFTRACE_LOG_SIZE bytes (runtime/tunables.h): filled when a program is
+  // rejected, and for every program with -v (a log that does not fit fails the load, as in
+  // bpftrace).
+  // Allocated, not zeroed: pages the kernel never writes stay out of the resident set.
+  std::unique_ptr<char[]> log_;
+  size_t log_size_ = 0;
 };
 
 // "name: strerror(-err)" for a negative libbpf/errno code.

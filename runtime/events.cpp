@@ -1,4 +1,5 @@
 #include "runtime/events.h"
+#include "runtime/tunables.h"
 
 #include "ast/diagnostics.h"
 #include "runtime/map_reader.h"
@@ -120,8 +121,8 @@ perf_buffer* open_perf_buffer(int map_fd, perf_buffer_event_fn on_event, void* c
   attr.sample_period = 1;
   attr.wakeup_events = 1;
   if (count_lost) attr.read_format = PERF_FORMAT_LOST;
-  // 64 pages per CPU (256 KiB), as bpftrace's default perf_rb_pages.
-  return perf_buffer__new_raw(map_fd, 64, &attr, on_event, ctx, nullptr);
+  // 64 pages per CPU (256 KiB) unless BPFTRACE_PERF_RB_PAGES says otherwise, as bpftrace.
+  return perf_buffer__new_raw(map_fd, tunables().perf_rb_pages, &attr, on_event, ctx, nullptr);
 }
 
 // The records of a PERF_TYPE_SOFTWARE/BPF_OUTPUT event with PERF_SAMPLE_RAW.

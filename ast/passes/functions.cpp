@@ -223,8 +223,12 @@ void TypeInference::type_str(Call& n) {
     param->value = param->index >= 1 && static_cast<size_t>(param->index) <= params.size()
                        ? params[param->index - 1]
                        : std::string();
+    param->value = param->value.substr(std::min(param->offset, param->value.size()));
+    if (n.args.size() >= 2)
+      if (auto* len = dynamic_cast<Integer*>(n.args[1].get()))
+        param->value = param->value.substr(0, len->value); // str($1, N): N characters
     param->type = Type::string(param->value.size() + 1);
-    n.type = Type::string(std::max<uint64_t>(Type::kDefaultStringSize, param->type.bytes));
+    n.type = Type::string(); // BPFTRACE_STRLEN bytes: a longer argument is cut, as bpftrace
   } else {
     walk(n.args[0]);
     const Type& t = arg.type;

@@ -14,6 +14,12 @@
 
 namespace tracelet::ast::passes {
 
+// positional_params.cpp: $N in attach points -> the argument's text; $N as the literal
+// argument of lhist(), strncmp() and kstack()/ustack() -> an Integer; str($N + K) -> $N with
+// offset K. Runs first.
+void substitute_positional_params(Program& program, Diagnostics& diags,
+                                  const SemanticOptions& options);
+
 // attach_points.cpp: aliases -> canonical provider; fills target/func/freq/offset and
 // need_expansion; validates the shape of each attach point; BEGIN/END at most once. An attach
 // point with an error is left with an empty provider.
@@ -42,6 +48,10 @@ using MissingFunction = std::function<void(const Location&, std::string)>;
 void expand_function_probe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
                            const std::function<void(AttachPointPtr)>& add,
                            const MissingFunction& missing);
+
+// probe_limits.cpp: the expanded program stays within BPFTRACE_MAX_PROBES and
+// BPFTRACE_MAX_BPF_PROGS; false (and a located error naming the count) when it does not.
+bool check_probe_limits(Program& program, Diagnostics& diags, const SemanticOptions& options);
 
 // control_flow.cpp: break/continue only inside loops; unroll counts 1..100.
 void check_control_flow(Program& program, Diagnostics& diags, const SemanticOptions& options);

@@ -10,9 +10,11 @@ namespace tracelet::ast {
 bool analyse(Program& program, KernelInfo& kernel, Diagnostics& diags,
              const SemanticOptions& options) {
   int errors_before = diags.error_count();
+  passes::substitute_positional_params(program, diags, options);
   passes::resolve_attach_points(program, diags);
   passes::resolve_packet_interfaces(program, diags, options);
   passes::expand_probes(program, kernel, diags);
+  if (!passes::check_probe_limits(program, diags, options)) return false; // nothing to gain
   passes::check_control_flow(program, diags, options);
   passes::resolve_variables(program, diags);
   passes::infer_types(program, kernel, diags, options);

@@ -5,6 +5,7 @@
 #include "ast/diagnostics.h"
 #include "ast/kernel_info.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@ struct SemanticOptions {
   std::vector<std::string> positional_params; // $1.. as given on the command line
   bool unsafe = false;                         // --unsafe: allow system(), signal()
   int cpid = -1;                               // -c: the child's pid (the `cpid` builtin)
+  uint64_t max_probes = 512;    // BPFTRACE_MAX_PROBES: concrete attach points, at most
+  uint64_t max_bpf_progs = 512; // BPFTRACE_MAX_BPF_PROGS: generated programs, at most
 };
 
 // Attach-point parsing and validation, probe expansion (wildcards), name resolution, type

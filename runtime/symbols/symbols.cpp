@@ -1,5 +1,7 @@
 #include "runtime/symbols/symbols.h"
 
+#include "runtime/tunables.h"
+
 #include <bcc/bcc_syms.h>
 #include <bpf/bpf.h>
 
@@ -36,7 +38,9 @@ std::optional<ResolvedSymbol> SymbolCache::resolve(uint64_t addr) {
     return std::nullopt;
   }
   ResolvedSymbol out;
-  const char* name = sym.demangle_name ? sym.demangle_name : sym.name;
+  // BPFTRACE_NO_CPP_DEMANGLE=1: C++ names as the binary spells them (_ZN...).
+  bool demangle = sym.demangle_name && tunables().cpp_demangle;
+  const char* name = demangle ? sym.demangle_name : sym.name;
   out.name = name ? name : "";
   out.offset = sym.offset;
   out.module = sym.module ? sym.module : "";

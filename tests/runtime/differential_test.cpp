@@ -4,6 +4,7 @@
 //
 // Case files may start with comment lines that configure the run:
 //   // args: 5 hello      positional parameters passed to both tools
+//   // env: NAME=VALUE    environment variables set for both tools (BPFTRACE_STRLEN=10 ...)
 //   // expect: error      bpftrace rejects the program; tracelet must reject it too (only the
 //                         exit statuses are compared)
 // tests/differential/known-differences.txt lists `NNN-name.bt: reason` for cases where
@@ -18,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -71,7 +73,33 @@ std::string trim(const std::string& s) {
 
 struct CaseOptions {
   std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> env;
   bool expect_error = false;
+};
+
+// Sets the case's environment variables for the children of this process while it lives.
+class ScopedEnv {
+public:
+  explicit ScopedEnv(const std::vector<std::pair<std::string, std::string>>& vars) {
+    for (const auto& [name, value] : vars) {
+      const char* old = std::getenv(name.c_str());
+      saved_.push_back({name, old ? std::optional<std::string>(old) : std::nullopt});
+      setenv(name.c_str(), value.c_str(), 1);
+    }
+  }
+  ~ScopedEnv() {
+    for (const auto& [name, old] : saved_) {
+      if (old)
+        setenv(name.c_str(), old->c_str(), 1);
+      else
+        unsetenv(name.c_str());
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
 // Reads the leading `// key: value` comment lines of a case.
@@ -87,6 +115,12 @@ CaseOptions read_case_options(const fs::path& path) {
       std::istringstream words(body.substr(5));
       for (std::string w; words >> w;)
         o.args.push_back(w);
+    } else if (body.rfind("env:", 0) == 0) {
+      std::istringstream words(body.substr(4));
+      for (std::string w; words >> w;) {
+        size_t eq = w.find('=');
+        if (eq != std::string::npos) o.env.emplace_back(w.substr(0, eq), w.substr(eq + 1));
+      }
     } else if (body == "expect: error") {
       o.expect_error = true;
     }
@@ -250,6 +284,7 @@ TEST_P(Differential, MatchesBpftrace) {
   auto known = read_known_differences();
   auto known_it = known.find(c.file_name);
 
+  ScopedEnv env(options.env);
   Output expected = run_reference(bpftrace, c, options);
   ASSERT_FALSE(expected.timed_out)
       << "bpftrace did not finish " << c.file_name << " within " << kTimeoutSeconds << " s";

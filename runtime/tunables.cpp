@@ -1,0 +1,10 @@
+#include "runtime/tunables.h"
+
+namespace tracelet::runtime {
+
+Tunables& tunables() {
+  static Tunables values;
+  return values;
+}
+
+} // namespace tracelet::runtime
