@@ -1,6 +1,7 @@
 #include "parser/driver.h"
 
 #include "lexer/scanner.h"
+#include "parser/c_declarations.h"
 #include "parser/parse_context.h"
 #include "parser/parser.tab.hh"
 #include "parser/preprocessor.h"
@@ -21,6 +22,10 @@ std::unique_ptr<ast::Program> parse(const std::string& filename, const std::stri
     Parser parser(scanner.handle(), ctx);
     parser.parse();
   }
+  if (diags.error_count() > errors_before) return nullptr;
+  std::map<std::string, int64_t> enumerators; // earlier definitions' values, for later ones
+  for (auto& def : ctx.program->c_definitions)
+    parse_c_definition(def, enumerators, diags);
   if (diags.error_count() > errors_before) return nullptr;
 
   auto program = std::move(ctx.program);

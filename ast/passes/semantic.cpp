@@ -4,12 +4,16 @@
 #include "ast/passes/semantic.h"
 
 #include "ast/passes/passes.h"
+#include "ast/passes/script_types.h"
 
 namespace tracelet::ast {
 
-bool analyse(Program& program, KernelInfo& kernel, Diagnostics& diags,
+bool analyse(Program& program, KernelInfo& kernel_info, Diagnostics& diags,
              const SemanticOptions& options) {
   int errors_before = diags.error_count();
+  // The script's struct/union/enum/typedef definitions, ahead of the kernel's.
+  passes::ScriptTypes kernel(kernel_info);
+  kernel.define(program, diags);
   passes::resolve_attach_points(program, diags);
   passes::expand_probes(program, kernel, diags);
   passes::check_control_flow(program, diags, options);

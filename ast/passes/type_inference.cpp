@@ -3,8 +3,10 @@
 // Type::none() after its error was reported, and uses of it report nothing more.
 #include "ast/passes/type_inference.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <set>
 
 namespace tracelet::ast::passes {
 
@@ -72,8 +74,13 @@ bool is_storable(const Type& t) {
   case TypeKind::Buffer:  // buf()
   case TypeKind::MacAddr: // macaddr()
     return true;
-  case TypeKind::Array: // pton(), or an integer array read from memory
-    return t.pointee && t.pointee->is_integer();
+  case TypeKind::Array: // pton(), or an array read from memory
+    return t.pointee && (t.pointee->is_integer() || is_storable(*t.pointee));
+  case TypeKind::Record: // a struct/union read from memory, with every field known
+    if (!t.record || t.record->fields_pending || t.record->size == 0) return false;
+    for (const auto& f : t.record->fields)
+      if (f.type && !is_storable(*f.type)) return false;
+    return true;
   case TypeKind::Tuple:
     for (const auto& e : t.elems)
       if (!is_storable(e)) return false;
@@ -360,7 +367,8 @@ void TypeInference::visit(Binary& n) {
   case BinaryOp::Eq:
   case BinaryOp::Ne:
     ok = (is_integer_like(l) && is_integer_like(r)) || (l.is_string() && r.is_string()) ||
-         (l.kind == TypeKind::Probe && r.kind == TypeKind::Probe);
+         (l.kind == TypeKind::Probe && r.kind == TypeKind::Probe) ||
+         (l.kind == TypeKind::Array && r.kind == TypeKind::Array && l.compatible(r));
     break;
   default:
     ok = is_integer_like(l) && is_integer_like(r);
@@ -634,6 +642,24 @@ void TypeInference::visit(Tuple& n) {
   if (ok) n.type = Type::tuple(std::move(elems));
 }
 
+namespace {
+
+// The builtins that sizeof(name) may mean instead of a type name.
+bool is_builtin_name(const std::string& name) {
+  static const std::set<std::string> names = {
+      "pid",   "tid",   "uid",     "gid",     "nsecs", "elapsed", "numaid", "cpu",
+      "comm",  "kstack", "ustack", "retval",  "func",  "probe",   "curtask", "rand",
+      "cgroup", "cpid", "args",    "ctx",     "username", "jiffies"};
+  if (names.count(name)) return true;
+  for (const char* prefix : {"arg", "sarg"})
+    if (name.rfind(prefix, 0) == 0 && name.size() > std::string(prefix).size() &&
+        std::isdigit(static_cast<unsigned char>(name[std::string(prefix).size()])))
+      return true;
+  return false;
+}
+
+} // namespace
+
 void TypeInference::visit(Sizeof& n) {
   n.type = Type::u64();
   if (n.of_type) {
@@ -642,6 +668,10 @@ void TypeInference::visit(Sizeof& n) {
       n.type = Type::none();
     else
       n.value = t->size();
+  } else if (auto* b = dynamic_cast<Builtin*>(n.of_expr.get());
+             b && !is_builtin_name(b->name) && kernel_.kernel_type(b->name)) {
+    // sizeof(foo_t): a typedef (the script's or BTF's), not a builtin.
+    n.value = kernel_.kernel_type(b->name)->size();
   } else {
     walk(n.of_expr);
   }
