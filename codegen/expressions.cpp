@@ -74,6 +74,8 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
        e.type.kind == TypeKind::KSym))
     return emit_symbol_scalar(e);
   if (auto* n = dynamic_cast<ast::Builtin*>(&e)) return emit_builtin_scalar(*n);
+  if (auto* n = dynamic_cast<ast::Call*>(&e); n && (n->func == "uptr" || n->func == "kptr"))
+    return emit_scalar(*n->args[0]); // only the address space changes, at compile time
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
     auto it = vars_.find(n->binding);
     if (it == vars_.end())

@@ -433,9 +433,7 @@ void TypeInference::visit(Unary& n) {
       // in the address space the integer came from, else the probe's.
       n.type = Type::u64();
       n.type.as = t.as != AddrSpace::None ? t.as
-                  : probe_.syscalls || probe_.only("uprobe") || probe_.only("uretprobe")
-                      ? AddrSpace::User
-                      : AddrSpace::Kernel;
+                                              : probe_.default_space();
     }
     break;
   case UnaryOp::AddrOf:
@@ -597,7 +595,7 @@ std::optional<Type> TypeInference::resolve_type_spec(const TypeSpec& spec) {
   }
   Type t = *base;
   for (int i = 0; i < spec.pointer_depth; ++i)
-    t = Type::pointer(t, probe_.syscalls ? AddrSpace::User : AddrSpace::Kernel);
+    t = Type::pointer(t, probe_.default_space());
   if (spec.array_size && spec.name != "string") t = Type::array(t, *spec.array_size);
   return t;
 }
@@ -617,11 +615,13 @@ void TypeInference::visit(Cast& n) {
     return;
   }
   n.type = *target;
-  // A pointer to a kernel record lives where the pointer it was cast from points (curtask,
-  // a kernel pointer field), and in the kernel when cast from an integer (outside syscalls).
-  if (n.type.kind == TypeKind::Pointer && n.type.pointee &&
-      n.type.pointee->kind == TypeKind::Record && n.operand->type.kind == TypeKind::Pointer)
+  // A pointer lives where the value it was cast from points (curtask, a kernel pointer
+  // field, uptr(arg0)), through any chain of casts; an integer from nowhere in particular
+  // points into the probe's default space (user memory in uprobes and syscalls).
+  if (n.type.kind == TypeKind::Pointer && n.operand->type.as != AddrSpace::None)
     n.type.as = n.operand->type.as;
+  else if (n.type.kind != TypeKind::Pointer && n.operand->type.as != AddrSpace::None)
+    n.type.as = n.operand->type.as; // (uint64)uptr(p): still a user address
 }
 
 void TypeInference::visit(Tuple& n) {
