@@ -2,6 +2,7 @@
 // (types on expressions, resolved attach points on probes); codegen reads it.
 #pragma once
 
+#include "ast/c_declarations.h"
 #include "ast/location.h"
 #include "ast/types.h"
 
@@ -318,11 +319,13 @@ struct Probe : Node {
 };
 using ProbePtr = std::unique_ptr<Probe>;
 
-// A C definition in the script (`struct foo { int a; }`), kept as text; C types are resolved by
-// the type passes.
+// A C definition in the script (`struct foo { int a; }`): its text, and the declarations that
+// parser/c_declarations.cpp read from it (empty for `#define` lines); C types are resolved by
+// the type passes (ast/passes/script_types.cpp).
 struct CDefinition {
   std::string text;
   Location loc;
+  std::vector<CDeclaration> declarations;
 };
 
 struct Program : Node {

@@ -206,7 +206,9 @@ uint64_t Type::align() const {
   case TypeKind::Buffer:
   case TypeKind::MacAddr: return 1;
   case TypeKind::Array: return pointee ? pointee->align() : 1;
-  case TypeKind::Record: return bytes >= 8 ? 8 : std::max<uint64_t>(1, std::bit_floor(bytes));
+  case TypeKind::Record:
+    if (record && record->align) return record->align;
+    return bytes >= 8 ? 8 : std::max<uint64_t>(1, std::bit_floor(bytes));
   case TypeKind::Tuple: {
     uint64_t a = 1;
     for (const auto& e : elems)

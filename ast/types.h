@@ -72,6 +72,7 @@ struct Field {
 struct RecordDef {
   std::string name; // e.g. "struct task_struct", "struct syscalls_sys_enter_openat_args"
   uint64_t size = 0;
+  uint64_t align = 0; // 0: not known (BTF); estimated from the size
   bool is_union = false;
   // Kernel records reached through a pointer or member are converted lazily: name and size
   // are known, the fields are filled in place by KernelInfo::kernel_record(name).

@@ -140,6 +140,11 @@ private:
   llvm::Value* memory_address(ast::Expr& e); // i64
   // A record value held on the BPF stack (a variable), not behind a pointer.
   bool is_stack_record(ast::Expr& e);
+  // A record, array or string element read whole from memory (`*p`, `p->arr[i]`) into `dst`.
+  void emit_memory_value_into(ast::Expr& e, const ast::Type& dst_type, llvm::Value* dst,
+                              bool zero_tail);
+  // i1: two arrays of the same type hold the same bytes (array_compare.cpp).
+  llvm::Value* emit_array_equal(ast::Expr& lhs, ast::Expr& rhs);
 
   // ---- reads through pointers (memory_reads.cpp)
   llvm::Value* read_scalar_at(llvm::Value* addr, const ast::Type& t, ast::AddrSpace as);

@@ -74,6 +74,8 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
        e.type.kind == TypeKind::KSym))
     return emit_symbol_scalar(e);
   if (auto* n = dynamic_cast<ast::Builtin*>(&e)) return emit_builtin_scalar(*n);
+  if (auto* n = dynamic_cast<ast::Call*>(&e); n && (n->func == "uptr" || n->func == "kptr"))
+    return emit_scalar(*n->args[0]); // only the address space changes, at compile time
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
     auto it = vars_.find(n->binding);
     if (it == vars_.end())
@@ -235,14 +237,20 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
     convert_memory(e.type, byte_ptr(base, offs.at(n->index)), dst_type, dst, zero_tail);
     return;
   }
+  if (is_memory_value(e)) { // `*p`, `p->arr[i]` of a record, array or string
+    emit_memory_value_into(e, dst_type, dst, zero_tail);
+    return;
+  }
   unsupported(e, "a value of type " + e.type.str() + " here");
 }
 
 llvm::Value* IrEmitter::emit_binary(ast::Binary& bin) {
   using Op = ast::BinaryOp;
   if (bin.op == Op::LogicalAnd || bin.op == Op::LogicalOr) return emit_logical(bin);
-  if ((bin.op == Op::Eq || bin.op == Op::Ne) && bin.lhs->type.is_string()) {
-    auto* equal = emit_string_compare(*bin.lhs, *bin.rhs);
+  if ((bin.op == Op::Eq || bin.op == Op::Ne) &&
+      (bin.lhs->type.is_string() || bin.lhs->type.kind == ast::TypeKind::Array)) {
+    auto* equal = bin.lhs->type.is_string() ? emit_string_compare(*bin.lhs, *bin.rhs)
+                                            : emit_array_equal(*bin.lhs, *bin.rhs);
     auto* r = bin.op == Op::Eq ? equal : b_.CreateXor(equal, b_.getInt1(true));
     return b_.CreateZExt(r, scalar_type(bin.type));
   }

@@ -141,10 +141,12 @@ void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm:
                    zero_tail);
     return;
   }
-  // char[N] inside a record in memory.
+  // char[N] inside a record in memory. As bpftrace, all N bytes are read: a name that fills
+  // the array has no NUL, and the printers stop at N. Into a shorter string: up to its NUL.
   auto* addr = field_address(f);
   if (zero_tail) zero_bytes(dst, dst_bytes);
-  helpers_.probe_read(read_helper(f.base->type.as, true), dst,
+  bool whole = dst_bytes >= field.type->size();
+  helpers_.probe_read(read_helper(f.base->type.as, !whole), dst,
                       i32c(std::min(field.type->size(), dst_bytes)), addr);
 }
 

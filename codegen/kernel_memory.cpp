@@ -48,3 +48,36 @@ bool IrEmitter::is_stack_record(ast::Expr& e) {
 }
 
 } // namespace tracelet::codegen
+
+namespace tracelet::codegen {
+
+namespace {
+
+// Where a value read from memory lives: the address space of the pointer or record it is in.
+ast::AddrSpace memory_space(ast::Expr& e) {
+  if (auto* f = dynamic_cast<ast::FieldAccess*>(&e)) return f->base->type.as;
+  if (auto* ix = dynamic_cast<ast::Index*>(&e)) return ix->base->type.as;
+  if (auto* u = dynamic_cast<ast::Unary*>(&e)) return u->operand->type.as;
+  return e.type.as;
+}
+
+} // namespace
+
+void IrEmitter::emit_memory_value_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst,
+                                       bool zero_tail) {
+  bool user = memory_space(e) == ast::AddrSpace::User;
+  auto* addr = memory_address(e);
+  uint64_t n = std::min(e.type.size(), dst_type.size());
+  if (zero_tail && dst_type.size() > n) zero_bytes(dst, dst_type.size());
+  if (dst_type.is_string() && dst_type.size() < e.type.size()) {
+    // char[N] into a shorter string: up to the NUL, which the _str helper always writes.
+    // Otherwise all N bytes, as bpftrace (a name that fills the array has no NUL).
+    helpers_.probe_read(user ? HelperId::ProbeReadUserStr : HelperId::ProbeReadKernelStr, dst,
+                        i32c(n), addr);
+    return;
+  }
+  helpers_.probe_read(user ? HelperId::ProbeReadUser : HelperId::ProbeReadKernel, dst, i32c(n),
+                      addr);
+}
+
+} // namespace tracelet::codegen

@@ -1,6 +1,7 @@
 #include "parser/driver.h"
 
 #include "lexer/scanner.h"
+#include "parser/c_declarations.h"
 #include "parser/nesting.h"
 #include "parser/parse_context.h"
 #include "parser/parser.tab.hh"
@@ -27,6 +28,10 @@ std::unique_ptr<ast::Program> parse(const std::string& filename, const std::stri
     destroy_iteratively(std::move(ctx.program));
     return nullptr;
   }
+  std::map<std::string, int64_t> enumerators; // earlier definitions' values, for later ones
+  for (auto& def : ctx.program->c_definitions)
+    parse_c_definition(def, enumerators, diags);
+  if (diags.error_count() > errors_before) return nullptr;
 
   auto program = std::move(ctx.program);
   program->includes = std::move(pre.includes);

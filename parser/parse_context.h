@@ -57,6 +57,7 @@ public:
   Location cdef_start;
   Location comment_start; // the `/*` of the block comment being skipped
   int cdef_depth = 0;
+  bool cdef_typedef = false; // a `typedef ...;`: ends at the `;` outside braces
 
 private:
   void advance(const char* text, size_t len) {

@@ -64,6 +64,8 @@ const std::vector<Signature>& signatures() {
       {"strncmp", 3, 3, CallKind::Value},
       {"strcontains", 2, 2, CallKind::Value},
       {"macaddr", 1, 1, CallKind::Value},
+      {"uptr", 1, 1, CallKind::Value},
+      {"kptr", 1, 1, CallKind::Value},
   };
   return table;
 }
@@ -71,8 +73,7 @@ const std::vector<Signature>& signatures() {
 // bpftrace functions that tracelet does not implement yet.
 const std::vector<std::string>& unsupported_functions() {
   static const std::vector<std::string> names = {
-      "kptr", "override", "path", "reg", "sizeof", "skboutput", "uptr", "strerror",
-      "offsetof",
+      "override", "path", "reg", "sizeof", "skboutput", "strerror", "offsetof",
   };
   return names;
 }
@@ -158,6 +159,7 @@ void TypeInference::type_call(Call& n, bool assigned_to_map) {
   if (is_process_function(n.func)) return type_process_call(n);
   if (n.func == "printf") return type_printf(n);
   if (n.func == "str") return type_str(n);
+  if (n.func == "uptr" || n.func == "kptr") return type_address_space(n);
   if (n.func == "kstack" || n.func == "ustack" || n.func == "ksym" || n.func == "usym")
     return type_symbol_call(n);
   if (is_byte_function(n.func)) return type_byte_function(n);
@@ -238,7 +240,7 @@ void TypeInference::type_str(Call& n) {
       n.type.as = t.as; // probe_read_{user,kernel}_str chosen by the pointer's address space
     } else if (t.is_integer()) {
       n.type = Type::string();
-      n.type.as = probe_.syscalls ? AddrSpace::User : AddrSpace::Kernel;
+      n.type.as = t.as != AddrSpace::None ? t.as : probe_.default_space();
     } else if (t.is_string() && dynamic_cast<FieldAccess*>(&arg)) {
       // A tracepoint's __data_loc or char[] field is already a string; scripts written for
       // bpftrace still wrap it in str().
@@ -346,8 +348,8 @@ void TypeInference::type_map_query(Call& n) {
     return;
   }
   if (m->type.kind == TypeKind::Hist || m->type.kind == TypeKind::Lhist) {
-    diags_.error(m->loc, n.func + "() cannot query " + m->name + ", which holds " +
-                             m->type.str() + " values");
+    diags_.error(m->loc, n.func + "() cannot query " + m->name + ", which holds " + m->type.str() +
+                             " values");
     return;
   }
   if (key) m->key_type = *key;
@@ -357,6 +359,21 @@ void TypeInference::type_map_query(Call& n) {
     maps_.use_key(m->name, map_storage(k.type), k.loc, diags_);
   }
   n.type = is_len ? Type::i64() : Type::u64();
+}
+
+// uptr(p), kptr(p): the same value, read from user or kernel memory whatever the probe.
+void TypeInference::type_address_space(Call& n) {
+  walk(n.args[0]);
+  const Type& t = n.args[0]->type;
+  n.type = Type::none();
+  if (t.is_none()) return report_missing_value(*n.args[0], diags_);
+  if (!is_integer_like(t)) {
+    diags_.error(n.args[0]->loc,
+                 n.func + "() needs a pointer or an integer address, not " + t.str());
+    return;
+  }
+  n.type = t;
+  n.type.as = n.func == "uptr" ? AddrSpace::User : AddrSpace::Kernel;
 }
 
 } // namespace tracelet::ast::passes

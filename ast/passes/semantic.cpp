@@ -4,13 +4,17 @@
 #include "ast/passes/semantic.h"
 
 #include "ast/passes/passes.h"
+#include "ast/passes/script_types.h"
 
 namespace tracelet::ast {
 
-bool analyse(Program& program, KernelInfo& kernel, Diagnostics& diags,
+bool analyse(Program& program, KernelInfo& kernel_info, Diagnostics& diags,
              const SemanticOptions& options) {
   int errors_before = diags.error_count();
   passes::substitute_positional_params(program, diags, options);
+  // The script's struct/union/enum/typedef definitions, ahead of the kernel's.
+  passes::ScriptTypes kernel(kernel_info);
+  kernel.define(program, diags);
   passes::resolve_attach_points(program, diags);
   passes::resolve_packet_interfaces(program, diags, options);
   passes::expand_probes(program, kernel, diags);

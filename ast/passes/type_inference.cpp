@@ -3,8 +3,10 @@
 // Type::none() after its error was reported, and uses of it report nothing more.
 #include "ast/passes/type_inference.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <set>
 
 namespace tracelet::ast::passes {
 
@@ -73,8 +75,13 @@ bool is_storable(const Type& t) {
   case TypeKind::Buffer:  // buf()
   case TypeKind::MacAddr: // macaddr()
     return true;
-  case TypeKind::Array: // pton(), or an integer array read from memory
-    return t.pointee && t.pointee->is_integer();
+  case TypeKind::Array: // pton(), or an array read from memory
+    return t.pointee && (t.pointee->is_integer() || is_storable(*t.pointee));
+  case TypeKind::Record: // a struct/union read from memory, with every field known
+    if (!t.record || t.record->fields_pending || t.record->size == 0) return false;
+    for (const auto& f : t.record->fields)
+      if (f.type && !is_storable(*f.type)) return false;
+    return true;
   case TypeKind::Tuple:
     for (const auto& e : t.elems)
       if (!is_storable(e)) return false;
@@ -361,7 +368,8 @@ void TypeInference::visit(Binary& n) {
   case BinaryOp::Eq:
   case BinaryOp::Ne:
     ok = (is_integer_like(l) && is_integer_like(r)) || (l.is_string() && r.is_string()) ||
-         (l.kind == TypeKind::Probe && r.kind == TypeKind::Probe);
+         (l.kind == TypeKind::Probe && r.kind == TypeKind::Probe) ||
+         (l.kind == TypeKind::Array && r.kind == TypeKind::Array && l.compatible(r));
     break;
   default:
     ok = is_integer_like(l) && is_integer_like(r);
@@ -426,9 +434,7 @@ void TypeInference::visit(Unary& n) {
       // in the address space the integer came from, else the probe's.
       n.type = Type::u64();
       n.type.as = t.as != AddrSpace::None ? t.as
-                  : probe_.syscalls || probe_.only("uprobe") || probe_.only("uretprobe")
-                      ? AddrSpace::User
-                      : AddrSpace::Kernel;
+                                              : probe_.default_space();
     }
     break;
   case UnaryOp::AddrOf:
@@ -590,7 +596,7 @@ std::optional<Type> TypeInference::resolve_type_spec(const TypeSpec& spec) {
   }
   Type t = *base;
   for (int i = 0; i < spec.pointer_depth; ++i)
-    t = Type::pointer(t, probe_.syscalls ? AddrSpace::User : AddrSpace::Kernel);
+    t = Type::pointer(t, probe_.default_space());
   if (spec.array_size && spec.name != "string") t = Type::array(t, *spec.array_size);
   return t;
 }
@@ -610,11 +616,13 @@ void TypeInference::visit(Cast& n) {
     return;
   }
   n.type = *target;
-  // A pointer to a kernel record lives where the pointer it was cast from points (curtask,
-  // a kernel pointer field), and in the kernel when cast from an integer (outside syscalls).
-  if (n.type.kind == TypeKind::Pointer && n.type.pointee &&
-      n.type.pointee->kind == TypeKind::Record && n.operand->type.kind == TypeKind::Pointer)
+  // A pointer lives where the value it was cast from points (curtask, a kernel pointer
+  // field, uptr(arg0)), through any chain of casts; an integer from nowhere in particular
+  // points into the probe's default space (user memory in uprobes and syscalls).
+  if (n.type.kind == TypeKind::Pointer && n.operand->type.as != AddrSpace::None)
     n.type.as = n.operand->type.as;
+  else if (n.type.kind != TypeKind::Pointer && n.operand->type.as != AddrSpace::None)
+    n.type.as = n.operand->type.as; // (uint64)uptr(p): still a user address
 }
 
 void TypeInference::visit(Tuple& n) {
@@ -635,6 +643,24 @@ void TypeInference::visit(Tuple& n) {
   if (ok) n.type = Type::tuple(std::move(elems));
 }
 
+namespace {
+
+// The builtins that sizeof(name) may mean instead of a type name.
+bool is_builtin_name(const std::string& name) {
+  static const std::set<std::string> names = {
+      "pid",   "tid",   "uid",     "gid",     "nsecs", "elapsed", "numaid", "cpu",
+      "comm",  "kstack", "ustack", "retval",  "func",  "probe",   "curtask", "rand",
+      "cgroup", "cpid", "args",    "ctx",     "username", "jiffies"};
+  if (names.count(name)) return true;
+  for (const char* prefix : {"arg", "sarg"})
+    if (name.rfind(prefix, 0) == 0 && name.size() > std::string(prefix).size() &&
+        std::isdigit(static_cast<unsigned char>(name[std::string(prefix).size()])))
+      return true;
+  return false;
+}
+
+} // namespace
+
 void TypeInference::visit(Sizeof& n) {
   n.type = Type::u64();
   if (n.of_type) {
@@ -643,6 +669,10 @@ void TypeInference::visit(Sizeof& n) {
       n.type = Type::none();
     else
       n.value = t->size();
+  } else if (auto* b = dynamic_cast<Builtin*>(n.of_expr.get());
+             b && !is_builtin_name(b->name) && kernel_.kernel_type(b->name)) {
+    // sizeof(foo_t): a typedef (the script's or BTF's), not a builtin.
+    n.value = kernel_.kernel_type(b->name)->size();
   } else {
     walk(n.of_expr);
   }

@@ -25,6 +25,14 @@ struct ProbeContext {
   bool only(const std::string& provider) const {
     return providers.size() == 1 && *providers.begin() == provider;
   }
+  // Where an address that comes with no address space of its own points: user memory in
+  // syscall tracepoints and in uprobe, uretprobe and usdt probes; kernel memory elsewhere.
+  AddrSpace default_space() const {
+    bool user = !providers.empty();
+    for (const auto& p : providers)
+      user = user && (p == "uprobe" || p == "uretprobe" || p == "usdt");
+    return syscalls || user ? AddrSpace::User : AddrSpace::Kernel;
+  }
 };
 
 // The type of every variable of every probe, by (probe, Variable::binding).
@@ -103,6 +111,7 @@ private:
   void type_map_query(Call& n); // len(), has_key()
   void type_print(Call& n);
   void type_str(Call& n);
+  void type_address_space(Call& n); // uptr(), kptr()
 
   // symbol_functions.cpp: kstack(...), ustack(...), ksym(addr), usym(addr)
   void type_symbol_call(Call& n);

@@ -1,6 +1,7 @@
 #include "runtime/output/json_output.h"
 
 #include "runtime/output/json_map_printer.h"
+#include "runtime/output/record_format.h"
 #include "runtime/output/value_format.h"
 
 #include <cstdio>
@@ -70,6 +71,9 @@ std::string json_value(const ast::Type& type, const uint8_t* data,
     }
     return out + "]";
   }
+  case ast::TypeKind::Record:
+  case ast::TypeKind::Array:
+    return json_record_or_array(type, data, probe_names);
   default:
     return format_value(type, data, probe_names);
   }
@@ -82,6 +86,8 @@ namespace {
 std::string key_element_text(const ast::Type& type, const uint8_t* data,
                              const std::vector<std::string>& probe_names) {
   if (type.is_integer() && type.bytes == 8) return std::to_string(read_signed(data, 8));
+  if (type.kind == ast::TypeKind::Record || type.kind == ast::TypeKind::Array)
+    return format_record_or_array(type, data, probe_names, /*in_key=*/true);
   return format_value(type, data, probe_names);
 }
 

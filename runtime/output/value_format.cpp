@@ -1,6 +1,7 @@
 #include "runtime/output/value_format.h"
 
 #include "runtime/output/cgroup_paths.h"
+#include "runtime/output/record_format.h"
 #include "runtime/output/user_values.h"
 #include "runtime/symbols/symbols.h"
 
@@ -129,15 +130,9 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
     return format_macaddr(data);
   case TypeKind::Buffer: // { u8 length; u8 data[bytes - 1] }
     return hex_escaped(data + 1, std::min<uint64_t>(data[0], type.bytes - 1));
-  case TypeKind::Array: { // bpftrace: "[1,2,3,4]"
-    std::string out = "[";
-    uint64_t elem = type.pointee ? type.pointee->size() : 1;
-    for (uint64_t i = 0; type.pointee && i < type.count; ++i) {
-      if (i) out += ",";
-      out += format_value(*type.pointee, data + i * elem, probe_names);
-    }
-    return out + "]";
-  }
+  case TypeKind::Array: // bpftrace: "[1,2,3,4]"
+  case TypeKind::Record: // "{ .a = 1, .b = x }"
+    return format_record_or_array(type, data, probe_names, /*in_key=*/false);
   case TypeKind::KStack:
   case TypeKind::UStack:
   case TypeKind::KSym:
@@ -161,6 +156,8 @@ namespace {
 std::string format_key_element(const ast::Type& type, const uint8_t* data,
                                const std::vector<std::string>& probe_names) {
   if (type.is_integer() && type.bytes == 8) return std::to_string(read_signed(data, 8));
+  if (type.kind == ast::TypeKind::Record || type.kind == ast::TypeKind::Array)
+    return format_record_or_array(type, data, probe_names, /*in_key=*/true); // "{.a=1}"
   if (type.kind == ast::TypeKind::KStack || type.kind == ast::TypeKind::UStack)
     return format_symbolized(type, data, /*indent=*/4); // bpftrace indents key frames by 4
   return format_value(type, data, probe_names);

@@ -29,12 +29,29 @@ TL_PROBED unsigned long tl_greet(const char* name) {
   return strlen(name);
 }
 
+// A struct in user memory, for scripts that define it (tests/runtime/address_space_test.cpp).
+// Not named tl_*: the wildcard test counts the tl_* functions.
+struct tlx_point {
+  int x;
+  int y;
+  char name[8];
+  long values[2];
+};
+
+TL_PROBED long tlx_point_sum(const struct tlx_point* p, const int* scale) {
+  __asm__ volatile("" ::: "memory");
+  return (p->x + p->y) * *scale;
+}
+
 static void call_all(long i) {
+  static const struct tlx_point point = {3, 4, "pt", {10, 20}};
+  static const int scale = 5;
   volatile long sink = 0;
   sink += tl_add(i, 100);
   sink += tl_sum6(1, 2, 3, 4, 5, 6);
   sink += tl_square(7);
   sink += tl_greet("tracelet");
+  sink += tlx_point_sum(&point, &scale);
   sink += getpid(); // a libc function for library uprobes
   (void)sink;
 }
