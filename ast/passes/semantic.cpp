@@ -12,6 +12,7 @@ bool analyse(Program& program, KernelInfo& kernel, Diagnostics& diags,
   int errors_before = diags.error_count();
   passes::resolve_attach_points(program, diags);
   passes::expand_probes(program, kernel, diags);
+  passes::check_program_limits(program, diags);
   passes::check_control_flow(program, diags, options);
   passes::resolve_variables(program, diags);
   passes::infer_types(program, kernel, diags, options);
