@@ -5,6 +5,7 @@
 #include "ast/printer.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
+#include "parser/include_check.h"
 #include "parser/source_file.h"
 #include "runtime/attach/attach.h"
 #include "runtime/child_process.h"
@@ -68,6 +69,7 @@ struct CliOptions {
   tracelet::runtime::RunOptions run;
   bool list = false, list_args = false; // -l, -lv
   std::string list_pattern;
+  std::vector<std::string> include_dirs; // -I, where `#include` looks for headers
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -149,6 +151,7 @@ CliOptions parse_args(int argc, char** argv) {
       struct stat st;
       if (stat(path.c_str(), &st) != 0)
         usage_error(a + ": cannot access '" + path + "': " + std::strerror(errno));
+      if (a == "-I") o.include_dirs.push_back(path);
     } else if (a == "--no-warnings") {
       o.warnings = false;
     } else if (a == "-k" || a == "-kk") {
@@ -212,6 +215,7 @@ int main(int argc, char** argv) {
       opts.run.child = child.get();
     }
     Diagnostics diags;
+    parser::set_include_dirs(opts.include_dirs);
     auto program = parser::parse(opts.program_name, opts.program_text, diags);
     if (!program) {
       diags.print(std::cerr);
