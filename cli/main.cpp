@@ -43,6 +43,7 @@ OPTIONS:
     -I DIR         accepted for bpftrace compatibility: kernel types come from BTF
     --include FILE accepted for bpftrace compatibility (checked to exist), see -I
     --unsafe       allow system() and signal()
+    --map-keys-max N  at most N keys per map (default 4096; env BPFTRACE_MAP_KEYS_MAX)
     --no-warnings  do not print warnings
     -k, -kk        warn when a map update or delete fails (-kk: memory reads too), as bpftrace
     -v             verbose messages
@@ -77,8 +78,20 @@ struct CliOptions {
   std::exit(1);
 }
 
+// --map-keys-max N, BPFTRACE_MAP_KEYS_MAX: a key count from 1 to 2^24 (16M keys).
+uint32_t map_keys_max(const std::string& text, const std::string& what) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long n = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || *end || errno || n == 0 || n > (1ull << 24) || text[0] == '-')
+    usage_error(what + " takes a number of keys from 1 to 16777216, not '" + text + "'");
+  return static_cast<uint32_t>(n);
+}
+
 CliOptions parse_args(int argc, char** argv) {
   CliOptions o;
+  if (const char* env = std::getenv("BPFTRACE_MAP_KEYS_MAX"))
+    o.run.map_keys_max = map_keys_max(env, "BPFTRACE_MAP_KEYS_MAX");
   int i = 1;
   for (; i < argc; ++i) {
     std::string a = argv[i];
@@ -152,6 +165,8 @@ CliOptions parse_args(int argc, char** argv) {
       if (stat(path.c_str(), &st) != 0)
         usage_error(a + ": cannot access '" + path + "': " + std::strerror(errno));
       if (a == "-I") o.include_dirs.push_back(path);
+    } else if (a == "--map-keys-max") {
+      o.run.map_keys_max = map_keys_max(value("--map-keys-max"), "--map-keys-max");
     } else if (a == "--no-warnings") {
       o.warnings = false;
     } else if (a == "-k" || a == "-kk") {

@@ -8,6 +8,7 @@
 #include "runtime/attach/detach.h"
 #include "runtime/bpf_object.h"
 #include "runtime/events.h"
+#include "runtime/map_limits.h"
 #include "runtime/map_reader.h"
 #include "runtime/output/json_output.h"
 #include "runtime/output/map_printer.h"
@@ -149,6 +150,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   if (program.programs.empty()) throw Error("the program has no probes to attach");
   BpfObject obj(program.elf, options.verbose);
   configure_programs(obj, program);
+  apply_map_keys_max(obj, program, options.map_keys_max);
   // Before loading, so that a probe this kernel cannot attach stops the run with its reason
   // rather than with the load failure it would cause.
   if (!options.dry_run) check_attachable(program);
@@ -165,6 +167,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   SymbolContext symbols(std::move(stack_map_fds)); // caches load on the first symbol printed
   ScopedSymbolContext symbols_in_use(symbols);
   ScopedStrftimeFormats strftime_formats(program.strftime_formats);
+  FullMapWarnings full_maps(program, map_fds, options.map_keys_max);
   EventHandler handler(program, map_fds, options.out, options.format);
   handler.quote_sources_from(options.sources);
   std::optional<EventReader> reader;
@@ -201,6 +204,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   if (handler.commands_not_run())
     std::fprintf(stderr, "tracelet: %llu queued system() commands not run: stopped by a signal\n",
                  static_cast<unsigned long long>(handler.commands_not_run()));
+  full_maps.check();
   print_all_maps(program, map_fds, handler, options);
   check_output(options.out);
   return 0;

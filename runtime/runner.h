@@ -5,6 +5,7 @@
 #include "runtime/child_process.h"
 #include "runtime/output/output_format.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -23,6 +24,7 @@ struct RunOptions {
   ChildProcess* child = nullptr;            // -c CMD: started once attached; its exit stops us
   int pid = -1;                             // -p PID: uprobes fire in this process only
   const Diagnostics* sources = nullptr;     // source texts, quoted by -k helper warnings
+  uint32_t map_keys_max = 0; // --map-keys-max / BPFTRACE_MAP_KEYS_MAX; 0: as compiled (4096)
 };
 
 // Returns the process exit status. Throws tracelet::Error for environment failures (libbpf

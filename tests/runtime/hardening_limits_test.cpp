@@ -46,3 +46,49 @@ TEST(ProgramLimits, SixtyFourProbesOnATracepointLoad) {
   unlink(path.c_str());
   EXPECT_EQ(r.exit_status, 0) << r.err;
 }
+
+namespace {
+
+size_t count_lines_starting(const std::string& text, const std::string& prefix) {
+  size_t n = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = text.find('\n', pos);
+    if (text.compare(pos, prefix.size(), prefix) == 0) ++n;
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return n;
+}
+
+const char* kTwentyKeys = "BEGIN { $i = 0; while ($i < 20) { @m[$i] = $i; $i++; } exit(); }";
+const char* kFullWarning =
+    "tracelet: warning: map @m is full (10 entries): new keys are dropped; raise the limit "
+    "with --map-keys-max or BPFTRACE_MAP_KEYS_MAX\n";
+
+} // namespace
+
+TEST(ProgramLimits, MapKeysMaxOptionLimitsAndWarnsOnce) {
+  REQUIRE_BPF();
+  auto r = run_tracelet({"--map-keys-max", "10", "-e", kTwentyKeys});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(count_lines_starting(r.out, "@m["), 10u) << r.out;
+  EXPECT_EQ(r.err, kFullWarning);
+}
+
+TEST(ProgramLimits, MapKeysMaxFromTheEnvironment) {
+  REQUIRE_BPF();
+  setenv("BPFTRACE_MAP_KEYS_MAX", "10", 1);
+  auto r = run_tracelet({"-e", kTwentyKeys});
+  unsetenv("BPFTRACE_MAP_KEYS_MAX");
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(count_lines_starting(r.out, "@m["), 10u) << r.out;
+  EXPECT_EQ(r.err, kFullWarning);
+}
+
+TEST(ProgramLimits, MapBelowItsLimitGivesNoWarning) {
+  REQUIRE_BPF();
+  auto r = run_tracelet({"--map-keys-max", "30", "-e", kTwentyKeys});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(count_lines_starting(r.out, "@m["), 20u) << r.out;
+  EXPECT_EQ(r.err, "");
+}
