@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <ctime>
 #include <linux/perf_event.h>
 #include <unistd.h>
 #include <utility>
@@ -67,7 +68,19 @@ void EventHandler::handle(const void* data, size_t size) {
     if (header.id < program_.helper_errors.size() && payload_size >= 8) {
       int64_t retcode;
       std::memcpy(&retcode, payload, sizeof retcode);
-      text = helper_error_text(program_.helper_errors[header.id], retcode);
+      if (++helper_warnings_ <= kHelperWarningsShown) {
+        text = helper_error_text(program_.helper_errors[header.id], retcode);
+      } else {
+        ++suppressed_warnings_;
+        timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        uint64_t now = uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
+        if (last_summary_ns_ == 0) last_summary_ns_ = now; // the first second starts here
+        if (now - last_summary_ns_ >= 1000000000ull) {
+          report_suppressed_warnings();
+          last_summary_ns_ = now;
+        }
+      }
     }
     break;
   case EventKind::Time:
@@ -120,6 +133,16 @@ void EventHandler::print_map(const codegen::MapActionDesc& action) {
   std::string text = format_map(map, read_map(map_fds_[action.map], map), program_.probe_names,
                                 action.top, action.div, zeroed(action.map), format_);
   std::fwrite(text.data(), 1, text.size(), out_);
+}
+
+void EventHandler::report_suppressed_warnings() {
+  if (suppressed_warnings_ == 0) return;
+  std::fprintf(stderr,
+               "tracelet: warning: %llu more failed helper calls not shown (the first %llu are, "
+               "then a count at most once a second)\n",
+               static_cast<unsigned long long>(suppressed_warnings_),
+               static_cast<unsigned long long>(kHelperWarningsShown));
+  suppressed_warnings_ = 0;
 }
 
 void EventHandler::lost(uint64_t count) {

@@ -204,6 +204,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   if (handler.commands_not_run())
     std::fprintf(stderr, "tracelet: %llu queued system() commands not run: stopped by a signal\n",
                  static_cast<unsigned long long>(handler.commands_not_run()));
+  handler.report_suppressed_warnings();
   full_maps.check();
   print_all_maps(program, map_fds, handler, options);
   check_output(options.out);

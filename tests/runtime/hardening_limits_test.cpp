@@ -92,3 +92,14 @@ TEST(ProgramLimits, MapBelowItsLimitGivesNoWarning) {
   EXPECT_EQ(count_lines_starting(r.out, "@m["), 20u) << r.out;
   EXPECT_EQ(r.err, "");
 }
+
+TEST(ProgramLimits, HelperWarningsAreRateLimited) {
+  REQUIRE_BPF();
+  auto r = run_tracelet({"-q", "-k", "-e",
+                         "BEGIN { @x[1] = 1; $i = 0; while ($i < 50) { delete(@x[$i + 2]); $i++; "
+                         "} exit(); }"});
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(count_lines_starting(r.out, "stdin:1:"), 10u) << r.out;
+  EXPECT_EQ(r.err, "tracelet: warning: 40 more failed helper calls not shown (the first 10 are, "
+                   "then a count at most once a second)\n");
+}
