@@ -9,6 +9,7 @@
 #include "cli/tools.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
+#include "parser/include_check.h"
 #include "parser/source_file.h"
 #include "runtime/attach/attach.h"
 #include "runtime/child_process.h"
@@ -49,6 +50,7 @@ OPTIONS:
     -I DIR         accepted for bpftrace compatibility: kernel types come from BTF
     --include FILE accepted for bpftrace compatibility (checked to exist), see -I
     --unsafe       allow system() and signal()
+    --map-keys-max N  at most N keys per map (default 4096; env BPFTRACE_MAP_KEYS_MAX)
     --no-warnings  do not print warnings
     -k, -kk        warn when a map update or delete fails (-kk: memory reads too), as bpftrace
     --metrics [HOST:]PORT  serve the maps to Prometheus at http://HOST:PORT/metrics while
@@ -79,6 +81,7 @@ struct CliOptions {
   tracelet::runtime::RunOptions run;
   bool list = false, list_args = false; // -l, -lv
   std::string list_pattern;
+  std::vector<std::string> include_dirs; // -I, where `#include` looks for headers
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -86,8 +89,20 @@ struct CliOptions {
   std::exit(1);
 }
 
+// --map-keys-max N, BPFTRACE_MAP_KEYS_MAX: a key count from 1 to 2^24 (16M keys).
+uint32_t map_keys_max(const std::string& text, const std::string& what) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long n = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || *end || errno || n == 0 || n > (1ull << 24) || text[0] == '-')
+    usage_error(what + " takes a number of keys from 1 to 16777216, not '" + text + "'");
+  return static_cast<uint32_t>(n);
+}
+
 CliOptions parse_args(int argc, char** argv) {
   CliOptions o;
+  if (const char* env = std::getenv("BPFTRACE_MAP_KEYS_MAX"))
+    o.run.map_keys_max = map_keys_max(env, "BPFTRACE_MAP_KEYS_MAX");
   int i = 1;
   for (; i < argc; ++i) {
     std::string a = argv[i];
@@ -167,6 +182,9 @@ CliOptions parse_args(int argc, char** argv) {
       struct stat st;
       if (stat(path.c_str(), &st) != 0)
         usage_error(a + ": cannot access '" + path + "': " + std::strerror(errno));
+      if (a == "-I") o.include_dirs.push_back(path);
+    } else if (a == "--map-keys-max") {
+      o.run.map_keys_max = map_keys_max(value("--map-keys-max"), "--map-keys-max");
     } else if (a == "--no-warnings") {
       o.warnings = false;
     } else if (a == "-k" || a == "-kk") {
@@ -252,6 +270,7 @@ int main(int argc, char** argv) {
       opts.run.child = child.get();
     }
     Diagnostics diags;
+    parser::set_include_dirs(opts.include_dirs);
     auto program = parser::parse(opts.program_name, opts.program_text, diags);
     if (!program) {
       diags.print(std::cerr);

@@ -33,6 +33,14 @@ std::unique_ptr<ast::Program> parse(const std::string& filename, const std::stri
     parse_c_definition(def, enumerators, diags);
   if (diags.error_count() > errors_before) return nullptr;
 
+  if (ctx.program->probes.empty()) {
+    // Nothing would ever run: say so where a probe was expected, as a syntax error would.
+    diags.error(ctx.here(), ctx.program->c_definitions.empty() && pre.defines.empty()
+                                ? "the program has no probes: it is empty or only comments"
+                                : "the program has no probes, only definitions");
+    return nullptr;
+  }
+
   auto program = std::move(ctx.program);
   program->includes = std::move(pre.includes);
   // `#define`s come first: C definitions may use them.

@@ -83,7 +83,8 @@ template <class Take, class OnBlock> void for_each_child(Node& n, Take&& take, O
 const Node* too_deep(Node& root, int limit) {
   std::vector<std::pair<Node*, int>> stack{{&root, 0}};
   while (!stack.empty()) {
-    auto [n, depth] = stack.back();
+    Node* n = stack.back().first;
+    int depth = stack.back().second; // not a structured binding: clang cannot capture those
     stack.pop_back();
     if (depth > limit) return n;
     auto push = [&](auto& child) {

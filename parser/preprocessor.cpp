@@ -1,5 +1,6 @@
 #include "parser/preprocessor.h"
 
+#include "parser/include_check.h"
 #include "parser/macros.h"
 
 #include <algorithm>
@@ -190,7 +191,10 @@ private:
       char close = open == '<' ? '>' : open == '"' ? '"' : '\0';
       size_t end = close ? rest.find(close, 1) : std::string::npos;
       if (end != std::string::npos && end > 1 && trim(rest.substr(end + 1)).empty()) {
-        out_.includes.push_back(rest.substr(1, end - 1));
+        std::string header = rest.substr(1, end - 1);
+        std::string why = missing_header_reason(header, open == '"', loc.filename());
+        if (!why.empty()) diags_.error(loc, "#include " + rest.substr(0, end + 1) + ": " + why);
+        out_.includes.push_back(std::move(header));
         return;
       }
     }

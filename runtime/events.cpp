@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <ctime>
 #include <linux/perf_event.h>
 #include <unistd.h>
 #include <utility>
@@ -69,7 +70,19 @@ void EventHandler::handle(const void* data, size_t size) {
     if (header.id < program_.helper_errors.size() && payload_size >= 8) {
       int64_t retcode;
       std::memcpy(&retcode, payload, sizeof retcode);
-      output_.helper_error(program_.helper_errors[header.id], retcode, sources_);
+      if (++helper_warnings_ <= kHelperWarningsShown) {
+        output_.helper_error(program_.helper_errors[header.id], retcode, sources_);
+      } else {
+        ++suppressed_warnings_;
+        timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        uint64_t now = uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
+        if (last_summary_ns_ == 0) last_summary_ns_ = now; // the first second starts here
+        if (now - last_summary_ns_ >= 1000000000ull) {
+          report_suppressed_warnings();
+          last_summary_ns_ = now;
+        }
+      }
     }
     break;
   case EventKind::Time:
@@ -100,6 +113,16 @@ void EventHandler::print_map(const codegen::MapActionDesc& action) {
   const auto& map = program_.maps[action.map];
   output_.map(map, read_map(map_fds_[action.map], map), program_.probe_names, action.top,
               action.div, zeroed(action.map));
+}
+
+void EventHandler::report_suppressed_warnings() {
+  if (suppressed_warnings_ == 0) return;
+  std::fprintf(stderr,
+               "tracelet: warning: %llu more failed helper calls not shown (the first %llu are, "
+               "then a count at most once a second)\n",
+               static_cast<unsigned long long>(suppressed_warnings_),
+               static_cast<unsigned long long>(kHelperWarningsShown));
+  suppressed_warnings_ = 0;
 }
 
 void EventHandler::lost(uint64_t count) {

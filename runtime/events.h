@@ -44,6 +44,10 @@ public:
   // After a stop signal: system() commands still queued are counted, not run, so that a flood
   // of them cannot delay the detach and END.
   void stop_running_commands() { run_commands_ = false; }
+  // -k/-kk warnings are rate-limited: the first kHelperWarningsShown are printed, later ones
+  // counted and summed up on stderr at most once a second, and at exit by this.
+  static constexpr uint64_t kHelperWarningsShown = 10;
+  void report_suppressed_warnings();
   uint64_t commands_not_run() const { return commands_not_run_; }
   // zero() was applied to maps[i] since its last clear() (see format_map).
   bool zeroed(size_t map) const { return map < zeroed_.size() && zeroed_[map]; }
@@ -63,6 +67,9 @@ private:
   bool exit_requested_ = false;
   std::atomic<uint64_t> lost_total_{0};
   bool run_commands_ = true;
+  uint64_t helper_warnings_ = 0;     // -k warnings received
+  uint64_t suppressed_warnings_ = 0; // not yet summed up
+  uint64_t last_summary_ns_ = 0;
   uint64_t commands_not_run_ = 0;
 };
 

@@ -8,6 +8,7 @@
 #include "runtime/attach/detach.h"
 #include "runtime/bpf_object.h"
 #include "runtime/events.h"
+#include "runtime/map_limits.h"
 #include "runtime/map_reader.h"
 #include "runtime/metrics/metrics_server.h"
 #include "runtime/output/cgroup_paths.h"
@@ -139,6 +140,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   if (program.programs.empty()) throw Error("the program has no probes to attach");
   BpfObject obj(program.elf, options.verbose);
   configure_programs(obj, program);
+  apply_map_keys_max(obj, program, options.map_keys_max);
   // Before loading, so that a probe this kernel cannot attach stops the run with its reason
   // rather than with the load failure it would cause.
   if (!options.dry_run) check_attachable(program);
@@ -156,6 +158,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   ScopedSymbolContext symbols_in_use(symbols);
   ScopedStrftimeFormats strftime_formats(program.strftime_formats);
   ScopedCgroupPathFilters cgroup_path_filters(program.cgroup_path_filters);
+  FullMapWarnings full_maps(program, map_fds, options.map_keys_max);
   std::unique_ptr<Output> output = make_output(options.format, options.out);
   EventHandler handler(program, map_fds, *output);
   handler.quote_sources_from(options.sources);
@@ -203,6 +206,8 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   if (handler.commands_not_run())
     std::fprintf(stderr, "tracelet: %llu queued system() commands not run: stopped by a signal\n",
                  static_cast<unsigned long long>(handler.commands_not_run()));
+  handler.report_suppressed_warnings();
+  full_maps.check();
   print_all_maps(program, map_fds, handler, *output);
   check_output(output->file());
   return 0;

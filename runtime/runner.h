@@ -6,6 +6,7 @@
 #include "runtime/metrics/metrics_address.h"
 #include "runtime/output/output_format.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@ struct RunOptions {
   int pid = -1;                             // -p PID: uprobes fire in this process only
   const Diagnostics* sources = nullptr;     // source texts, quoted by -k helper warnings
   std::optional<MetricsAddress> metrics;    // --metrics: serve the maps to Prometheus here
+  uint32_t map_keys_max = 0; // --map-keys-max / BPFTRACE_MAP_KEYS_MAX; 0: as compiled (4096)
 };
 
 // Returns the process exit status. Throws tracelet::Error for environment failures (libbpf

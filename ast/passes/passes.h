@@ -38,6 +38,10 @@ void check_packet_reads(Program& program, Diagnostics& diags);
 // probe_expansion.cpp: fills Probe::expanded, one entry per concrete attach point.
 void expand_probes(Program& program, KernelInfo& kernel, Diagnostics& diags);
 
+// program_limits.cpp: more probes on one tracepoint or kprobe than the kernel runs programs.
+inline constexpr int kMaxProgramsPerEvent = 64; // the kernel's BPF_TRACE_MAX_PROGS
+void check_program_limits(Program& program, Diagnostics& diags);
+
 // function_probe_expansion.cpp: uprobe/uretprobe/kprobe/kretprobe/fentry/fexit attach points
 // -> concrete ones (binary resolved, wildcards matched), each passed to `add`. An attach point
 // whose function is nowhere (no symbol, a wildcard matching nothing) goes to `missing` with

@@ -18,6 +18,7 @@ bool analyse(Program& program, KernelInfo& kernel_info, Diagnostics& diags,
   passes::resolve_attach_points(program, diags);
   passes::resolve_packet_interfaces(program, diags, options);
   passes::expand_probes(program, kernel, diags);
+  passes::check_program_limits(program, diags);
   if (!passes::check_probe_limits(program, diags, options)) return false; // nothing to gain
   passes::check_control_flow(program, diags, options);
   passes::resolve_variables(program, diags);

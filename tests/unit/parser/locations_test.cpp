@@ -97,7 +97,7 @@ TEST(Locations, MultiLineRanges) {
 }
 
 TEST(Locations, CDefinitionAndPreprocessedLinesKeepPositions) {
-  std::string text = "#!/usr/bin/env bpftrace\n#include <a.h>\nstruct s {\n int a;\n};\n"
+  std::string text = "#!/usr/bin/env bpftrace\n#include <linux/a.h>\nstruct s {\n int a;\n};\n"
                      "#ifdef NOPE\nignored\n#endif\nBEGIN { $x = 1 }\n";
   auto r = parse_text(text);
   ASSERT_TRUE(r.program) << r.messages();
@@ -105,7 +105,7 @@ TEST(Locations, CDefinitionAndPreprocessedLinesKeepPositions) {
   EXPECT_EQ(r.program->c_definitions[0].text, "struct s {\n int a;\n};");
   expect_range(r.program->c_definitions[0].loc, {3, 1, 5, 3}, "c definition");
   expect_range(r.program->probes.at(0)->loc, {9, 1, 9, 17}, "probe after directives");
-  EXPECT_EQ(r.program->includes, std::vector<std::string>{"a.h"});
+  EXPECT_EQ(r.program->includes, std::vector<std::string>{"linux/a.h"});
 }
 
 TEST(Locations, EveryNodeHasARangeInTheSharedFile) {
