@@ -16,8 +16,9 @@ namespace tracelet::ast::passes {
 
 // positional_params.cpp: $N in attach points -> the argument's text; $N as the literal
 // argument of lhist(), strncmp() and kstack()/ustack() -> an Integer; str($N + K) -> $N with
-// offset K. Runs first.
-void substitute_positional_params(Program& program, Diagnostics& diags,
+// offset K. Runs first. False when an attach point names a parameter that is not given: the
+// attach point then means nothing, and the later passes would only report it again.
+bool substitute_positional_params(Program& program, Diagnostics& diags,
                                   const SemanticOptions& options);
 
 // attach_points.cpp: aliases -> canonical provider; fills target/func/freq/offset and

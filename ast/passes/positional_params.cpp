@@ -127,13 +127,15 @@ bool substitute_attach_point(AttachPoint& ap, Diagnostics& diags, const Semantic
 
 } // namespace
 
-void substitute_positional_params(Program& program, Diagnostics& diags,
+bool substitute_positional_params(Program& program, Diagnostics& diags,
                                   const SemanticOptions& options) {
+  bool attach_points_ok = true;
   for (auto& probe : program.probes)
     for (auto& ap : probe->attach_points)
-      if (!substitute_attach_point(*ap, diags, options)) ap->provider.clear();
+      if (!substitute_attach_point(*ap, diags, options)) attach_points_ok = false;
   PositionalConstants pass(diags, options);
   program.accept(pass);
+  return attach_points_ok;
 }
 
 } // namespace tracelet::ast::passes

@@ -11,7 +11,7 @@ namespace tracelet::ast {
 bool analyse(Program& program, KernelInfo& kernel_info, Diagnostics& diags,
              const SemanticOptions& options) {
   int errors_before = diags.error_count();
-  passes::substitute_positional_params(program, diags, options);
+  if (!passes::substitute_positional_params(program, diags, options)) return false;
   // The script's struct/union/enum/typedef definitions, ahead of the kernel's.
   passes::ScriptTypes kernel(kernel_info);
   kernel.define(program, diags);

@@ -178,9 +178,10 @@ const ErrorCase kErrors[] = {
      "with -l 'xdp:*'\n"
      "xdp:veth* { }\n"
      "^~~~~~~~~\n"},
-    {"xdp:$1 { }", "stdin:1:1: error: xdp interface $1: no positional parameter $1 given\n"
-                   "xdp:$1 { }\n"
-                   "^~~~~~\n"},
+    {"xdp:$1 { }",
+     "stdin:1:1: error: attach point xdp:$1 uses $1, but no positional parameter $1 is given\n"
+     "xdp:$1 { }\n"
+     "^~~~~~\n"},
     // Reads the compiler cannot bounds-check as fields.
     {"xdp:lo { $h = *ip; }",
      "stdin:1:15: error: read packet headers through their fields (ip->saddr), not as a whole\n"
