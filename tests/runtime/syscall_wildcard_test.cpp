@@ -34,10 +34,17 @@ std::string missing_file() {
 }
 
 // sys_enter_* and sys_exit_* together are 720 attach points: over bpftrace's default
-// BPFTRACE_MAX_PROBES (512), which tracelet honours as bpftrace does. Raised while a test runs.
+// BPFTRACE_MAX_PROBES and BPFTRACE_MAX_BPF_PROGS (512), which tracelet honours as bpftrace
+// does. Raised while a test runs.
 struct MaxProbesRaised {
-  MaxProbesRaised() { setenv("BPFTRACE_MAX_PROBES", "1000", 1); }
-  ~MaxProbesRaised() { unsetenv("BPFTRACE_MAX_PROBES"); }
+  MaxProbesRaised() {
+    setenv("BPFTRACE_MAX_PROBES", "1000", 1);
+    setenv("BPFTRACE_MAX_BPF_PROGS", "1000", 1);
+  }
+  ~MaxProbesRaised() {
+    unsetenv("BPFTRACE_MAX_PROBES");
+    unsetenv("BPFTRACE_MAX_BPF_PROGS");
+  }
 };
 
 } // namespace
