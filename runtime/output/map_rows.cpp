@@ -20,34 +20,6 @@ uint64_t u64_at(const std::vector<uint8_t>& bytes, size_t offset) {
   return read_unsigned(bytes.data() + offset, 8);
 }
 
-// Folds of the per-CPU copies (see ast/types.h AggregationStorage).
-uint64_t fold_sum(const MapEntry& e) {
-  uint64_t total = 0;
-  for (const auto& v : e.values)
-    total += u64_at(v, 0);
-  return total;
-}
-
-std::optional<int64_t> fold_min_max(const MapEntry& e, bool is_max) {
-  std::optional<int64_t> result;
-  for (const auto& v : e.values) {
-    if (u64_at(v, 8) == 0) // is_set
-      continue;
-    int64_t x = static_cast<int64_t>(u64_at(v, 0));
-    if (!result || (is_max ? x > *result : x < *result)) result = x;
-  }
-  return result;
-}
-
-AverageRow fold_avg(const MapEntry& e) {
-  AverageRow f{&e};
-  for (const auto& v : e.values) {
-    f.count += u64_at(v, 0);
-    f.total += static_cast<int64_t>(u64_at(v, 8));
-  }
-  return f;
-}
-
 bool is_array(const codegen::MapDesc& map) {
   return map.bpf_type == BPF_MAP_TYPE_ARRAY || map.bpf_type == BPF_MAP_TYPE_PERCPU_ARRAY;
 }
@@ -93,6 +65,33 @@ template <typename T> void keep_top(std::vector<T>& rows, uint64_t top) {
 }
 
 } // namespace
+
+uint64_t fold_sum(const MapEntry& e) {
+  uint64_t total = 0;
+  for (const auto& v : e.values)
+    total += u64_at(v, 0);
+  return total;
+}
+
+std::optional<int64_t> fold_min_max(const MapEntry& e, bool is_max) {
+  std::optional<int64_t> result;
+  for (const auto& v : e.values) {
+    if (u64_at(v, 8) == 0) // is_set
+      continue;
+    int64_t x = static_cast<int64_t>(u64_at(v, 0));
+    if (!result || (is_max ? x > *result : x < *result)) result = x;
+  }
+  return result;
+}
+
+AverageRow fold_avg(const MapEntry& e) {
+  AverageRow f{&e};
+  for (const auto& v : e.values) {
+    f.count += u64_at(v, 0);
+    f.total += static_cast<int64_t>(u64_at(v, 8));
+  }
+  return f;
+}
 
 std::vector<ValueRow> value_rows(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                                  uint64_t top, uint64_t div, bool zeroed) {

@@ -57,6 +57,13 @@ struct HistRow {
 std::vector<ValueRow> value_rows(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                                  uint64_t top, uint64_t div, bool zeroed);
 // bpftrace ignores top (and div) for stats; callers pass what they honour.
+// Folds of one entry's per-CPU copies (ast/types.h AggregationStorage): the sum of count/sum
+// slots, the min or max of the CPUs that set one (none: nullopt), avg's count and total. The
+// printers and the Prometheus exposition read aggregations through these.
+uint64_t fold_sum(const MapEntry& e);
+std::optional<int64_t> fold_min_max(const MapEntry& e, bool is_max);
+AverageRow fold_avg(const MapEntry& e);
+
 std::vector<AverageRow> average_rows(const codegen::MapDesc& map,
                                      const std::vector<MapEntry>& entries, uint64_t top,
                                      bool zeroed);

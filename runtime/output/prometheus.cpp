@@ -1,6 +1,7 @@
 // Text exposition format 0.0.4: https://prometheus.io/docs/instrumenting/exposition_formats/
 #include "runtime/output/prometheus.h"
 
+#include "runtime/output/map_rows.h"
 #include "runtime/output/value_format.h"
 
 #include <linux/bpf.h>
@@ -16,43 +17,6 @@ namespace {
 
 using ast::Type;
 using ast::TypeKind;
-
-uint64_t u64_at(const std::vector<uint8_t>& bytes, size_t offset) {
-  if (bytes.size() < offset + 8) return 0;
-  return read_unsigned(bytes.data() + offset, 8);
-}
-
-// Folds of the per-CPU copies (ast/types.h AggregationStorage), as the map printer folds them.
-uint64_t fold_sum(const MapEntry& e) {
-  uint64_t total = 0;
-  for (const auto& v : e.values)
-    total += u64_at(v, 0);
-  return total;
-}
-
-std::optional<int64_t> fold_min_max(const MapEntry& e, bool is_max) {
-  std::optional<int64_t> result;
-  for (const auto& v : e.values) {
-    if (u64_at(v, 8) == 0) continue; // is_set
-    auto x = static_cast<int64_t>(u64_at(v, 0));
-    if (!result || (is_max ? x > *result : x < *result)) result = x;
-  }
-  return result;
-}
-
-struct AvgFold {
-  uint64_t count = 0;
-  int64_t total = 0;
-};
-
-AvgFold fold_avg(const MapEntry& e) {
-  AvgFold f;
-  for (const auto& v : e.values) {
-    f.count += u64_at(v, 0);
-    f.total += static_cast<int64_t>(u64_at(v, 8));
-  }
-  return f;
-}
 
 bool is_label_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -220,7 +184,7 @@ std::string scalar_family(const codegen::MapDesc& map, const std::string& base,
       break;
     }
     case TypeKind::Avg: {
-      AvgFold f = fold_avg(*e);
+      AverageRow f = fold_avg(*e);
       if (f.count == 0) continue;
       value = std::to_string(f.total / static_cast<int64_t>(f.count));
       break;
@@ -245,7 +209,7 @@ std::string stats_family(const codegen::MapDesc& map, const std::string& base,
   std::string out = header(base, "summary", help_text(map));
   auto names = metric_label_names(map);
   for (const MapEntry* e : sorted(entries)) {
-    AvgFold f = fold_avg(*e);
+    AverageRow f = fold_avg(*e);
     if (f.count == 0 && is_array(map)) continue; // the keyless slot, never written
     std::string l = labels(map, names, e->key, probe_names);
     out += base + "_sum" + l + " " + std::to_string(f.total) + "\n";
