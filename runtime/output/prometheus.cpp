@@ -114,13 +114,16 @@ std::string labels(const codegen::MapDesc& map, const std::vector<std::string>& 
   return out + "}";
 }
 
-std::string escape_help(const std::string& text) {
+// HELP text escapes backslash and newline; label values also the double quote (text format 0.0.4).
+std::string escaped(const std::string& text, bool quote) {
   std::string out;
   for (char c : text) {
     if (c == '\\')
       out += "\\\\";
     else if (c == '\n')
       out += "\\n";
+    else if (quote && c == '"')
+      out += "\\\"";
     else
       out += c;
   }
@@ -128,7 +131,7 @@ std::string escape_help(const std::string& text) {
 }
 
 std::string header(const std::string& family, const std::string& type, const std::string& help) {
-  return "# HELP " + family + " " + escape_help(help) + "\n# TYPE " + family + " " + type + "\n";
+  return "# HELP " + family + " " + escaped(help, false) + "\n# TYPE " + family + " " + type + "\n";
 }
 
 // "tracelet map @opens[comm, pid]: count()".
@@ -343,18 +346,7 @@ std::vector<std::string> metric_label_names(const codegen::MapDesc& map) {
 }
 
 std::string escape_label_value(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '"')
-      out += "\\\"";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
+  return escaped(value, true);
 }
 
 std::string prometheus_map(const codegen::MapDesc& map, const std::string& base,
