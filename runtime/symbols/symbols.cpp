@@ -71,7 +71,9 @@ std::optional<ResolvedSymbol> Symbolizer::user(uint64_t addr, uint32_t pid) {
 
 // ---- text
 
+// As bpftrace (C++ std::hex with showbase): 0 is "0", not "0x0".
 std::string hex_address(uint64_t addr) {
+  if (addr == 0) return "0";
   char buf[32];
   std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(addr));
   return buf;

@@ -18,7 +18,7 @@ TEST(SymbolText, NameWithAndWithoutOffset) {
 
 TEST(SymbolText, UnknownAddressIsHex) {
   EXPECT_EQ(symbol_text(0x7f04ec98d829, std::nullopt, true), "0x7f04ec98d829");
-  EXPECT_EQ(hex_address(0), "0x0");
+  EXPECT_EQ(hex_address(0), "0");
 }
 
 TEST(StackText, BpftraceModeIndentsFramesAfterALeadingNewline) {
