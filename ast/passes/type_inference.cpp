@@ -338,6 +338,11 @@ void TypeInference::visit(Binary& n) {
   n.type = Type::none();
   const Type& l = n.lhs->type;
   const Type& r = n.rhs->type;
+  if (provisional_ && n.op != BinaryOp::LogicalAnd && n.op != BinaryOp::LogicalOr &&
+      ((l.is_none() && r.is_integer()) || (r.is_none() && l.is_integer()))) {
+    n.type = is_arithmetic(n.op) ? Type::i64() : Type::u64();
+    return;
+  }
   if (l.is_none() || r.is_none()) {
     report_missing_value(*n.lhs, diags_);
     report_missing_value(*n.rhs, diags_);

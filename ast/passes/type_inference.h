@@ -50,6 +50,10 @@ public:
         variable_hints_(variable_hints) {}
 
   void run(Program& program);
+  // A silent round before the final one: an operand with no type yet (a variable holding a
+  // read of a map typed only later, in a cycle such as `$v = @m; @m = $v + 1`) next to an
+  // integer makes an integer, so that the assignment it feeds types the map, as in bpftrace.
+  void set_provisional() { provisional_ = true; }
   const MapTypes& maps() const { return maps_; }
   const VariableTypes& variables() const { return variable_types_; }
 
@@ -166,6 +170,7 @@ private:
   const VariableTypes* variable_hints_;
   VariableTypes variable_types_;
   std::vector<Variable*> variable_nodes_;
+  bool provisional_ = false;
   bool in_map_assignment_ = false; // the value being typed is `@m[...] = <here>`
   // Inside `if (str($1) == "lit") { here }` with a false condition (unsafe_branches.cpp):
   // system()/signal() there need no --unsafe, since they cannot run.
