@@ -639,6 +639,9 @@ void TypeInference::visit(Tuple& n) {
     if (e->type.is_none()) {
       report_missing_value(*e, diags_);
       ok = false;
+    } else if (auto element = aggregation_element_type(e->type)) {
+      elems.push_back(*element); // `(@q, 1)`: the aggregation's value (aggregation_reads.cpp)
+      continue;
     } else if (!is_storable(e->type) || e->type.is_aggregation()) {
       diags_.error(e->loc, "a tuple cannot hold a value of type " + e->type.str());
       ok = false;

@@ -199,6 +199,11 @@ bool is_storable(const Type& t);
 // Reports "f() does not return a value" when `e` is a statement-only call; other typeless
 // expressions already had their error reported.
 void report_missing_value(const Expr& e, Diagnostics& diags);
+// aggregation_reads.cpp: count, sum, min, max, avg and stats values can be copied into a map
+// or variable (keeping their type) or a tuple (as the integer aggregation_element_type()).
+bool is_copyable_aggregation(const Type& t);
+std::optional<Type> aggregation_element_type(const Type& t);
+std::string aggregation_copy_error(const Type& t);
 // printf, exit, print, ...: functions that are statements and have no value (functions.cpp).
 bool is_statement_function(const std::string& name);
 // The functions of process_functions.cpp.
