@@ -66,6 +66,14 @@ llvm::Value* IrEmitter::lhist_bucket(llvm::Value* v, const Type& t) {
   return b_.CreateSelect(b_.CreateICmpSLT(v, min), i64c(0), upper, "lhist_bucket");
 }
 
+void IrEmitter::copy_aggregation_sign(const ast::Map& m, const ast::Expr& value, UserMap& um) {
+  const auto* source = dynamic_cast<const ast::Map*>(&value);
+  const UserMap* from = source ? maps_.find_user(source->name) : nullptr;
+  if (!from || !kind_has_sign(um.value.kind) || source->name == m.name) return;
+  um.value.is_signed = from->value.is_signed;
+  out_.maps[um.desc_index].value.is_signed = from->value.is_signed;
+}
+
 void IrEmitter::emit_aggregation(ast::Map& m, ast::Call& c) {
   if (m.type.is_none()) m.type = c.type;
   bool first_use = maps_.find_user(m.name) == nullptr;

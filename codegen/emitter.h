@@ -247,6 +247,8 @@ private:
 
   // ---- aggregations (aggregations.cpp)
   void emit_aggregation(ast::Map& m, ast::Call& c);
+  // `@r = @q` made @r (map `um`): it sums/compares signed values as @q does.
+  void copy_aggregation_sign(const ast::Map& m, const ast::Expr& value, UserMap& um);
   // Looks the key up; calls `in_place(value_ptr)` if present, else stores the initial value
   // built by `initial(buffer)` with one update call.
   template <class InPlace, class Initial>

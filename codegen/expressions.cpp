@@ -66,7 +66,12 @@ llvm::Value* IrEmitter::emit_cond(ast::Expr& e) {
 
 llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
   LocationScope at(*this, e.loc);
-  if (!is_scalar(e.type)) throw Error("internal error: " + e.type.str() + " used as a scalar");
+  // An aggregation held in a map or variable reads as its first u64 in a tuple (aggregation
+  // values have no other scalar use: ast/passes/aggregation_reads.cpp).
+  bool aggregation_value =
+      e.type.is_aggregation() && (dynamic_cast<ast::Map*>(&e) || dynamic_cast<ast::Variable*>(&e));
+  if (!is_scalar(e.type) && !aggregation_value)
+    throw Error("internal error: " + e.type.str() + " used as a scalar");
   if (auto* n = dynamic_cast<ast::Integer*>(&e))
     return llvm::ConstantInt::get(scalar_type(e.type), n->value);
   if ((dynamic_cast<ast::Builtin*>(&e) || dynamic_cast<ast::Call*>(&e)) &&

@@ -56,10 +56,8 @@ void IrEmitter::emit_map_update(llvm::GlobalVariable* gv, llvm::Value* key, llvm
 // Looks up `m[keys]` for reading; the pointer is null when the entry is missing.
 std::pair<UserMap&, llvm::Value*> IrEmitter::emit_map_value_lookup(ast::Map& m) {
   auto& um = user_map(m);
-  if (um.value.is_aggregation())
-    throw Error(m.loc.filename() + ":" + std::to_string(m.loc.line) + ":" +
-                std::to_string(m.loc.col) + ": reading the value of aggregation map " + m.name +
-                " in a probe not supported yet");
+  if (um.bucketed) // hist/lhist: refused by type inference (aggregation_reads.cpp)
+    throw Error("internal error: reading the value of hist map " + m.name);
   auto* key = emit_map_key(m, um);
   return {um, helpers_.map_lookup(map_ptr(um.gv), key)};
 }
@@ -71,6 +69,7 @@ llvm::Value* IrEmitter::emit_map_scalar(ast::Map& m) {
   auto* done = llvm::BasicBlock::Create(ctx_, "map_read", fn_);
   b_.CreateCondBr(b_.CreateIsNull(value), done, found);
   b_.SetInsertPoint(found);
+  // An aggregation read as a tuple element: the first u64 of its per-CPU storage.
   auto* loaded = load_scalar(scalar_type(um.value), value, 8);
   b_.CreateBr(done);
   b_.SetInsertPoint(done);

@@ -143,7 +143,9 @@ void IrEmitter::emit_assign_map(ast::AssignMap& s) {
     return;
   }
   if (s.map->type.is_none()) s.map->type = s.value->type;
+  bool first_use = maps_.find_user(s.map->name) == nullptr;
   UserMap& um = user_map(*s.map);
+  if (first_use && um.value.is_aggregation()) copy_aggregation_sign(*s.map, *s.value, um);
   auto* key = emit_map_key(*s.map, um);
   auto* value = stack_buffer(um.value.size(), "map_value");
   if (s.compound) {

@@ -37,15 +37,16 @@ void TypeInference::visit(AssignMap& n) {
     }
   } else {
     if (n.value->type.is_aggregation() && !dynamic_cast<Call*>(n.value.get())) {
-      // Per-CPU aggregation state cannot be copied; only count()/sum()/... make it.
-      diags_.error(n.value->loc, "cannot copy a value of type " + n.value->type.str() +
-                                     ": aggregations are made only by calling their function, "
-                                     "as in @m = " +
-                                     n.value->type.str() + "(...)");
-      maps_.mark_failed(m.name);
-      return;
+      // `@r = @q`: this CPU's copy of the aggregation, kept as one (aggregation_reads.cpp).
+      if (!is_copyable_aggregation(n.value->type)) {
+        diags_.error(n.value->loc, aggregation_copy_error(n.value->type));
+        maps_.mark_failed(m.name);
+        return;
+      }
+      stored = n.value->type;
+    } else {
+      stored = storage_type(*n.value, "map " + m.name);
     }
-    stored = storage_type(*n.value, "map " + m.name);
     if (stored) stored = map_storage(*stored); // maps keep addresses as integers
   }
   if (!stored) {
@@ -99,6 +100,8 @@ void TypeInference::visit(AssignVar& n) {
   std::optional<Type> stored;
   if (v.kind == TypeKind::Record || v.kind == TypeKind::Array)
     stored = v;
+  else if (v.is_aggregation() && is_copyable_aggregation(v))
+    stored = v; // `$v = @q`: a copy that only a map or a tuple can take (aggregation_reads.cpp)
   else if (v.is_aggregation())
     return diags_.error(n.value->loc,
                         "cannot store a value of type " + v.str() + " in variable " + var.name);

@@ -338,6 +338,11 @@ void TypeInference::visit(Binary& n) {
   n.type = Type::none();
   const Type& l = n.lhs->type;
   const Type& r = n.rhs->type;
+  if (provisional_ && n.op != BinaryOp::LogicalAnd && n.op != BinaryOp::LogicalOr &&
+      ((l.is_none() && r.is_integer()) || (r.is_none() && l.is_integer()))) {
+    n.type = is_arithmetic(n.op) ? Type::i64() : Type::u64();
+    return;
+  }
   if (l.is_none() || r.is_none()) {
     report_missing_value(*n.lhs, diags_);
     report_missing_value(*n.rhs, diags_);
@@ -634,6 +639,9 @@ void TypeInference::visit(Tuple& n) {
     if (e->type.is_none()) {
       report_missing_value(*e, diags_);
       ok = false;
+    } else if (auto element = aggregation_element_type(e->type)) {
+      elems.push_back(*element); // `(@q, 1)`: the aggregation's value (aggregation_reads.cpp)
+      continue;
     } else if (!is_storable(e->type) || e->type.is_aggregation()) {
       diags_.error(e->loc, "a tuple cannot hold a value of type " + e->type.str());
       ok = false;

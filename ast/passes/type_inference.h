@@ -50,6 +50,10 @@ public:
         variable_hints_(variable_hints) {}
 
   void run(Program& program);
+  // A silent round before the final one: an operand with no type yet (a variable holding a
+  // read of a map typed only later, in a cycle such as `$v = @m; @m = $v + 1`) next to an
+  // integer makes an integer, so that the assignment it feeds types the map, as in bpftrace.
+  void set_provisional() { provisional_ = true; }
   const MapTypes& maps() const { return maps_; }
   const VariableTypes& variables() const { return variable_types_; }
 
@@ -166,6 +170,7 @@ private:
   const VariableTypes* variable_hints_;
   VariableTypes variable_types_;
   std::vector<Variable*> variable_nodes_;
+  bool provisional_ = false;
   bool in_map_assignment_ = false; // the value being typed is `@m[...] = <here>`
   // Inside `if (str($1) == "lit") { here }` with a false condition (unsafe_branches.cpp):
   // system()/signal() there need no --unsafe, since they cannot run.
@@ -194,6 +199,11 @@ bool is_storable(const Type& t);
 // Reports "f() does not return a value" when `e` is a statement-only call; other typeless
 // expressions already had their error reported.
 void report_missing_value(const Expr& e, Diagnostics& diags);
+// aggregation_reads.cpp: count, sum, min, max, avg and stats values can be copied into a map
+// or variable (keeping their type) or a tuple (as the integer aggregation_element_type()).
+bool is_copyable_aggregation(const Type& t);
+std::optional<Type> aggregation_element_type(const Type& t);
+std::string aggregation_copy_error(const Type& t);
 // printf, exit, print, ...: functions that are statements and have no value (functions.cpp).
 bool is_statement_function(const std::string& name);
 // The functions of process_functions.cpp.

@@ -28,6 +28,7 @@ void infer_types(Program& program, KernelInfo& kernel, Diagnostics& diags,
     Diagnostics scratch;
     TypeInference silent(kernel, scratch, options, round ? &hints : nullptr,
                          round ? &variable_hints : nullptr);
+    silent.set_provisional();
     silent.run(program);
     bool settled = round > 0 && known_values(silent.maps()) == known_values(hints) &&
                    silent.variables().size() == variable_hints.size();

@@ -357,12 +357,22 @@ const ErrorCase kCases[] = {
      "stdin:1:43: error: invalid operands to '+': string[2] and int64\n"
      "tracepoint:syscalls { print(args.x); $x = \"a\" + 1; }\n"
      "                                          ^~~~~~~\n"},
-    {"BEGIN { @c = count(); @x = @c; }",
+    {"BEGIN { @h = hist(1); @x = @h; }",
      {},
-     "stdin:1:28: error: cannot copy a value of type count: aggregations are made only by "
-     "calling their function, as in @m = count(...)\n"
-     "BEGIN { @c = count(); @x = @c; }\n"
+     "stdin:1:28: error: cannot copy a value of type hist: its buckets are not one value (only "
+     "count, sum, min, max, avg and stats values can be copied)\n"
+     "BEGIN { @h = hist(1); @x = @h; }\n"
      "                           ^~\n"},
+    {"BEGIN { @h = lhist(1, 0, 10, 1); $x = @h; }",
+     {},
+     "stdin:1:39: error: cannot store a value of type lhist(0,10,1) in variable $x\n"
+     "BEGIN { @h = lhist(1, 0, 10, 1); $x = @h; }\n"
+     "                                      ^~\n"},
+    {"BEGIN { @h = hist(1); @x = (@h, 1); }",
+     {},
+     "stdin:1:29: error: a tuple cannot hold a value of type hist\n"
+     "BEGIN { @h = hist(1); @x = (@h, 1); }\n"
+     "                            ^~\n"},
 };
 
 INSTANTIATE_TEST_SUITE_P(All, SemanticErrors, testing::ValuesIn(kCases));
