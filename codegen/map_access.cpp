@@ -61,7 +61,9 @@ std::pair<UserMap&, llvm::Value*> IrEmitter::emit_map_value_lookup(ast::Map& m) 
                 std::to_string(m.loc.col) + ": reading the value of aggregation map " + m.name +
                 " in a probe not supported yet");
   auto* key = emit_map_key(m, um);
-  return {um, helpers_.map_lookup(map_ptr(um.gv), key)};
+  auto* value = helpers_.map_lookup(map_ptr(um.gv), key);
+  check_map_lookup(value);
+  return {um, value};
 }
 
 llvm::Value* IrEmitter::emit_map_scalar(ast::Map& m) {

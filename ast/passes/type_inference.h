@@ -113,6 +113,10 @@ private:
   void type_str(Call& n);
   void type_address_space(Call& n); // uptr(), kptr()
 
+  // debug_functions.cpp: strerror(errno), debugf(fmt, ...)
+  void type_strerror(Call& n);
+  void type_debugf(Call& n);
+
   // symbol_functions.cpp: kstack(...), ustack(...), ksym(addr), usym(addr)
   void type_symbol_call(Call& n);
 
@@ -194,6 +198,8 @@ bool is_storable(const Type& t);
 // Reports "f() does not return a value" when `e` is a statement-only call; other typeless
 // expressions already had their error reported.
 void report_missing_value(const Expr& e, Diagnostics& diags);
+// A call without a value (printf, exit, ...) or a ?: whose branches are both such statements.
+bool is_statement_expr(const Expr& e);
 // printf, exit, print, ...: functions that are statements and have no value (functions.cpp).
 bool is_statement_function(const std::string& name);
 // The functions of process_functions.cpp.
