@@ -138,6 +138,13 @@ Type Type::username() {
   return t;
 }
 
+Type Type::strerror() {
+  Type t;
+  t.kind = TypeKind::Strerror;
+  t.bytes = 8;
+  return t;
+}
+
 Type Type::inet() {
   Type t;
   t.kind = TypeKind::Inet;
@@ -176,6 +183,7 @@ uint64_t Type::size() const {
   case TypeKind::UStack:
   case TypeKind::KSym:
   case TypeKind::Username:
+  case TypeKind::Strerror:
   case TypeKind::Count:
   case TypeKind::Sum:
   case TypeKind::Hist:
@@ -300,6 +308,7 @@ std::string Type::str() const {
   case TypeKind::USym: return "usym";
   case TypeKind::Timestamp: return "timestamp";
   case TypeKind::Username: return "username";
+  case TypeKind::Strerror: return "strerror";
   case TypeKind::CgroupPath: return "cgroup_path";
   case TypeKind::Inet: return "inet";
   case TypeKind::Buffer: return "buffer[" + std::to_string(bytes - 1) + "]";

@@ -34,6 +34,7 @@ enum class TypeKind {
   Timestamp, // strftime(fmt, ns): 16 bytes { u64 format id (CompiledProgram::strftime_formats);
              // u64 nsecs since boot }
   Username,  // username: the uid, one u64; printed as its /etc/passwd name
+  Strerror,  // strerror(errno): the error number, one u64; printed as strerror(3) says
   CgroupPath, // cgroup_path(id [, filter]): 16 bytes { u64 filter id
               // (CompiledProgram::cgroup_path_filters); u64 cgroup id }
   // Byte values of bpftrace's value functions (runtime/output/value_format.cpp prints them):
@@ -114,6 +115,7 @@ struct Type {
   static Type usym();
   static Type timestamp();
   static Type username();
+  static Type strerror();
   static Type cgroup_path();
   static Type inet();
   static Type buffer(uint64_t capacity); // buf(): `capacity` data bytes after the length byte

@@ -46,6 +46,8 @@ void IrEmitter::emit_call_stmt(ast::Call& c) {
     emit_delete(c);
   else if (f == "exit")
     emit_exit();
+  else if (f == "debugf")
+    emit_debugf(c);
   else if (f == "str")
     emit_addr(c); // evaluated for its reads only
   else if (emit_process_call(c))
@@ -109,7 +111,17 @@ void IrEmitter::emit_map_action(ast::Call& c, EventKind kind) {
 void IrEmitter::emit_delete(ast::Call& c) {
   ast::Map& m = map_arg(c);
   UserMap& um = user_map(m);
-  if (um.bucketed) fail(c, "delete() on a hist()/lhist() map not supported yet");
+  if (um.keyless && um.value.is_aggregation()) {
+    // delete(@) of a keyless count()/sum()/.../hist(): the runtime resets its per-CPU slots
+    // (or buckets) when it reads this event. As bpftrace 0.17 prints them afterwards: avg()
+    // and stats() as zero() leaves them ("@a: 0"), the others as clear() does (count() then
+    // prints "@c: 0", sum/min/max/hist nothing).
+    TypeKind kind = um.value.kind;
+    emit_map_action(c, kind == TypeKind::Avg || kind == TypeKind::Stats ? EventKind::ZeroMap
+                                                                         : EventKind::ClearMap);
+    return;
+  }
+  if (um.bucketed) fail(c, "delete() of one key of a hist()/lhist() map not supported yet");
   llvm::Value* key = nullptr;
   if (c.args.size() >= 2 && !um.keyless) {
     key = stack_buffer(um.bpf_key_size, "key"); // delete(@m, k)

@@ -83,6 +83,7 @@ private:
   void emit_assign_var(ast::AssignVar& s);
   void emit_assign_map(ast::AssignMap& s);
   void emit_if(ast::If& s);
+  void emit_statement_ternary(ast::Ternary& t); // statement_ternary.cpp
   void emit_while(ast::While& s);
   void emit_unroll(ast::Unroll& s);
   // The body of a loop (while, unroll, for): break/continue jump to `targets`; falling off its
@@ -145,6 +146,7 @@ private:
                               bool zero_tail);
   // i1: two arrays of the same type hold the same bytes (array_compare.cpp).
   llvm::Value* emit_array_equal(ast::Expr& lhs, ast::Expr& rhs);
+  llvm::Value* emit_buffer_equal(ast::Expr& lhs, ast::Expr& rhs); // buf() values (i1)
 
   // ---- reads through pointers (memory_reads.cpp)
   llvm::Value* read_scalar_at(llvm::Value* addr, const ast::Type& t, ast::AddrSpace as);
@@ -222,6 +224,7 @@ private:
   void emit_map_action(ast::Call& c, EventKind kind);
   void emit_delete(ast::Call& c);
   void emit_exit();
+  void emit_debugf(ast::Call& c); // debugf.cpp
   // printf, cat, system: the format and its arguments as one event of `kind`.
   void emit_formatted_event(ast::Call& c, EventKind kind, std::vector<PrintfDesc>& descs);
 
@@ -266,6 +269,8 @@ private:
   // After a helper call: if it is one that -k (or -kk) checks and it failed (< 0), send a
   // HelperError event that names the helper and current_loc_.
   void check_helper(HelperId id, llvm::Value* result);
+  void check_map_lookup(llvm::Value* value_ptr); // -kk: a read of a missing map element
+  void send_helper_error(const char* name, llvm::Value* failed_cond, llvm::Value* result);
   // Marks the statement or expression being emitted, for the duration of a scope.
   class LocationScope {
   public:

@@ -18,7 +18,7 @@ namespace {
 bool is_scalar(const Type& t) {
   return t.kind == TypeKind::Integer || t.kind == TypeKind::Pointer || t.kind == TypeKind::Probe ||
          t.kind == TypeKind::Ctx || t.kind == TypeKind::KStack || t.kind == TypeKind::UStack ||
-         t.kind == TypeKind::KSym || t.kind == TypeKind::Username;
+         t.kind == TypeKind::KSym || t.kind == TypeKind::Username || t.kind == TypeKind::Strerror;
 }
 
 [[noreturn]] void unsupported(const ast::Node& n, const std::string& what) {
@@ -81,6 +81,8 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
   if (auto* n = dynamic_cast<ast::Builtin*>(&e)) return emit_builtin_scalar(*n);
   if (auto* n = dynamic_cast<ast::Call*>(&e); n && (n->func == "uptr" || n->func == "kptr"))
     return emit_scalar(*n->args[0]); // only the address space changes, at compile time
+  if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "strerror")
+    return widen(emit_scalar(*n->args[0]), n->args[0]->type); // the runtime prints its text
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {
     auto it = vars_.find(n->binding);
     if (it == vars_.end())
@@ -253,9 +255,12 @@ llvm::Value* IrEmitter::emit_binary(ast::Binary& bin) {
   using Op = ast::BinaryOp;
   if (bin.op == Op::LogicalAnd || bin.op == Op::LogicalOr) return emit_logical(bin);
   if ((bin.op == Op::Eq || bin.op == Op::Ne) &&
-      (bin.lhs->type.is_string() || bin.lhs->type.kind == ast::TypeKind::Array)) {
+      (bin.lhs->type.is_string() || bin.lhs->type.kind == ast::TypeKind::Array ||
+       bin.lhs->type.kind == ast::TypeKind::Buffer)) {
     auto* equal = bin.lhs->type.is_string() ? emit_string_compare(*bin.lhs, *bin.rhs)
-                                            : emit_array_equal(*bin.lhs, *bin.rhs);
+                  : bin.lhs->type.kind == ast::TypeKind::Buffer
+                      ? emit_buffer_equal(*bin.lhs, *bin.rhs)
+                      : emit_array_equal(*bin.lhs, *bin.rhs);
     auto* r = bin.op == Op::Eq ? equal : b_.CreateXor(equal, b_.getInt1(true));
     return b_.CreateZExt(r, scalar_type(bin.type));
   }

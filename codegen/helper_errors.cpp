@@ -33,11 +33,22 @@ void IrEmitter::check_helper(HelperId id, llvm::Value* result) {
   const char* name = checked_helper_name(id, helper_checks_);
   // The event it sends uses only unchecked helpers (perf_event_output, map lookups).
   if (!name || !fn_) return;
+  send_helper_error(name, b_.CreateICmpSLT(result, i64c(0)), result);
+}
+
+// -kk: a read of a map element that is not there (it reads as zero), as bpftrace's
+// "Failed to map_lookup_elem: 0". Only lookups whose value the script reads come here.
+void IrEmitter::check_map_lookup(llvm::Value* value_ptr) {
+  if (helper_checks_ < 2 || !fn_) return;
+  send_helper_error("map_lookup_elem", b_.CreateIsNull(value_ptr), i64c(0));
+}
+
+void IrEmitter::send_helper_error(const char* name, llvm::Value* failed_cond, llvm::Value* result) {
   auto index = static_cast<uint32_t>(out_.helper_errors.size());
   out_.helper_errors.push_back({name, current_loc_ ? *current_loc_ : Location{}});
   auto* failed = llvm::BasicBlock::Create(ctx_, "helper_failed", fn_);
   auto* next = llvm::BasicBlock::Create(ctx_, "helper_ok", fn_);
-  b_.CreateCondBr(b_.CreateICmpSLT(result, i64c(0)), failed, next);
+  b_.CreateCondBr(failed_cond, failed, next);
   b_.SetInsertPoint(failed);
   // The record lives only in this block: with lifetime markers LLVM gives the records of all
   // checks one stack slot (32 checked reads of a join() took 512 bytes, the whole BPF stack).

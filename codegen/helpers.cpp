@@ -32,6 +32,13 @@ llvm::Value* Helpers::map_lookup(llvm::Value* map, llvm::Value* key) {
   return value;
 }
 
+llvm::Value* Helpers::trace_printk(llvm::Value* fmt, uint64_t fmt_size,
+                                   llvm::ArrayRef<llvm::Value*> args) {
+  std::vector<llvm::Value*> all = {as_i8ptr(fmt), b_.getInt32(static_cast<uint32_t>(fmt_size))};
+  all.insert(all.end(), args.begin(), args.end());
+  return call(HelperId::TracePrintk, b_.getInt64Ty(), all, "trace_printk");
+}
+
 llvm::Value* Helpers::map_update(llvm::Value* map, llvm::Value* key, llvm::Value* value,
                                  uint64_t flags) {
   return call(HelperId::MapUpdateElem, b_.getInt64Ty(),

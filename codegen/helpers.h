@@ -15,6 +15,7 @@ enum class HelperId : uint64_t {
   MapUpdateElem = 2,
   MapDeleteElem = 3,
   KtimeGetNs = 5,
+  TracePrintk = 6, // debugf()
   GetPrandomU32 = 7,
   GetSmpProcessorId = 8,
   GetCurrentPidTgid = 14,
@@ -60,6 +61,8 @@ public:
   llvm::Value* get_stackid(llvm::Value* ctx, llvm::Value* map, uint64_t flags);
   // probe_read_{user,kernel}[_str](dst, size, src); `size` is an i32 value.
   llvm::Value* probe_read(HelperId id, llvm::Value* dst, llvm::Value* size, llvm::Value* src);
+  // bpf_trace_printk(fmt, fmt_size, args...): at most three i64 values.
+  llvm::Value* trace_printk(llvm::Value* fmt, uint64_t fmt_size, llvm::ArrayRef<llvm::Value*> args);
   // bpf_send_signal(sig): `sig` is an i32 value.
   llvm::Value* send_signal(llvm::Value* sig);
 

@@ -59,7 +59,9 @@ std::pair<UserMap&, llvm::Value*> IrEmitter::emit_map_value_lookup(ast::Map& m) 
   if (um.bucketed) // hist/lhist: refused by type inference (aggregation_reads.cpp)
     throw Error("internal error: reading the value of hist map " + m.name);
   auto* key = emit_map_key(m, um);
-  return {um, helpers_.map_lookup(map_ptr(um.gv), key)};
+  auto* value = helpers_.map_lookup(map_ptr(um.gv), key);
+  check_map_lookup(value);
+  return {um, value};
 }
 
 llvm::Value* IrEmitter::emit_map_scalar(ast::Map& m) {

@@ -80,6 +80,8 @@ void IrEmitter::emit_stmt_body(ast::Stmt& stmt) {
   if (auto* s = dynamic_cast<ast::ExprStmt*>(&stmt)) {
     if (auto* c = dynamic_cast<ast::Call*>(s->expr.get()))
       emit_call_stmt(*c);
+    else if (auto* t = dynamic_cast<ast::Ternary*>(s->expr.get()); t && t->type.is_none())
+      emit_statement_ternary(*t); // `c ? printf(..) : exit()`
     else if (s->expr->type.kind == TypeKind::Integer)
       emit_scalar(*s->expr); // e.g. $x++, @x++
     else

@@ -66,6 +66,9 @@ const std::vector<Signature>& signatures() {
       {"macaddr", 1, 1, CallKind::Value},
       {"uptr", 1, 1, CallKind::Value},
       {"kptr", 1, 1, CallKind::Value},
+      // debug_functions.cpp
+      {"strerror", 1, 1, CallKind::Value},
+      {"debugf", 1, SIZE_MAX, CallKind::Statement},
   };
   return table;
 }
@@ -73,7 +76,7 @@ const std::vector<Signature>& signatures() {
 // bpftrace functions that tracelet does not implement yet.
 const std::vector<std::string>& unsupported_functions() {
   static const std::vector<std::string> names = {
-      "override", "path", "reg", "sizeof", "skboutput", "strerror", "offsetof",
+      "override", "path", "reg", "sizeof", "skboutput", "offsetof",
   };
   return names;
 }
@@ -158,6 +161,8 @@ void TypeInference::type_call(Call& n, bool assigned_to_map) {
   }
   if (is_process_function(n.func)) return type_process_call(n);
   if (n.func == "printf") return type_printf(n);
+  if (n.func == "strerror") return type_strerror(n);
+  if (n.func == "debugf") return type_debugf(n);
   if (n.func == "str") return type_str(n);
   if (n.func == "uptr" || n.func == "kptr") return type_address_space(n);
   if (n.func == "kstack" || n.func == "ustack" || n.func == "ksym" || n.func == "usym")

@@ -57,8 +57,11 @@ std::optional<std::vector<Conversion>> parse_format(const std::string& func,
       return std::nullopt;
     }
     // %r (a buf() value, hex-escaped) takes no flags, width or precision, as in bpftrace.
+    // %rx: every byte as \xNN; %rh: hex bytes separated by spaces.
     if (format[i] == 'r' && i == start + 1) {
-      out.push_back({"%r", 'r'});
+      bool form = i + 1 < format.size() && (format[i + 1] == 'x' || format[i + 1] == 'h');
+      out.push_back({form ? format.substr(start, 3) : "%r", 'r'});
+      if (form) ++i;
       continue;
     }
     if (!std::strchr("diuxXoscp", format[i])) {
@@ -80,6 +83,7 @@ std::string conversion_mismatch(const std::string& func, const Conversion& c, co
     ok = t.is_string() || t.kind == TypeKind::Probe || t.kind == TypeKind::KStack ||
          t.kind == TypeKind::UStack || t.kind == TypeKind::KSym || t.kind == TypeKind::USym ||
          t.kind == TypeKind::Timestamp || t.kind == TypeKind::Username ||
+         t.kind == TypeKind::Strerror ||
          t.kind == TypeKind::CgroupPath ||
          t.kind == TypeKind::Inet || t.kind == TypeKind::MacAddr;
     expected = "string";

@@ -50,12 +50,23 @@ bool is_arithmetic(BinaryOp op) {
 
 } // namespace
 
+bool is_statement_expr(const Expr& e) {
+  if (!e.type.is_none()) return false;
+  if (auto* call = dynamic_cast<const Call*>(&e)) return is_statement_function(call->func);
+  if (auto* t = dynamic_cast<const Ternary*>(&e))
+    return is_statement_expr(*t->then_expr) && is_statement_expr(*t->else_expr);
+  return false;
+}
+
 // A value that has no type because a statement-only call produced it gets its own message;
 // any other typeless value already had its error reported.
+
 void report_missing_value(const Expr& e, Diagnostics& diags) {
   if (auto* call = dynamic_cast<const Call*>(&e))
     if (call->type.is_none() && is_statement_function(call->func))
       diags.error(e.loc, call->func + "() does not return a value");
+  if (dynamic_cast<const Ternary*>(&e) && is_statement_expr(e))
+    diags.error(e.loc, "this ?: does not return a value: its branches are statements");
 }
 
 bool is_storable(const Type& t) {
@@ -70,6 +81,7 @@ bool is_storable(const Type& t) {
   case TypeKind::USym:
   case TypeKind::Timestamp:
   case TypeKind::Username:
+  case TypeKind::Strerror:
   case TypeKind::CgroupPath:
   case TypeKind::Inet:    // ntop()
   case TypeKind::Buffer:  // buf()
@@ -374,7 +386,8 @@ void TypeInference::visit(Binary& n) {
   case BinaryOp::Ne:
     ok = (is_integer_like(l) && is_integer_like(r)) || (l.is_string() && r.is_string()) ||
          (l.kind == TypeKind::Probe && r.kind == TypeKind::Probe) ||
-         (l.kind == TypeKind::Array && r.kind == TypeKind::Array && l.compatible(r));
+         (l.kind == TypeKind::Array && r.kind == TypeKind::Array && l.compatible(r)) ||
+         (l.kind == TypeKind::Buffer && r.kind == TypeKind::Buffer); // buf(): length and bytes
     break;
   default:
     ok = is_integer_like(l) && is_integer_like(r);
@@ -463,7 +476,15 @@ void TypeInference::visit(Ternary& n) {
     n.type = a.is_signed || b.is_signed ? Type::i64() : Type::u64();
   else if (a.is_string() && b.is_string())
     n.type = a.bytes >= b.bytes ? a : b;
-  else if (a.is_none() || b.is_none())
+  else if (a.is_none() != b.is_none() &&
+           (is_statement_expr(*n.then_expr) || is_statement_expr(*n.else_expr))) {
+    const Expr& statement = is_statement_expr(*n.then_expr) ? *n.then_expr : *n.else_expr;
+    const Type& value = a.is_none() ? b : a;
+    auto* call = dynamic_cast<const Call*>(&statement);
+    diags_.error(n.loc, "the branches of ?: must both be values or both be statements: " +
+                            (call ? call->func + "()" : std::string("one branch")) +
+                            " has no value, the other is " + value.str());
+  } else if (a.is_none() || b.is_none())
     return; // statement ternary (`c ? exit() : printf(..)`) or an error reported below it
   else if (a.kind == TypeKind::Inet || a.kind == TypeKind::Buffer || a.kind == TypeKind::MacAddr ||
            a.kind == TypeKind::Array)

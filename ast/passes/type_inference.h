@@ -117,6 +117,10 @@ private:
   void type_str(Call& n);
   void type_address_space(Call& n); // uptr(), kptr()
 
+  // debug_functions.cpp: strerror(errno), debugf(fmt, ...)
+  void type_strerror(Call& n);
+  void type_debugf(Call& n);
+
   // symbol_functions.cpp: kstack(...), ustack(...), ksym(addr), usym(addr)
   void type_symbol_call(Call& n);
 
@@ -204,6 +208,8 @@ void report_missing_value(const Expr& e, Diagnostics& diags);
 bool is_copyable_aggregation(const Type& t);
 std::optional<Type> aggregation_element_type(const Type& t);
 std::string aggregation_copy_error(const Type& t);
+// A call without a value (printf, exit, ...) or a ?: whose branches are both such statements.
+bool is_statement_expr(const Expr& e);
 // printf, exit, print, ...: functions that are statements and have no value (functions.cpp).
 bool is_statement_function(const std::string& name);
 // The functions of process_functions.cpp.

@@ -58,6 +58,7 @@ std::string json_value(const ast::Type& type, const uint8_t* data,
   case ast::TypeKind::Buffer:  // buf(), hex-escaped as in text
   case ast::TypeKind::MacAddr: // macaddr()
   case ast::TypeKind::Username:
+  case ast::TypeKind::Strerror:
   case ast::TypeKind::CgroupPath:
     // (a strftime() Timestamp is not quoted: bpftrace 0.17 prints it bare)
     return "\"" + json_escape(format_value(type, data, probe_names)) + "\"";

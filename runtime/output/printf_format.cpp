@@ -2,6 +2,7 @@
 
 #include "runtime/output/value_format.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -12,6 +13,7 @@ namespace {
 struct Spec {
   std::string flags, width, precision, length;
   char conversion = 0;
+  char buffer_form = 0; // %r: 0; %rx: 'x'; %rh: 'h'
 };
 
 // Parses the conversion that starts after the '%' at format[i]; returns the index just past
@@ -38,6 +40,10 @@ size_t parse_spec(const std::string& format, size_t i, Spec& spec) {
   if (i < format.size() && format[i] == 'r' && spec.flags.empty() && spec.width.empty() &&
       spec.precision.empty() && spec.length.empty()) {
     spec.conversion = 'r'; // a buf() value, hex-escaped
+    if (i + 1 < format.size() && (format[i + 1] == 'x' || format[i + 1] == 'h')) {
+      spec.buffer_form = format[i + 1]; // %rx: every byte as \xNN; %rh: "0a fe"
+      return i + 2;
+    }
     return i + 1;
   }
   if (i < format.size() && std::strchr("diuxXocsp", format[i]) && format[i] != '\0') {
@@ -60,6 +66,8 @@ template <typename T> std::string c_format(const std::string& fmt, T value) {
 std::string format_argument(const Spec& spec, const ast::Type& type, const uint8_t* data,
                             const std::vector<std::string>& probe_names) {
   std::string base = "%" + spec.flags + spec.width + spec.precision;
+  if (spec.conversion == 'r' && spec.buffer_form && type.kind == ast::TypeKind::Buffer)
+    return buffer_hex(data + 1, std::min<uint64_t>(data[0], type.bytes - 1), spec.buffer_form);
   if (spec.conversion == 'r') return format_value(type, data, probe_names);
   if (spec.conversion == 's' || type.is_string()) {
     std::string text;

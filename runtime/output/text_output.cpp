@@ -46,9 +46,11 @@ void TextOutput::system(const std::string& command_output) {
 // A located warning, as the compiler's diagnostics.
 void TextOutput::helper_error(const codegen::HelperErrorDesc& desc, int64_t retcode,
                               const Diagnostics* sources) {
+  // A map lookup has no error code: its element is not there (bpftrace: "...: 0").
+  std::string why = desc.helper == "map_lookup_elem" ? std::string("no such element")
+                                                     : std::strerror(static_cast<int>(-retcode));
   Diagnostic d{Severity::Warning, desc.loc,
-               "Failed to " + desc.helper + ": " + std::strerror(static_cast<int>(-retcode)) +
-                   " (" + std::to_string(retcode) + ")"};
+               "Failed to " + desc.helper + ": " + why + " (" + std::to_string(retcode) + ")"};
   if (sources) {
     write(sources->format(d));
     return;

@@ -113,6 +113,12 @@ std::string format_timestamp_value(const uint8_t* data) {
   return *text;
 }
 
+std::string errno_text(uint64_t value) {
+  char buf[128];
+  // The GNU strerror_r returns its text, which need not be in buf.
+  return ::strerror_r(static_cast<int>(value), buf, sizeof buf);
+}
+
 std::string username_of(uint64_t uid) {
   static std::map<uint64_t, std::string> cache;
   auto it = cache.find(uid);

@@ -26,6 +26,10 @@ std::optional<std::string> format_current_time(const std::string& format);
 // The name of `uid` in the passwd text `passwd` ("" if it has none), as bpftrace's lookup.
 std::string username_in(const std::string& passwd, uint64_t uid);
 
+// strerror(errno)'s text, as bpftrace prints it: strerror(3) of the value as a C int
+// ("Operation not permitted", "Unknown error 200").
+std::string errno_text(uint64_t value);
+
 // ---- during a run
 
 // The wall time at boot: CLOCK_REALTIME - CLOCK_BOOTTIME, read as bpftrace does (the closest

@@ -76,6 +76,17 @@ std::string hex_escaped(const uint8_t* data, uint64_t size) {
   return out;
 }
 
+std::string buffer_hex(const uint8_t* data, uint64_t size, char form) {
+  std::string out;
+  char hex[5];
+  for (uint64_t i = 0; i < size; ++i) {
+    std::snprintf(hex, sizeof hex, form == 'x' ? "\\x%02x" : "%02x", data[i]);
+    if (form != 'x' && i) out += ' ';
+    out += hex;
+  }
+  return out;
+}
+
 namespace {
 
 // ntop(): { i64 af; u8 addr[16] }; an unknown family prints as "" (as bpftrace).
@@ -144,6 +155,8 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
     return format_cgroup_path_value(data);
   case TypeKind::Username:
     return username_of(read_unsigned(data, 8));
+  case TypeKind::Strerror:
+    return errno_text(read_unsigned(data, 8));
   default:
     return std::to_string(read_signed(data, 8));
   }

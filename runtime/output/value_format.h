@@ -19,6 +19,8 @@ std::string read_string(const uint8_t* data, uint64_t size);
 
 // Bytes as bpftrace's %r shows a buf(): printable ASCII as is, every other byte as \xNN.
 std::string hex_escaped(const uint8_t* data, uint64_t size);
+// Bytes as bpftrace's %rx ('x': every byte as \xNN) and %rh ('h': "0a fe", spaces between).
+std::string buffer_hex(const uint8_t* data, uint64_t size, char form);
 
 // The name of probe index `index`, or "probe#N" if codegen gave no such name.
 std::string probe_name(uint64_t index, const std::vector<std::string>& probe_names);
