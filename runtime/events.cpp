@@ -231,6 +231,10 @@ void EventReader::poll(int timeout_ms) {
   if (err < 0 && err != -EINTR) throw Error("reading events failed: " + errno_text(err));
 }
 
+int EventReader::epoll_fd() const {
+  return perf_buffer__epoll_fd(buffer_.get());
+}
+
 void EventReader::drain() {
   int err = perf_buffer__consume(buffer_.get());
   rethrow_pending();

@@ -89,6 +89,8 @@ public:
   void poll(int timeout_ms);
   // Handles whatever is already in the buffers, without waiting.
   void drain();
+  // Readable when poll() has events to handle (to wait on it together with other fds).
+  int epoll_fd() const;
   // After the last drain: reports the events the kernel dropped that no lost record has
   // reported yet (the kernel writes a lost record only before the next sample that fits, so
   // the losses at the end of a burst are otherwise never seen). With this, delivered + lost =

@@ -126,10 +126,19 @@ void serve_events(EventReader* reader, const EventHandler& handler, const RunOpt
          !(options.child && options.child->exited())) {
     if (StopSignals::take_print_request())
       print_all_maps(program, map_fds, handler, output, /*at_exit=*/false);
-    if (reader)
+    int relay_fd = options.child ? options.child->relay_fd() : -1;
+    if (relay_fd >= 0) {
+      // Events or the -c command's output, whichever comes first; events are printed first.
+      pollfd fds[2] = {{relay_fd, POLLIN, 0}, {reader ? reader->epoll_fd() : -1, POLLIN, 0}};
+      ::poll(fds, 2, kPollTimeoutMs);
+      std::string text = options.child->take_output();
+      if (reader) reader->drain(); // not poll(0): an event's wakeup may lag behind the pipe
+      options.child->write_output(text);
+    } else if (reader) {
       reader->poll(kPollTimeoutMs);
-    else
+    } else {
       ::poll(nullptr, 0, kPollTimeoutMs); // a signal interrupts the sleep
+    }
     check_output(output.file());
   }
 }
@@ -210,6 +219,8 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   // does), so that a late exit() record from another CPU cannot swallow END's output.
   if (StopSignals::received()) handler.stop_running_commands();
   if (reader) reader->drain();
+  if (options.child) // the command's last words, after its events
+    options.child->write_output(options.child->take_output());
   handler.accept_events_again();
   run_programs(obj, program, "END");
   if (reader) {
