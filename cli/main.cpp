@@ -7,6 +7,7 @@
 #include "cli/command_line.h"
 #include "cli/environment.h"
 #include "cli/info.h"
+#include "cli/privileges.h"
 #include "cli/tools.h"
 #include "cli/traced_process.h"
 #include "codegen/codegen.h"
@@ -147,6 +148,7 @@ CliOptions parse_args(int argc, char** argv) {
       o.list = true;
       o.list_args = o.list_args || a == "-lv";
     } else if (a == "--info") {
+      tracelet::cli::require_bpf_privileges(); // its feature probes load programs
       tracelet::cli::print_info(std::cout);
       std::exit(0);
     } else if (a == "--dry-run") {
@@ -252,6 +254,7 @@ int main(int argc, char** argv) {
     for (auto& a : args)
       arg_ptrs.push_back(a.data());
     CliOptions opts = parse_args(static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
+    cli::require_bpf_privileges();                  // one clear line, before any kernel is touched
     cli::Environment env = cli::read_environment(); // BPFTRACE_STRLEN and the others
     cli::apply_environment(env);
     opts.semantic.max_probes = env.max_probes;

@@ -25,7 +25,7 @@ std::string escaped(const std::string& s) {
 
 struct Conversion {
   std::string text; // e.g. "%-08lld"
-  char spec;        // d i u x X o s c p r
+  char spec;        // d i u x X o s c p r q
 };
 
 // The conversions of `format`, or an error message.
@@ -64,6 +64,21 @@ std::optional<std::vector<Conversion>> parse_format(const std::string& func,
       if (form) ++i;
       continue;
     }
+    // %q (tracelet): the value as one POSIX shell word, single-quoted, for system() (and
+    // printf, to show what system() would run). cat() opens a path: quoting makes no sense there.
+    if (format[i] == 'q') {
+      if (i != start + 1) {
+        error = func + ": %q takes no flags, width, precision or length ('" +
+                escaped(format.substr(start, i - start + 1)) + "')";
+        return std::nullopt;
+      }
+      if (func == "cat") {
+        error = "cat: %q quotes a shell word: it is for system() and printf()";
+        return std::nullopt;
+      }
+      out.push_back({"%q", 'q'});
+      continue;
+    }
     if (!std::strchr("diuxXoscp", format[i])) {
       error = func + ": invalid conversion specifier '" +
               escaped(format.substr(start, i - start + 1)) + "'";
@@ -80,11 +95,11 @@ std::string conversion_mismatch(const std::string& func, const Conversion& c, co
   const char* expected;
   switch (c.spec) {
   case 's':
+  case 'q':
     ok = t.is_string() || t.kind == TypeKind::Probe || t.kind == TypeKind::KStack ||
          t.kind == TypeKind::UStack || t.kind == TypeKind::KSym || t.kind == TypeKind::USym ||
          t.kind == TypeKind::Timestamp || t.kind == TypeKind::Username ||
-         t.kind == TypeKind::Strerror ||
-         t.kind == TypeKind::CgroupPath ||
+         t.kind == TypeKind::Strerror || t.kind == TypeKind::CgroupPath ||
          t.kind == TypeKind::Inet || t.kind == TypeKind::MacAddr;
     expected = "string";
     break;

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <sched.h>
 #include <sstream>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -182,6 +183,16 @@ std::optional<ast::Field> parse_field(const std::string& line, ast::AddrSpace po
   return f;
 }
 
+// tracelet's own mount of tracefs changes no global state: it is made in a mount namespace of
+// tracelet's own (every mount in it private, so nothing propagates back), which the kernel
+// removes when tracelet exits, however it exits. The -c command, forked before, stays in the
+// caller's namespace; system() commands run in tracelet's.
+bool mount_tracefs_privately() {
+  if (::unshare(CLONE_NEWNS) != 0) return false;
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return false;
+  return ::mount("nodev", kTracefs, "tracefs", 0, nullptr) == 0;
+}
+
 } // namespace
 
 std::string tracefs_dir() {
@@ -190,8 +201,7 @@ std::string tracefs_dir() {
   struct statfs fs;
   if (::statfs(kTracefs, &fs) == 0 && fs.f_type == kTracefsMagic && has_events(kTracefs))
     return cached = kTracefs;
-  if (::mount("nodev", kTracefs, "tracefs", 0, nullptr) == 0 && has_events(kTracefs))
-    return cached = kTracefs;
+  if (mount_tracefs_privately() && has_events(kTracefs)) return cached = kTracefs;
   int mount_errno = errno;
   if (has_events(kDebugfsTracing)) return cached = kDebugfsTracing;
   throw Error(std::string("cannot mount tracefs at ") + kTracefs + ": " +

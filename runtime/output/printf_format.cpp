@@ -46,6 +46,11 @@ size_t parse_spec(const std::string& format, size_t i, Spec& spec) {
     }
     return i + 1;
   }
+  if (i < format.size() && format[i] == 'q' && spec.flags.empty() && spec.width.empty() &&
+      spec.precision.empty() && spec.length.empty()) {
+    spec.conversion = 'q'; // one single-quoted shell word
+    return i + 1;
+  }
   if (i < format.size() && std::strchr("diuxXocsp", format[i]) && format[i] != '\0') {
     spec.conversion = format[i];
     return i + 1;
@@ -69,6 +74,16 @@ std::string format_argument(const Spec& spec, const ast::Type& type, const uint8
   if (spec.conversion == 'r' && spec.buffer_form && type.kind == ast::TypeKind::Buffer)
     return buffer_hex(data + 1, std::min<uint64_t>(data[0], type.bytes - 1), spec.buffer_form);
   if (spec.conversion == 'r') return format_value(type, data, probe_names);
+  if (spec.conversion == 'q') {
+    std::string text;
+    if (type.is_string())
+      text = read_string(data, type.bytes);
+    else if (type.kind == ast::TypeKind::Probe)
+      text = probe_name(read_unsigned(data, 8), probe_names);
+    else
+      text = format_value(type, data, probe_names);
+    return shell_quote(text);
+  }
   if (spec.conversion == 's' || type.is_string()) {
     std::string text;
     if (type.is_string())
@@ -106,6 +121,16 @@ std::string format_argument(const Spec& spec, const ast::Type& type, const uint8
 }
 
 } // namespace
+
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text)
+    if (c == '\'')
+      out += "'\\''"; // close the quote, an escaped quote, open again
+    else
+      out += c;
+  return out + "'";
+}
 
 std::string format_printf(const std::string& format, const ast::Type& args, const uint8_t* payload,
                           size_t payload_size, const std::vector<std::string>& probe_names) {
