@@ -156,6 +156,8 @@ private:
   llvm::Type* scalar_type(const ast::Type& t);
   llvm::Value* convert_int(llvm::Value* v, const ast::Type& from, const ast::Type& to);
   llvm::Value* widen(llvm::Value* v, const ast::Type& from); // to i64, sign kept
+  // n * the size of `pointer`'s pointee (pointer_math.cpp); n itself for a non-pointer.
+  llvm::Value* scaled_by_pointee(llvm::Value* n, const ast::Type& pointer);
   // A stack buffer; a temporary one lives until end_temporaries() at the end of the statement.
   llvm::AllocaInst* stack_buffer(uint64_t bytes, const std::string& name, bool temporary = true);
   void end_temporaries(size_t mark);
