@@ -140,6 +140,8 @@ private:
   // Address (i64) of field `f` in kernel/user memory: pointer + offset, or the address of a
   // record value in memory + offset (fields.cpp).
   llvm::Value* field_address(ast::FieldAccess& f);
+  // `n` bytes of the tracepoint record at `offset` into dst, as aligned ctx loads (fields.cpp).
+  void copy_from_ctx(llvm::Value* dst, uint64_t offset, uint64_t n);
 
   // ---- values that live in kernel or user memory (kernel_memory.cpp)
   // True if `e` is a value read through probe_read (a field or element of a record in memory,
