@@ -118,6 +118,26 @@ TEST(Pointers, JsonOutputOfPointerValuesAndKeys) {
 )");
 }
 
+TEST(TupleLayout, JsonOutputOfTuplesOfMixedSizes) {
+  REQUIRE_BPF();
+  // Tuples laid out with natural alignment (issue 10, item 12) read back element by element:
+  // bpftrace 0.17 -f json prints exactly these lines for this script.
+  auto r = run_tracelet({"-f", "json", "-e", R"(BEGIN {
+      $t = ((int8)-1, (int16)2, (int32)-3, "s", ((uint8)4, (int64)5));
+      print($t);
+      @m[(int8)1, "k"] = ((int16)-7, (uint32)8);
+      @n = ((int8)1, ((int8)2, (int64)3), "x");
+      exit(); })"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out, R"({"type": "attached_probes", "data": {"probes": 1}}
+{"type": "value", "data": [-1,2,-3,"s",[4,5]]}
+
+
+{"type": "map", "data": {"@m": {"1,k": [-7,8]}}}
+{"type": "map", "data": {"@n": [1,[2,3],"x"]}}
+)");
+}
+
 TEST(Pointers, CompoundAssignmentOtherThanAddSubIsALocatedError) {
   auto r = run_tracelet({"-e", "BEGIN { $p = (int32*)32; $p *= 2; }"});
   EXPECT_EQ(r.exit_status, 1);
