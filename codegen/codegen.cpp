@@ -16,19 +16,30 @@ IrEmitter::IrEmitter(llvm::LLVMContext& ctx, llvm::Module& module, CompiledProgr
 
 void IrEmitter::emit(ast::Program& program) {
   emit_license();
+  // Probe expansion lists every concrete attach point; fall back to the written ones for
+  // probes that needed none.
+  std::vector<ast::Probe*> probes;
+  std::vector<std::vector<const ast::AttachPoint*>> points_of;
   for (auto& probe : program.probes) {
-    // Probe expansion lists every concrete attach point; fall back to the written ones for
-    // probes that needed none.
     auto& points = probe->expanded.empty() ? probe->attach_points : probe->expanded;
-    std::vector<const ast::AttachPoint*> all;
+    probes.push_back(probe.get());
+    points_of.emplace_back();
+    for (auto& ap : points)
+      points_of.back().push_back(ap.get());
+  }
+  DispatchPlan plan;
+  if (syscall_dispatch_) plan = plan_syscall_dispatch(probes, points_of);
+  // Programs are attached in this order, and the kernel runs the programs of one event in the
+  // order they were attached: probes that share an event run in program order.
+  for (size_t p = 0; p < probes.size(); ++p) {
+    ast::Probe* probe = probes[p];
+    const auto& all = points_of[p];
     uint64_t probe_base = out_.probe_names.size();
-    for (auto& ap : points) {
-      all.push_back(ap.get());
+    for (const auto* ap : all)
       out_.probe_names.push_back(ap->name()); // `probe` of points[i] is probe_base + i
-    }
     std::vector<size_t> own;
     if (syscall_dispatch_) {
-      own = emit_syscall_dispatchers(*probe, all, probe_base);
+      own = emit_syscall_dispatchers(*probe, all, plan[p], probe_base);
     } else {
       for (size_t i = 0; i < all.size(); ++i)
         own.push_back(i);

@@ -62,11 +62,19 @@ private:
     const std::vector<const ast::AttachPoint*>& points; // the probe's attach points
     const std::vector<size_t>& group;                   // the positions this program serves
   };
-  // Emits one dispatcher per kind (sys_enter, sys_exit) for the syscall tracepoints of
-  // `points` that can share one; returns the positions left for programs of their own.
+  // Which attach points of each probe go into a dispatcher ([probe][point]): probes that
+  // share a syscall tracepoint must run in program order on it, so a tracepoint is dispatched
+  // only where every probe on it dispatches it (see plan_syscall_dispatch()).
+  using DispatchPlan = std::vector<std::vector<bool>>;
+  static DispatchPlan
+  plan_syscall_dispatch(const std::vector<ast::Probe*>& probes,
+                        const std::vector<std::vector<const ast::AttachPoint*>>& points);
+  // Emits one dispatcher per kind (sys_enter, sys_exit) for the attach points that `planned`
+  // marks; returns the positions left for programs of their own.
   // `probe_base`: the probe index of points[0] (points[i]'s is probe_base + i).
   std::vector<size_t> emit_syscall_dispatchers(ast::Probe& probe,
                                                const std::vector<const ast::AttachPoint*>& points,
+                                               const std::vector<bool>& planned,
                                                uint64_t probe_base);
   void emit_syscall_dispatcher(ast::Probe& probe,
                                const std::vector<const ast::AttachPoint*>& points,
@@ -133,6 +141,8 @@ private:
   // Address (i64) of field `f` in kernel/user memory: pointer + offset, or the address of a
   // record value in memory + offset (fields.cpp).
   llvm::Value* field_address(ast::FieldAccess& f);
+  // `n` bytes of the tracepoint record at `offset` into dst, as aligned ctx loads (fields.cpp).
+  void copy_from_ctx(llvm::Value* dst, uint64_t offset, uint64_t n);
 
   // ---- values that live in kernel or user memory (kernel_memory.cpp)
   // True if `e` is a value read through probe_read (a field or element of a record in memory,
@@ -158,6 +168,8 @@ private:
   llvm::Type* scalar_type(const ast::Type& t);
   llvm::Value* convert_int(llvm::Value* v, const ast::Type& from, const ast::Type& to);
   llvm::Value* widen(llvm::Value* v, const ast::Type& from); // to i64, sign kept
+  // n * the size of `pointer`'s pointee (pointer_math.cpp); n itself for a non-pointer.
+  llvm::Value* scaled_by_pointee(llvm::Value* n, const ast::Type& pointer);
   // A stack buffer; a temporary one lives until end_temporaries() at the end of the statement.
   llvm::AllocaInst* stack_buffer(uint64_t bytes, const std::string& name, bool temporary = true);
   void end_temporaries(size_t mark);
@@ -234,7 +246,7 @@ private:
   void emit_time(ast::Call& c);
   void emit_join(ast::Call& c);
   void emit_signal(ast::Call& c);
-  void emit_strftime_into(ast::Call& c, llvm::Value* dst); // { u64 format id; u64 nsecs }
+  void emit_strftime_into(ast::Call& c, llvm::Value* dst);    // { u64 format id; u64 nsecs }
   void emit_cgroup_path_into(ast::Call& c, llvm::Value* dst); // { u64 filter id; u64 cgroup id }
 
   // ---- maps (map_access.cpp)

@@ -269,6 +269,12 @@ llvm::Value* IrEmitter::emit_binary(ast::Binary& bin) {
                    (bin.rhs->type.is_integer() && bin.rhs->type.is_signed);
   auto* l = widen(emit_scalar(*bin.lhs), bin.lhs->type);
   auto* r = widen(emit_scalar(*bin.rhs), bin.rhs->type);
+  if (bin.type.kind == TypeKind::Pointer) { // p + n, n + p, p - n: n pointees
+    if (bin.lhs->type.kind == TypeKind::Pointer)
+      r = scaled_by_pointee(r, bin.type);
+    else
+      l = scaled_by_pointee(l, bin.type);
+  }
   llvm::Value* v = nullptr;
   switch (bin.op) {
   case Op::Add:
@@ -423,8 +429,8 @@ llvm::Value* IrEmitter::emit_incdec(ast::Unary& u) {
   bool post = u.op == ast::UnaryOp::PostInc || u.op == ast::UnaryOp::PostDec;
   const Type& t = u.operand->type;
   auto* old_value = emit_scalar(*u.operand);
-  auto* new_value = inc ? b_.CreateAdd(old_value, llvm::ConstantInt::get(old_value->getType(), 1))
-                        : b_.CreateSub(old_value, llvm::ConstantInt::get(old_value->getType(), 1));
+  auto* step = scaled_by_pointee(llvm::ConstantInt::get(old_value->getType(), 1), t);
+  auto* new_value = inc ? b_.CreateAdd(old_value, step) : b_.CreateSub(old_value, step);
   if (auto* var = dynamic_cast<ast::Variable*>(u.operand.get())) {
     auto& slot = vars_.at(var->binding);
     store_scalar(convert_int(new_value, t, slot.second), slot.first);

@@ -94,6 +94,22 @@ llvm::Value* IrEmitter::field_address(ast::FieldAccess& f) {
   return b_.CreateAdd(start, i64c(field.offset));
 }
 
+// Loads, not a memcpy: LLVM may compute `ctx + offset` of a memcpy once and reuse it in a
+// later block (a predicate's `args->comm == "x"`, then printf("%s", args->comm) in the
+// body), which the verifier refuses ("dereference of modified ctx ptr"). A load's constant
+// offset stays in the instruction. Each load is aligned to its own size, as ctx reads must be.
+void IrEmitter::copy_from_ctx(llvm::Value* dst, uint64_t offset, uint64_t n) {
+  for (uint64_t done = 0; done < n;) {
+    uint64_t chunk = alignment_of(offset + done);
+    while (chunk > n - done)
+      chunk /= 2;
+    auto* v = load_scalar(b_.getIntNTy(static_cast<unsigned>(chunk * 8)),
+                          byte_ptr(ctx_arg_, offset + done), chunk);
+    store_scalar(v, byte_ptr(dst, done));
+    done += chunk;
+  }
+}
+
 void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm::Value* dst,
                                 bool zero_tail) {
   if (is_packet_field(f)) return emit_packet_field_into(f, dst_type, dst); // packet.cpp
@@ -102,7 +118,7 @@ void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm:
     // Tuples/records by value: copy the bytes.
     uint64_t n = std::min(field.type->size(), dst_type.size());
     if (is_tracepoint_args(*f.base))
-      copy_bytes(dst, byte_ptr(ctx_arg_, field.offset), n);
+      copy_from_ctx(dst, field.offset, n);
     else if (is_stack_record(*f.base))
       copy_bytes(dst, byte_ptr(emit_addr(*f.base), field.offset), n);
     else // a record (or array) inside a record in memory: one read of its bytes
@@ -124,8 +140,7 @@ void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm:
     }
     // char[N] inline in the record.
     uint64_t n = std::min(field.type->size(), dst_bytes);
-    b_.CreateMemCpy(byte_ptr(dst, 0), llvm::MaybeAlign(1), byte_ptr(ctx_arg_, field.offset),
-                    llvm::MaybeAlign(alignment_of(field.offset)), n);
+    copy_from_ctx(dst, field.offset, n);
     if (dst_bytes > n) {
       if (zero_tail)
         zero_bytes(byte_ptr(dst, n), dst_bytes - n);

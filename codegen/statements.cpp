@@ -124,10 +124,10 @@ void IrEmitter::emit_assign_var(ast::AssignVar& s) {
     return;
   }
   if (s.compound) {
-    if (!slot_type.is_integer())
+    if (!slot_type.is_integer() && slot_type.kind != TypeKind::Pointer)
       unsupported(s, "compound assignment to a " + slot_type.str() + " variable");
     auto* cur = widen(load_scalar(scalar_type(slot_type), slot, 8), slot_type);
-    auto* rhs = widen(emit_scalar(*s.value), s.value->type);
+    auto* rhs = scaled_by_pointee(widen(emit_scalar(*s.value), s.value->type), slot_type);
     bool is_signed = slot_type.is_signed || (s.value->type.is_integer() && s.value->type.is_signed);
     auto* v = apply_compound(b_, *s.compound, cur, rhs, is_signed);
     if (!v) unsupported(s, "this compound assignment");
@@ -152,7 +152,7 @@ void IrEmitter::emit_assign_map(ast::AssignMap& s) {
   auto* value = stack_buffer(um.value.size(), "map_value");
   if (s.compound) {
     // @m[k] op= v: read (0 if missing), combine, write back.
-    if (!um.value.is_integer())
+    if (!um.value.is_integer() && um.value.kind != TypeKind::Pointer)
       unsupported(s, "compound assignment to a " + um.value.str() + " map");
     auto* slot = helpers_.map_lookup(map_ptr(um.gv), key);
     auto* before = b_.GetInsertBlock();
@@ -166,7 +166,7 @@ void IrEmitter::emit_assign_map(ast::AssignMap& s) {
     auto* cur = b_.CreatePHI(b_.getInt64Ty(), 2);
     cur->addIncoming(i64c(0), before);
     cur->addIncoming(loaded, found);
-    auto* rhs = widen(emit_scalar(*s.value), s.value->type);
+    auto* rhs = scaled_by_pointee(widen(emit_scalar(*s.value), s.value->type), um.value);
     bool is_signed = um.value.is_signed || (s.value->type.is_integer() && s.value->type.is_signed);
     auto* v = apply_compound(b_, *s.compound, cur, rhs, is_signed);
     if (!v) unsupported(s, "this compound assignment");

@@ -23,6 +23,7 @@
 #include "codegen/syscall_numbers.h"
 
 #include <algorithm>
+#include <set>
 
 namespace tracelet::codegen {
 
@@ -105,24 +106,75 @@ bool can_dispatch(ast::Probe& probe, const std::vector<const ast::AttachPoint*>&
 
 } // namespace
 
-std::vector<size_t> IrEmitter::emit_syscall_dispatchers(
-    ast::Probe& probe, const std::vector<const ast::AttachPoint*>& points, uint64_t probe_base) {
+// The plan. Per probe and kind (sys_enter, sys_exit), the probe's syscall tracepoints of that
+// kind share a dispatcher if there are at least two and can_dispatch() holds. The kernel runs
+// the programs of one tracepoint in attach order, and programs are attached in program order;
+// but a raw_tp dispatcher and a perf-event tracepoint program on the same syscall run in an
+// order that depends on which was registered first in the kernel. So a syscall tracepoint that
+// some probe cannot dispatch is taken out of every dispatcher (those probes give it a program
+// of its own), until every dispatcher keeps at least two tracepoints that all its sharers
+// dispatch too.
+IrEmitter::DispatchPlan
+IrEmitter::plan_syscall_dispatch(const std::vector<ast::Probe*>& probes,
+                                 const std::vector<std::vector<const ast::AttachPoint*>>& points) {
+  struct Group {
+    size_t probe;
+    std::vector<size_t> members; // positions in points[probe]
+    bool active;
+  };
+  std::vector<Group> groups;
+  for (size_t p = 0; p < probes.size(); ++p) {
+    std::vector<size_t> enter, exit;
+    for (size_t i = 0; i < points[p].size(); ++i)
+      if (auto sp = syscall_point(*points[p][i])) (sp->exit ? exit : enter).push_back(i);
+    for (auto* members : {&enter, &exit}) {
+      if (members->empty()) continue;
+      std::vector<const ast::AttachPoint*> aps;
+      for (size_t i : *members)
+        aps.push_back(points[p][i]);
+      bool active = members->size() >= 2 && can_dispatch(*probes[p], aps);
+      groups.push_back({p, std::move(*members), active});
+    }
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::set<std::string> excluded; // tracepoints some probe does not dispatch
+    for (const auto& g : groups)
+      if (!g.active)
+        for (size_t i : g.members)
+          excluded.insert(points[g.probe][i]->func);
+    for (auto& g : groups) {
+      if (!g.active) continue;
+      std::erase_if(g.members,
+                    [&](size_t i) { return excluded.count(points[g.probe][i]->func) != 0; });
+      if (g.members.size() < 2) {
+        g.active = false;
+        changed = true;
+      }
+    }
+  }
+  DispatchPlan plan;
+  for (size_t p = 0; p < probes.size(); ++p)
+    plan.emplace_back(points[p].size(), false);
+  for (const auto& g : groups)
+    if (g.active)
+      for (size_t i : g.members)
+        plan[g.probe][i] = true;
+  return plan;
+}
+
+std::vector<size_t>
+IrEmitter::emit_syscall_dispatchers(ast::Probe& probe,
+                                    const std::vector<const ast::AttachPoint*>& points,
+                                    const std::vector<bool>& planned, uint64_t probe_base) {
   std::vector<size_t> enter, exit;
   for (size_t i = 0; i < points.size(); ++i)
-    if (auto sp = syscall_point(*points[i])) (sp->exit ? exit : enter).push_back(i);
-  std::vector<bool> dispatched(points.size());
-  for (auto* group : {&enter, &exit}) {
-    std::vector<const ast::AttachPoint*> members;
-    for (size_t i : *group)
-      members.push_back(points[i]);
-    if (members.size() < 2 || !can_dispatch(probe, members)) continue;
-    emit_syscall_dispatcher(probe, points, *group, probe_base, group == &exit);
-    for (size_t i : *group)
-      dispatched[i] = true;
-  }
+    if (planned[i]) (syscall_point(*points[i])->exit ? exit : enter).push_back(i);
+  for (auto* group : {&enter, &exit})
+    if (!group->empty()) emit_syscall_dispatcher(probe, points, *group, probe_base, group == &exit);
   std::vector<size_t> rest; // in the order written
   for (size_t i = 0; i < points.size(); ++i)
-    if (!dispatched[i]) rest.push_back(i);
+    if (!planned[i]) rest.push_back(i);
   return rest;
 }
 

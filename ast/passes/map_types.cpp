@@ -5,8 +5,9 @@ namespace tracelet::ast::passes {
 std::optional<Type> unify(const Type& a, const Type& b) {
   if (a.kind != b.kind) return std::nullopt;
   switch (a.kind) {
-  case TypeKind::Integer:
-    if (a.bytes != b.bytes) return std::nullopt;
+  case TypeKind::Integer: // (tuple elements of different sizes share the wider layout)
+    return a.bytes >= b.bytes ? a : Type::integer(b.bytes, a.is_signed);
+  case TypeKind::Pointer: // as bpftrace: a map of int32 * may be assigned an int64 *
     return a;
   case TypeKind::String:
   case TypeKind::Buffer: // buf() values of different lengths share the largest layout

@@ -1,7 +1,8 @@
 // The global table of map types: every use of a map must agree on its key and value types.
 // The first use fixes the type; a later use that disagrees is reported at the later use,
-// naming both. Integers of either sign agree (the first use's sign is kept); strings of any
-// size agree and the map keeps the largest size.
+// naming both. Integers of either sign agree (the first use's sign is kept; integers of
+// different sizes in tuples share the wider size); strings of any size agree and the map keeps
+// the largest size; pointers agree with pointers (the first use's pointee is kept).
 #pragma once
 
 #include "ast/ast.h"

@@ -111,8 +111,8 @@ std::string conversion_mismatch(const std::string& func, const Conversion& c, co
     ok = is_integer_like(t);
     expected = "integer or pointer";
     break;
-  default:
-    ok = t.is_integer();
+  default: // %d of a pointer prints its address, as in bpftrace (printf("%d", curtask))
+    ok = is_integer_like(t);
     expected = "integer";
     break;
   }

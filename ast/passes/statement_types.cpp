@@ -3,6 +3,16 @@
 
 namespace tracelet::ast::passes {
 
+// `p += n`, `p -= n` on a pointer: moves it by n pointees, as `p = p + n` (bpftrace too);
+// other compound operators are not defined on pointers.
+bool TypeInference::pointer_step_ok(BinaryOp op, const Type& pointer, const Type& value,
+                                    const Location& loc) {
+  if ((op == BinaryOp::Add || op == BinaryOp::Sub) && value.is_integer()) return true;
+  diags_.error(loc, std::string("'") + to_string(op) + "=' cannot combine " + pointer.str() +
+                        " and " + value.str() + ": a pointer takes only += and -= of an integer");
+  return false;
+}
+
 void TypeInference::visit(ExprStmt& n) {
   walk(n.expr);
 }
@@ -25,6 +35,8 @@ void TypeInference::visit(AssignMap& n) {
     const Type& v = n.value->type;
     if (v.is_none()) {
       report_missing_value(*n.value, diags_);
+    } else if (current && current->kind == TypeKind::Pointer) {
+      if (pointer_step_ok(*n.compound, *current, v, n.value->loc)) stored = *current;
     } else if (current && !current->is_integer()) {
       diags_.error(m.loc, std::string("'") + to_string(*n.compound) +
                               "=' needs an integer map, but " + m.name + " holds " +
@@ -47,7 +59,7 @@ void TypeInference::visit(AssignMap& n) {
     } else {
       stored = storage_type(*n.value, "map " + m.name);
     }
-    if (stored) stored = map_storage(*stored); // maps keep addresses as integers
+    if (stored) stored = map_storage(*stored);
   }
   if (!stored) {
     maps_.mark_failed(m.name);
@@ -85,7 +97,9 @@ void TypeInference::visit(AssignVar& n) {
     auto it = variables_.find(var.binding);
     if (it == variables_.end()) return; // undefined: reported by the variable-scope pass
     if (v.is_none()) return report_missing_value(*n.value, diags_);
-    if (!it->second.type.is_integer() || !v.is_integer()) {
+    if (it->second.type.kind == TypeKind::Pointer) {
+      if (!pointer_step_ok(*n.compound, it->second.type, v, n.value->loc)) return;
+    } else if (!it->second.type.is_integer() || !v.is_integer()) {
       diags_.error(n.value->loc, std::string("'") + to_string(*n.compound) +
                                      "=' needs integers, not " + it->second.type.str() + " and " +
                                      v.str());

@@ -12,12 +12,6 @@ namespace tracelet::ast::passes {
 
 Type widened(const Type& t) {
   if (t.is_integer()) return Type::integer(8, t.is_signed);
-  if (t.kind == TypeKind::Tuple) {
-    std::vector<Type> elems;
-    for (const auto& e : t.elems)
-      elems.push_back(map_storage(e));
-    return Type::tuple(std::move(elems));
-  }
   return t;
 }
 
@@ -30,7 +24,9 @@ bool assignable(const Type& variable, const Type& value) {
 }
 
 Type map_storage(const Type& t) {
-  return t.kind == TypeKind::Pointer ? Type::u64() : widened(t);
+  // A packet header pointer is an offset into one packet: meaningless outside its program.
+  if (t.kind == TypeKind::Pointer && t.as == AddrSpace::Packet) return Type::u64();
+  return widened(t);
 }
 
 Location keys_location(const Map& m) {
@@ -374,7 +370,9 @@ void TypeInference::visit(Binary& n) {
       n.type = l.is_signed || r.is_signed ? Type::i64() : Type::u64();
     } else if (l.kind == TypeKind::Pointer && r.is_integer() &&
                (n.op == BinaryOp::Add || n.op == BinaryOp::Sub)) {
-      n.type = l; // pointer arithmetic, in units of the pointee like C
+      n.type = l; // pointer arithmetic, in units of the pointee like C (pointer_math.cpp)
+    } else if (l.is_integer() && r.kind == TypeKind::Pointer && n.op == BinaryOp::Add) {
+      n.type = r; // 1 + p, as bpftrace (which, like C, has no integer - pointer)
     } else {
       mismatch();
     }
@@ -420,8 +418,9 @@ void TypeInference::visit(Unary& n) {
       return;
     }
     if (n.operand->type.is_none()) return;
-    if (!n.operand->type.is_integer()) {
-      diags_.error(n.operand->loc, "++ and -- need an integer, not " + n.operand->type.str());
+    if (!n.operand->type.is_integer() && n.operand->type.kind != TypeKind::Pointer) {
+      diags_.error(n.operand->loc,
+                   "++ and -- need an integer or a pointer, not " + n.operand->type.str());
       return;
     }
     n.type = n.operand->type;
@@ -667,7 +666,9 @@ void TypeInference::visit(Tuple& n) {
       diags_.error(e->loc, "a tuple cannot hold a value of type " + e->type.str());
       ok = false;
     }
-    elems.push_back(widened(e->type));
+    // Elements keep their types, so a tuple is laid out as bpftrace lays it out:
+    // sizeof(((int8)1, (int16)1, (int32)1)) is 8.
+    elems.push_back(e->type);
   }
   if (ok) n.type = Type::tuple(std::move(elems));
 }
@@ -677,9 +678,9 @@ namespace {
 // The builtins that sizeof(name) may mean instead of a type name.
 bool is_builtin_name(const std::string& name) {
   static const std::set<std::string> names = {
-      "pid",   "tid",   "uid",     "gid",     "nsecs", "elapsed", "numaid", "cpu",
-      "comm",  "kstack", "ustack", "retval",  "func",  "probe",   "curtask", "rand",
-      "cgroup", "cpid", "args",    "ctx",     "username", "jiffies"};
+      "pid",    "tid",    "uid",    "gid",    "nsecs",    "elapsed", "numaid",  "cpu",
+      "comm",   "kstack", "ustack", "retval", "func",     "probe",   "curtask", "rand",
+      "cgroup", "cpid",   "args",   "ctx",    "username", "jiffies"};
   if (names.count(name)) return true;
   for (const char* prefix : {"arg", "sarg"})
     if (name.rfind(prefix, 0) == 0 && name.size() > std::string(prefix).size() &&

@@ -180,18 +180,20 @@ private:
   // system()/signal() there need no --unsafe, since they cannot run.
   int ruled_out_depth_ = 0;
   std::optional<bool> constant_string_condition(Expr& cond);
+  bool pointer_step_ok(BinaryOp op, const Type& pointer, const Type& value, const Location& loc);
 };
 
-// Integers widen to 64 bits keeping their sign; tuple elements become map_storage() types;
-// everything else is unchanged.
+// Integers widen to 64 bits keeping their sign; everything else (tuples too: their elements
+// keep their sizes, as in bpftrace) is unchanged.
 Type widened(const Type& t);
 // What a variable holds: integers keep their size and sign (sizeof((int16)x) stays 2, as in
-// bpftrace); tuples are widened().
+// bpftrace).
 Type variable_storage(const Type& t);
 // `value` can be assigned to a variable of type `variable`: any integer to an integer
 // variable (converted to its type), otherwise the types must unify.
 bool assignable(const Type& variable, const Type& value);
-// What a map key or value holds: widened(), and pointers as uint64 addresses.
+// What a map key or value holds: widened(); pointers keep their type (arithmetic, `->` and
+// indexing work through them, as in bpftrace).
 Type map_storage(const Type& t);
 // Integer-typed (or a pointer, which compares and tests like one).
 bool is_integer_like(const Type& t);

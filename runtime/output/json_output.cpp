@@ -87,6 +87,7 @@ namespace {
 std::string key_element_text(const ast::Type& type, const uint8_t* data,
                              const std::vector<std::string>& probe_names) {
   if (type.is_integer() && type.bytes == 8) return std::to_string(read_signed(data, 8));
+  if (type.kind == ast::TypeKind::Pointer) return format_pointer_key(data); // "0x20"
   if (type.kind == ast::TypeKind::Record || type.kind == ast::TypeKind::Array)
     return format_record_or_array(type, data, probe_names, /*in_key=*/true);
   return format_value(type, data, probe_names);

@@ -23,12 +23,7 @@ std::string element_text(const Type& t, const uint8_t* data,
                          const std::vector<std::string>& probe_names, bool in_key) {
   if (t.kind == TypeKind::Record || t.kind == TypeKind::Array)
     return format_record_or_array(t, data, probe_names, in_key);
-  if (in_key && t.kind == TypeKind::Pointer) {
-    char hex[24];
-    std::snprintf(hex, sizeof hex, "0x%llx",
-                  static_cast<unsigned long long>(read_unsigned(data, 8)));
-    return hex;
-  }
+  if (in_key && t.kind == TypeKind::Pointer) return format_pointer_key(data);
   return format_value(t, data, probe_names);
 }
 

@@ -132,7 +132,8 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
     }
     return out + ")";
   }
-  case TypeKind::Pointer:
+  case TypeKind::Pointer: // as bpftrace 0.17 prints a pointer-valued map: @t: -131387287321856
+    return std::to_string(read_signed(data, 8));
   case TypeKind::Ctx:
     return std::to_string(read_unsigned(data, 8));
   case TypeKind::Inet:
@@ -141,7 +142,7 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
     return format_macaddr(data);
   case TypeKind::Buffer: // { u8 length; u8 data[bytes - 1] }
     return hex_escaped(data + 1, std::min<uint64_t>(data[0], type.bytes - 1));
-  case TypeKind::Array: // bpftrace: "[1,2,3,4]"
+  case TypeKind::Array:  // bpftrace: "[1,2,3,4]"
   case TypeKind::Record: // "{ .a = 1, .b = x }"
     return format_record_or_array(type, data, probe_names, /*in_key=*/false);
   case TypeKind::KStack:
@@ -169,6 +170,7 @@ namespace {
 std::string format_key_element(const ast::Type& type, const uint8_t* data,
                                const std::vector<std::string>& probe_names) {
   if (type.is_integer() && type.bytes == 8) return std::to_string(read_signed(data, 8));
+  if (type.kind == ast::TypeKind::Pointer) return format_pointer_key(data); // @m[0x20]
   if (type.kind == ast::TypeKind::Record || type.kind == ast::TypeKind::Array)
     return format_record_or_array(type, data, probe_names, /*in_key=*/true); // "{.a=1}"
   if (type.kind == ast::TypeKind::KStack || type.kind == ast::TypeKind::UStack)
@@ -177,6 +179,12 @@ std::string format_key_element(const ast::Type& type, const uint8_t* data,
 }
 
 } // namespace
+
+std::string format_pointer_key(const uint8_t* data) {
+  char hex[24];
+  std::snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(read_unsigned(data, 8)));
+  return hex;
+}
 
 std::string format_key(const ast::Type& key, const uint8_t* data,
                        const std::vector<std::string>& probe_names) {

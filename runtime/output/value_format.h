@@ -29,6 +29,9 @@ std::string probe_name(uint64_t index, const std::vector<std::string>& probe_nam
 std::string format_value(const ast::Type& type, const uint8_t* data,
                          const std::vector<std::string>& probe_names);
 
+// A pointer in a map key, as bpftrace shows it: hex, "0x20" (values print in decimal).
+std::string format_pointer_key(const uint8_t* data);
+
 // A map key as bpftrace shows it after the map name: "" for a keyless map, "[1]", "[a, 2]".
 std::string format_key(const ast::Type& key, const uint8_t* data,
                        const std::vector<std::string>& probe_names);

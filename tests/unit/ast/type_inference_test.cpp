@@ -60,7 +60,7 @@ TEST(TypeInference, TuplesAndVariables) {
   auto a = analyse("BEGIN { $m = (1, \"ab\", comm, pid); $n = $m.1; $v = pid; "
                    "$x = \"a\"; $x = \"abcdef\"; }");
   ASSERT_TRUE(a->ok) << a->errors();
-  EXPECT_EQ(a->type_of("(1, \"ab\", comm, pid)"), "(int64,string[3],string[16],uint64)");
+  EXPECT_EQ(a->type_of("(1, \"ab\", comm, pid)"), "(int64,string[3],string[16],uint32)");
   EXPECT_EQ(a->type_of("$m.1"), "string[3]");
   EXPECT_EQ(a->type_of("$v"), "uint32"); // variables keep the integer type assigned
   // A variable holds the largest string assigned to it, at every use.
@@ -215,15 +215,64 @@ TEST(TypeInference, StrOfATracepointStringFieldIsTheStringItself) {
   EXPECT_EQ(a->type_of("str(args.filename)"), "string[64]");
 }
 
-TEST(TypeInference, MapsKeepAddressesAsIntegersVariablesKeepPointers) {
+TEST(TypeInference, MapsAndVariablesKeepPointers) {
+  // As bpftrace: a pointer keeps its type in maps (values, keys, tuples) and variables, so
+  // `->`, `[]` and pointer arithmetic work through them.
   auto a = analyse("tracepoint:syscalls:sys_enter_openat { @p = args.filename; "
-                   "@k[args.filename] = 1; $v = args.filename; $t = (1, args.filename); }");
+                   "@k[args.filename] = 1; $v = args.filename; $t = (1, args.filename); "
+                   "@q[1] = args.filename; $c = @q[1][2]; $d = *@p; $e = $v[3]; }");
   ASSERT_TRUE(a->ok) << a->errors();
-  EXPECT_EQ(a->type_of("@p"), "uint64");
+  EXPECT_EQ(a->type_of("@p"), "int8 *");
   EXPECT_EQ(a->type_of("$v"), "int8 *");
-  EXPECT_EQ(a->type_of("$t"), "(int64,uint64)");
+  EXPECT_EQ(a->type_of("$t"), "(int64,int8 *)");
+  EXPECT_EQ(a->type_of("@q[1][2]"), "int8");
+  EXPECT_EQ(a->type_of("$v[3]"), "int8");
+  EXPECT_EQ(a->type_of("*@p"), "int8");
   const auto& stmts = a->program->probes[0]->body.stmts;
-  EXPECT_EQ(dynamic_cast<tracelet::ast::AssignMap&>(*stmts[1]).map->key_type.str(), "uint64");
+  EXPECT_EQ(dynamic_cast<tracelet::ast::AssignMap&>(*stmts[1]).map->key_type.str(), "int8 *");
+}
+
+TEST(TypeInference, PointerArithmeticKeepsThePointerType) {
+  auto a = analyse("BEGIN { $p = (int32 *)32; $a = $p + 1; $b = 2 + $p; $c = $p - 3; "
+                   "$p++; --$p; $p += 2; $p -= 1; @m = (int16 *)8; @m++; @m -= 4; "
+                   "$lt = $p < $a; $eq = $p == 32; }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("$p + 1"), "int32 *");
+  EXPECT_EQ(a->type_of("2 + $p"), "int32 *");
+  EXPECT_EQ(a->type_of("$p - 3"), "int32 *");
+  EXPECT_EQ(a->type_of("$p++"), "int32 *");
+  EXPECT_EQ(a->type_of("@m++"), "int16 *");
+  EXPECT_EQ(a->type_of("$p < $a"), "uint64");
+  EXPECT_EQ(a->type_of("$p == 32"), "uint64");
+}
+
+TEST(TypeInference, PointerRulesThatBpftraceRefuses) {
+  // No pointer difference, no integer minus pointer, no *, &, ... on pointers, no mixing of
+  // pointers and integers in one map or variable.
+  for (const char* script :
+       {"BEGIN { $p = (int32 *)32; $d = $p - $p; }", "BEGIN { $p = (int32 *)32; $d = 2 - $p; }",
+        "BEGIN { $p = (int32 *)32; $d = $p * 2; }", "BEGIN { $p = (int32 *)32; $p *= 2; }",
+        "BEGIN { @p = (int32 *)32; @p |= 1; }", "BEGIN { @p = (int32 *)32; @p = 8; }",
+        "BEGIN { @p = 8; @p = (int32 *)32; }", "BEGIN { $p = (int32 *)32; $p = 8; }"}) {
+    auto a = analyse(script);
+    EXPECT_FALSE(a->ok) << script;
+  }
+  // A pointer map takes a pointer of another type (bpftrace too) and keeps its first type.
+  auto a = analyse("BEGIN { @p = (int32 *)32; @p = (int64 *)8; }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("@p"), "int32 *");
+}
+
+TEST(TypeInference, TupleElementsKeepTheirSizes) {
+  // bpftrace lays tuples out with natural alignment: sizeof(((int8)1, (int16)1, (int32)1)) is 8.
+  auto a = analyse("BEGIN { $t = ((int8)1, (int16)2, (int32)3); @m = ((int8)1, \"ab\"); "
+                   "@n = ((int16)1, ((int8)2, (int32)3)); @w = ((int8)1, 2); @w = (3, 4); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("$t"), "(int8,int16,int32)");
+  EXPECT_EQ(a->type_of("@m"), "(int8,string[3])");
+  EXPECT_EQ(a->type_of("@n"), "(int16,(int8,int32))");
+  // Tuples of different integer sizes share the wider layout (bpftrace 0.17 refuses them).
+  EXPECT_EQ(a->type_of("@w"), "(int64,int64)");
 }
 
 } // namespace

@@ -78,6 +78,55 @@ TEST(SyscallDispatch, SingleTracepointsAndUnsupportedUsesKeepTracepointPrograms)
   EXPECT_EQ(mixed->program.programs.size(), 2u);
 }
 
+// The sections of the programs, in the order they are attached.
+std::vector<std::string> sections(const codegen::CompiledProgram& p) {
+  std::vector<std::string> out;
+  for (const auto& desc : p.programs)
+    out.push_back(desc.section);
+  return out;
+}
+
+TEST(SyscallDispatch, ASyscallTracedByAProgramOfItsOwnLeavesEveryDispatcher) {
+  // Probes that share a tracepoint run in program order only if all their programs on it are
+  // of one kind: read has a tracepoint program in probe 1, so the wildcard dispatches openat
+  // alone... which is no dispatcher at all: both syscalls get tracepoint programs.
+  auto c = compile_source("tracepoint:syscalls:sys_enter_read { @a = count(); } "
+                          "tracepoint:syscalls:sys_enter_* { @b = count(); }",
+                          false);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(sections(c->program), (std::vector<std::string>{"tracepoint/syscalls/sys_enter_read",
+                                                            "tracepoint/syscalls/sys_enter_openat",
+                                                            "tracepoint/syscalls/sys_enter_read"}));
+}
+
+TEST(SyscallDispatch, ProbesThatAllDispatchKeepTheirDispatchersInProgramOrder) {
+  auto c =
+      compile_source("tracepoint:syscalls:sys_enter_* { @a = count(); } "
+                     "tracepoint:syscalls:sys_enter_read, tracepoint:syscalls:sys_enter_openat "
+                     "{ @b = count(); }",
+                     false);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(sections(c->program),
+            (std::vector<std::string>{"raw_tp/sys_enter", "raw_tp/sys_enter"}));
+  EXPECT_EQ(c->program.programs[0].attach_points, 2u);
+  EXPECT_EQ(c->program.programs[1].attach_points, 2u);
+}
+
+TEST(SyscallDispatch, AProbeTheDispatcherCannotServeTakesItsSyscallsOutOfOthers) {
+  // Probe 2 has a for loop: it keeps tracepoint programs, and so does probe 1 for the
+  // syscalls they share (all of them here).
+  auto c =
+      compile_source("tracepoint:syscalls:sys_enter_* { @a = count(); } "
+                     "tracepoint:syscalls:sys_enter_read, tracepoint:syscalls:sys_enter_openat "
+                     "{ @m[1] = 1; for ($kv : @m) { @b[probe] = count(); } }",
+                     false);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(sections(c->program),
+            (std::vector<std::string>{
+                "tracepoint/syscalls/sys_enter_openat", "tracepoint/syscalls/sys_enter_read",
+                "tracepoint/syscalls/sys_enter_read", "tracepoint/syscalls/sys_enter_openat"}));
+}
+
 TEST(SyscallDispatch, EnterAndExitWildcardsLoadIntoTheVerifier) {
   std::string why = kernel_unavailable_reason();
   if (!why.empty()) GTEST_SKIP() << why;
