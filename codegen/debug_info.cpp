@@ -66,6 +66,11 @@ void BtfDebugInfo::describe_map(llvm::GlobalVariable& gv,
 
 void BtfDebugInfo::finalize() {
   dib_.finalize();
+  finalized_ = true;
+}
+
+BtfDebugInfo::~BtfDebugInfo() {
+  if (!finalized_) dib_.finalize();
 }
 
 } // namespace tracelet::codegen

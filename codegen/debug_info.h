@@ -16,6 +16,11 @@ namespace tracelet::codegen {
 class BtfDebugInfo {
 public:
   explicit BtfDebugInfo(llvm::Module& module);
+  // Finalizes if finalize() was not reached (codegen threw an error): DIBuilder's
+  // temporary nodes (each subprogram's retained-nodes list) are only freed by finalizing.
+  ~BtfDebugInfo();
+  BtfDebugInfo(const BtfDebugInfo&) = delete;
+  BtfDebugInfo& operator=(const BtfDebugInfo&) = delete;
 
   // `long long fn(void *ctx)`.
   void describe_program(llvm::Function& fn);
@@ -36,6 +41,7 @@ private:
   llvm::DIDerivedType* void_ptr_;
   llvm::DIBasicType* long_long_;
   llvm::DISubroutineType* program_type_;
+  bool finalized_ = false;
 };
 
 } // namespace tracelet::codegen

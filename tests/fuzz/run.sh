@@ -30,7 +30,7 @@ UBSAN_OPTIONS=print_stacktrace=1 \
   -max_len=8192 -dict=tests/fuzz/tracelet.dict -print_final_stats=1 \
   -artifact_prefix=build-fuzz/crashes/ "$corpus" "$seeds" >build-fuzz/fuzz.log 2>&1 ||
   status=$?
-grep -E '^#[0-9]+ +(INITED|DONE)|^stat::|^Done|SUMMARY' build-fuzz/fuzz.log || true
+grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::|^Done|SUMMARY' build-fuzz/fuzz.log || true
 if [[ $status -ne 0 ]]; then
   grep -E -A40 '^==[0-9]+==|runtime error|^ALARM|out-of-memory' build-fuzz/fuzz.log | head -80 >&2 ||
     true

@@ -24,7 +24,13 @@ struct Expected {
 };
 
 // One entry per file of fuzz_regressions/ (the input exactly as libFuzzer saved it).
-const std::map<std::string, Expected> kRegressions = {};
+const std::map<std::string, Expected> kRegressions = {
+    // An error thrown in the middle of codegen left DIBuilder's temporary nodes (one list per
+    // subprogram) unfreed: LeakSanitizer, found by the fuzzer with buf() as a statement.
+    {"print-negative-range-debug-info-leak.bt",
+     {false, "fuzz.bt:1:19: print() takes integer literals after the map"}},
+    {"buf-statement-debug-info-leak.bt", {false, "fuzz.bt:3:10: function buf() not supported yet"}},
+};
 
 std::string regressions_dir() {
   return std::string(TRACELET_SOURCE_DIR) + "/tests/unit/codegen/fuzz_regressions";
