@@ -2,6 +2,7 @@
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"
+#include "ast/registers.h"
 #include "ast/usdt_arguments.h"
 #include "codegen/probe_context.h"
 
@@ -62,6 +63,18 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
     v = helpers_.call_no_args(HelperId::GetNumaNodeId, "numaid");
   } else if (n == "cgroup") {
     v = helpers_.call_no_args(HelperId::GetCurrentCgroupId, "cgroup");
+  } else if (n.rfind("sarg", 0) == 0 && ap_ &&
+             (ap_->provider == "uprobe" || ap_->provider == "kprobe")) {
+    // sargN on function entry: the N-th integer argument passed on the stack, 8 bytes above
+    // the return address at sp: *(sp + 8 * (N + 1)), from user memory in uprobes.
+    uint64_t index = std::stoull(n.substr(4));
+    auto* sp = emit_register(b_, ctx_arg_, ast::kPtRegsSp);
+    auto* buf = stack_buffer(8, "sarg");
+    store_scalar(i64c(0), buf);
+    helpers_.probe_read(ap_->provider == "uprobe" ? HelperId::ProbeReadUser
+                                                  : HelperId::ProbeReadKernel,
+                        buf, i32c(8), b_.CreateAdd(sp, i64c(8 * (index + 1))));
+    v = load_scalar(b_.getInt64Ty(), buf, 8);
   } else if (n == "curtask") {
     v = helpers_.get_current_task();
   } else if (n == "retval" && ap_ && ap_->provider == "fexit") {

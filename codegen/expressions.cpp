@@ -2,6 +2,7 @@
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"
+#include "ast/registers.h"
 #include "codegen/probe_context.h"
 
 #include <algorithm>
@@ -81,6 +82,12 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
   if (auto* n = dynamic_cast<ast::Builtin*>(&e)) return emit_builtin_scalar(*n);
   if (auto* n = dynamic_cast<ast::Call*>(&e); n && (n->func == "uptr" || n->func == "kptr"))
     return emit_scalar(*n->args[0]); // only the address space changes, at compile time
+  if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "reg") {
+    auto* name = dynamic_cast<ast::String*>(n->args[0].get());
+    auto offset = name ? ast::pt_regs_offset(name->value) : std::nullopt;
+    if (!offset) unsupported(e, "reg() of an unknown register");
+    return emit_register(b_, ctx_arg_, *offset); // probe_context.cpp
+  }
   if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "strerror")
     return widen(emit_scalar(*n->args[0]), n->args[0]->type); // the runtime prints its text
   if (auto* n = dynamic_cast<ast::Variable*>(&e)) {

@@ -75,6 +75,10 @@ llvm::Value* emit_context_builtin(llvm::IRBuilder<>& b, llvm::Value* ctx,
   return load_u64(b, ctx, 8 * static_cast<uint64_t>(n), builtin); // u64 args[]
 }
 
+llvm::Value* emit_register(llvm::IRBuilder<>& b, llvm::Value* ctx, uint64_t pt_regs_offset) {
+  return load_u64(b, ctx, pt_regs_offset, "reg");
+}
+
 std::string probe_function_name(const ast::AttachPoint& ap) {
   return ap.func;
 }

@@ -21,6 +21,9 @@ bool is_context_builtin(const std::string& builtin, const ast::AttachPoint& ap);
 llvm::Value* emit_context_builtin(llvm::IRBuilder<>& b, llvm::Value* ctx,
                                   const std::string& builtin, const ast::AttachPoint& ap);
 
+// reg("name"): the i64 register at `pt_regs_offset` of the context's struct pt_regs.
+llvm::Value* emit_register(llvm::IRBuilder<>& b, llvm::Value* ctx, uint64_t pt_regs_offset);
+
 // The value of `func`: the concrete attach point's function name.
 std::string probe_function_name(const ast::AttachPoint& ap);
 

@@ -1,4 +1,5 @@
 // Builtins (pid, comm, nsecs, ...) and the tracepoint `args` record.
+#include "ast/passes/register_access.h"
 #include "ast/passes/type_inference.h"
 #include "ast/usdt_arguments.h"
 
@@ -37,7 +38,7 @@ const std::vector<BuiltinDef>& builtin_table() {
 // bpftrace builtins that tracelet does not implement yet: named as such, not as typos.
 const std::vector<std::string>& unsupported_builtins() {
   static const std::vector<std::string> names = {
-      "ctx", "jiffies", "sarg0", "sarg1", "sarg2", "sarg3", "sarg4", "sarg5",
+      "ctx", "jiffies",
   };
   return names;
 }
@@ -82,6 +83,7 @@ void TypeInference::visit(Builtin& n) {
       return;
     }
   if (n.name == "curtask") return type_curtask(n); // kernel_types.cpp
+  if (is_stack_arg_name(n.name)) return type_stack_arg(n, probe_, diags_); // register_access.cpp
   if ((n.name == "args" || n.name == "retval" || n.name == "func" || is_register_arg(n.name)) &&
       probe_.unresolved)
     return; // depends on an attach point whose error is reported already

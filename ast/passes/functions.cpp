@@ -1,5 +1,6 @@
 // Calls: the signature table (name, number of arguments, where the call may appear) and the
 // type rules of each function.
+#include "ast/passes/register_access.h"
 #include "ast/passes/type_inference.h"
 
 #include <algorithm>
@@ -70,6 +71,7 @@ const std::vector<Signature>& signatures() {
       {"strerror", 1, 1, CallKind::Value},
       {"debugf", 1, SIZE_MAX, CallKind::Statement},
       {"unwatch", 1, 1, CallKind::Statement}, // watchpoints: ast/watchpoints.h
+      {"reg", 1, 1, CallKind::Value}, // register_access.cpp
   };
   return table;
 }
@@ -77,7 +79,7 @@ const std::vector<Signature>& signatures() {
 // bpftrace functions that tracelet does not implement yet.
 const std::vector<std::string>& unsupported_functions() {
   static const std::vector<std::string> names = {
-      "override", "path", "reg", "sizeof", "skboutput", "offsetof",
+      "override", "path", "sizeof", "skboutput", "offsetof",
   };
   return names;
 }
@@ -164,6 +166,10 @@ void TypeInference::type_call(Call& n, bool assigned_to_map) {
   if (n.func == "printf") return type_printf(n);
   if (n.func == "strerror") return type_strerror(n);
   if (n.func == "debugf") return type_debugf(n);
+  if (n.func == "reg") { // register_access.cpp
+    if (!dynamic_cast<String*>(n.args[0].get())) walk(n.args[0]);
+    return type_reg_call(n, probe_, diags_);
+  }
   if (n.func == "str") return type_str(n);
   if (n.func == "uptr" || n.func == "kptr") return type_address_space(n);
   if (n.func == "kstack" || n.func == "ustack" || n.func == "ksym" || n.func == "usym")

@@ -107,3 +107,15 @@ TEST(DebugFunctions, DeleteResetsKeylessAggregations) {
                    "|@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n"
                    "@s: count 1, average 1, total 1\n\n");
 }
+
+// reg("di") and sarg0/sarg1 in a uprobe on a function with 8 integer arguments: the first six
+// travel in registers (rdi = the first), the last two on the stack.
+TEST(DebugFunctions, RegAndStackArgumentsInAUprobe) {
+  REQUIRE_BPF();
+  std::string target = TL_UPROBE_TARGET;
+  auto r = run_tracelet({"-q", "-c", target + " calls 1", "-e",
+                         "uprobe:" + target + ":tlx_sum8 /pid == cpid/ { printf(\"%d %d %d %d %d\\n\", "
+                         "reg(\"di\"), arg5, sarg0, sarg1, reg(\"sp\") != 0); exit(); }"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out, "1 6 70 80 1\n\n\n");
+}

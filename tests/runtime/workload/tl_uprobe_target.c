@@ -29,6 +29,13 @@ TL_PROBED unsigned long tl_greet(const char* name) {
   return strlen(name);
 }
 
+// Eight integer arguments: the last two are passed on the stack (sarg0, sarg1). Not named
+// tl_*: the wildcard test counts the tl_* functions.
+TL_PROBED long tlx_sum8(long a, long b, long c, long d, long e, long f, long g, long h) {
+  __asm__ volatile("" ::: "memory");
+  return a + b + c + d + e + f + g + h;
+}
+
 // A struct in user memory, for scripts that define it (tests/runtime/address_space_test.cpp).
 // Not named tl_*: the wildcard test counts the tl_* functions.
 struct tlx_point {
@@ -49,6 +56,7 @@ static void call_all(long i) {
   volatile long sink = 0;
   sink += tl_add(i, 100);
   sink += tl_sum6(1, 2, 3, 4, 5, 6);
+  sink += tlx_sum8(1, 2, 3, 4, 5, 6, 70, 80);
   sink += tl_square(7);
   sink += tl_greet("tracelet");
   sink += tlx_point_sum(&point, &scale);

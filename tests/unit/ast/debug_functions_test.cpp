@@ -24,7 +24,7 @@ TEST(DebugFunctions, StrerrorMisuseIsLocated) {
   auto a = analyse("BEGIN { printf(\"%s\", strerror(\"x\")); printf(\"%d\", strerror(1)); "
                    "$v = strerror(1) + 1; strerror(); }");
   EXPECT_FALSE(a->ok);
-  EXPECT_TRUE(has(a->errors(), "stdin:1:34: error: strerror() needs an integer error number, not "
+  EXPECT_TRUE(has(a->errors(), "stdin:1:31: error: strerror() needs an integer error number, not "
                                "string[2]"))
       << a->errors();
   EXPECT_TRUE(has(a->errors(), "%d expects a value of type integer (strerror supplied)"))
@@ -86,6 +86,37 @@ TEST(DebugFunctions, TernaryOfStatements) {
   EXPECT_FALSE(value->ok);
   EXPECT_TRUE(has(value->errors(), "this ?: does not return a value: its branches are statements"))
       << value->errors();
+}
+
+} // namespace
+
+namespace {
+
+TEST(RegisterAccess, RegAndStackArgumentsInPtRegsProbes) {
+  auto a = analyse("uprobe:/bin/bash:readline { $ip = reg(\"ip\"); $s = sarg0 + sarg1; } "
+                   "profile:hz:99 { @[reg(\"sp\")] = count(); } "
+                   "uretprobe:/bin/bash:readline { $a = reg(\"ax\"); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(a->type_of("reg(\"ip\")"), "uint64");
+  EXPECT_EQ(a->type_of("sarg1"), "uint64");
+}
+
+TEST(RegisterAccess, MisuseIsLocated) {
+  auto a = analyse("BEGIN { $x = reg(\"ip\"); $y = sarg0; } "
+                   "uprobe:/bin/bash:readline { $a = reg(\"foo\"); $b = reg(1); } "
+                   "uretprobe:/bin/bash:readline { $c = sarg2; }");
+  EXPECT_FALSE(a->ok);
+  std::string e = a->errors();
+  EXPECT_TRUE(has(e, "stdin:1:14: error: reg() reads the registers of kprobe, kretprobe, "
+                     "uprobe, uretprobe, usdt, profile, software and hardware probes, not of "
+                     "BEGIN probes"))
+      << e;
+  EXPECT_TRUE(has(e, "stdin:1:30: error: sarg0 (an argument passed on the stack) is only "
+                     "available in kprobe and uprobe probes"))
+      << e;
+  EXPECT_TRUE(has(e, "error: 'foo' is not an x86-64 register; reg() knows r15, r14")) << e;
+  EXPECT_TRUE(has(e, "error: reg() needs a register name as a string literal")) << e;
+  EXPECT_TRUE(has(e, "error: sarg2 (an argument passed on the stack) is only available")) << e;
 }
 
 } // namespace
