@@ -161,6 +161,10 @@ std::string AttachPoint::name() const {
     return provider + ":" + target + ":" + std::to_string(freq);
   if (provider == "software" || provider == "hardware") // the count is optional
     return provider + ":" + target + (freq ? ":" + std::to_string(freq) : "");
+  if (provider == "watchpoint" || provider == "asyncwatchpoint") // see ast/watchpoints.h
+    return provider + ":" + (func.empty() ? "" : target + ":" + func + ":") +
+           std::to_string(offset) + ":" + std::to_string(freq) + ":" +
+           (parts.size() == 4 ? parts[3] : "");
   if (provider == "xdp") // the mode is optional
     return provider + ":" + target + (func.empty() ? "" : ":" + func);
   std::string n = provider;

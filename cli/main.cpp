@@ -3,10 +3,12 @@
 #include "ast/diagnostics.h"
 #include "ast/passes/semantic.h"
 #include "ast/printer.h"
+#include "ast/watchpoints.h"
 #include "cli/command_line.h"
 #include "cli/environment.h"
 #include "cli/info.h"
 #include "cli/tools.h"
+#include "cli/traced_process.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
 #include "parser/include_check.h"
@@ -278,6 +280,10 @@ int main(int argc, char** argv) {
     }
     runtime::KernelInfoImpl kernel;
     bool ok = ast::analyse(*program, kernel, diags, opts.semantic);
+    // watchpoint:FUNC+argN: the traced process's program (ast/watchpoints.h).
+    ok = ok &&
+         ast::resolve_watchpoint_targets(*program, kernel, diags, opts.run.pid, opts.semantic.cpid,
+                                         cli::traced_binary(opts.run.pid, opts.child_command));
     diags.print(std::cerr, opts.warnings);
     if (!ok) return 1;
     if (opts.debug_ast) ast::print_ast(*program, std::cout);

@@ -2,6 +2,7 @@
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"
+#include "codegen/watchpoint_events.h"
 
 #include <algorithm>
 
@@ -46,7 +47,12 @@ void IrEmitter::emit_call_stmt(ast::Call& c) {
     emit_delete(c);
   else if (f == "exit")
     emit_exit();
-  else if (f == "str")
+  else if (f == "unwatch") { // codegen/watchpoint_events.h
+    auto* address = widen(emit_scalar(*c.args[0]), c.args[0]->type);
+    auto* record = begin_event(static_cast<EventKind>(kWatchpointDetach), 0, 8);
+    store_scalar(address, byte_ptr(record, 8));
+    send_event(record, 8);
+  } else if (f == "str")
     emit_addr(c); // evaluated for its reads only
   else if (emit_process_call(c))
     return;

@@ -49,6 +49,7 @@ std::string probe_kind_section(const ast::AttachPoint& ap) {
   if (p == "fentry" || p == "fexit") return p + "/" + ap.func;
   if (p == "rawtracepoint") return "raw_tp/" + ap.func;
   if (p == "profile" || p == "software" || p == "hardware") return "perf_event";
+  if (p == "watchpoint" || p == "asyncwatchpoint") return "perf_event"; // a breakpoint event
   if (p == "xdp" || p == "tc") return p; // attached by the runtime (runtime/attach/xdp.cpp, tc.cpp)
   return "";
 }

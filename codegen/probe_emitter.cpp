@@ -2,7 +2,11 @@
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"
+#include "ast/watchpoints.h"
 #include "codegen/probe_context.h"
+#include "codegen/watchpoint_events.h"
+
+#include <csignal>
 
 #include <cctype>
 
@@ -49,10 +53,38 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   desc.offset = ap.offset;
   desc.probe_name = ap.name();
   desc.loc = ap.loc;
+  if (ast::is_watchpoint(ap.provider)) { // see codegen/watchpoint_events.h
+    desc.target = ap.parts[3];           // the mode
+    desc.offset = ap.func.empty() ? ap.offset : 0;
+  }
   begin_program(desc, ap);
   probe_index_ = probe_index;
   emit_probe_body(probe);
   out_.programs.push_back(std::move(desc));
+  ap_ = nullptr;
+  if (!ast::is_watchpoint(ap.provider) || ap.func.empty()) return;
+  // FUNCTION+argN: the uprobe on FUNCTION that sends argN for this program (whose index the
+  // event names) to user space, which sets the breakpoint there (codegen/watchpoint_events.h).
+  // The synchronous kind first stops the process, so that no access is missed meanwhile.
+  uint32_t watch_program = static_cast<uint32_t>(out_.programs.size() - 1);
+  ast::AttachPoint uprobe = ap; // argN is read from the uprobe's pt_regs
+  uprobe.provider = "uprobe";
+  ProgramDesc setup;
+  setup.section = "uprobe";
+  setup.provider = ap.provider + "_setup";
+  setup.target = ap.target;
+  setup.func = ap.func;
+  setup.probe_name = ap.name();
+  setup.loc = ap.loc;
+  setup.attach_points = 0; // part of the watchpoint probe: "Attaching 1 probe..."
+  begin_program(setup, uprobe, "uprobe:" + ap.target + ":" + ap.func);
+  if (ap.provider == "watchpoint") helpers_.send_signal(i32c(SIGSTOP));
+  auto* address = emit_context_builtin(b_, ctx_arg_, "arg" + std::to_string(ap.offset), uprobe);
+  auto* record = begin_event(static_cast<EventKind>(kWatchpointAttach), watch_program, 8);
+  store_scalar(address, byte_ptr(record, 8));
+  send_event(record, 8);
+  b_.CreateRet(i64c(0));
+  out_.programs.push_back(std::move(setup));
   ap_ = nullptr;
 }
 

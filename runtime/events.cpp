@@ -1,4 +1,5 @@
 #include "runtime/events.h"
+#include "codegen/watchpoint_events.h"
 #include "runtime/tunables.h"
 
 #include "ast/diagnostics.h"
@@ -35,6 +36,14 @@ void EventHandler::handle(const void* data, size_t size) {
   std::memcpy(&header, data, sizeof header);
   const uint8_t* payload = static_cast<const uint8_t*>(data) + sizeof header;
   size_t payload_size = size - sizeof header;
+  if (header.kind == codegen::kWatchpointAttach || header.kind == codegen::kWatchpointDetach) {
+    if (watchpoints_ && payload_size >= 8) {
+      uint64_t address;
+      std::memcpy(&address, payload, sizeof address);
+      watchpoints_(header.kind, header.id, address);
+    }
+    return;
+  }
   switch (static_cast<EventKind>(header.kind)) {
   case EventKind::Printf:
     if (header.id < program_.printfs.size()) {

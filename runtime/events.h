@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ public:
   void quote_sources_from(const Diagnostics* sources) { sources_ = sources; }
 
   void handle(const void* data, size_t size);
+  // Watchpoint events (attach at an address, unwatch(): codegen/watchpoint_events.h) go to
+  // `serve` (runtime/attach/watchpoint.h).
+  using WatchpointEvents = std::function<void(uint32_t kind, uint32_t id, uint64_t address)>;
+  void serve_watchpoints(WatchpointEvents serve) { watchpoints_ = std::move(serve); }
   void lost(uint64_t count);
 
   // exit() was called. Events after it are ignored, as bpftrace does, until END runs.
@@ -71,6 +76,7 @@ private:
   uint64_t suppressed_warnings_ = 0; // not yet summed up
   uint64_t last_summary_ns_ = 0;
   uint64_t commands_not_run_ = 0;
+  WatchpointEvents watchpoints_;
 };
 
 // The perf buffer on CompiledProgram::event_map (all CPUs), feeding an EventHandler.

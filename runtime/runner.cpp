@@ -6,6 +6,7 @@
 #include "ast/diagnostics.h"
 #include "runtime/attach/attach.h"
 #include "runtime/attach/detach.h"
+#include "runtime/attach/watchpoint.h"
 #include "runtime/bpf_object.h"
 #include "runtime/events.h"
 #include "runtime/map_limits.h"
@@ -168,6 +169,15 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   // --metrics binds before anything attaches, so a taken port is one line and nothing else.
   std::optional<MetricsServer> metrics;
   if (options.metrics) metrics.emplace(*options.metrics, program, obj, map_fds, handler);
+  // Watchpoints live here (not in `links`): unwatch() and FUNC+argN events change them.
+  Watchpoints watchpoints(obj, program,
+                          options.pid > 0 ? options.pid
+                          : options.child ? options.child->pid()
+                                          : -1,
+                          *output);
+  handler.serve_watchpoints([&watchpoints](uint32_t kind, uint32_t id, uint64_t addr) {
+    watchpoints.on_event(kind, id, addr);
+  });
   StopSignals signals;
   if (!options.quiet) {
     size_t probes = 0; // a syscall dispatcher program counts as the tracepoints it serves
@@ -180,8 +190,11 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     std::vector<Link> links; // on an error, destroyed with this block: detaches everything
     for (const auto& desc : program.programs) {
       if (is_begin_end(desc.provider)) continue;
-      for (auto& link : attach_links(obj.program(desc.func_name), desc, options.pid))
-        links.push_back(std::move(link));
+      if (is_watchpoint_program(desc))
+        watchpoints.attach(desc);
+      else
+        for (auto& link : attach_links(obj.program(desc.func_name), desc, options.pid))
+          links.push_back(std::move(link));
       if (options.verbose) std::fprintf(stderr, "tracelet: attached %s\n", desc.probe_name.c_str());
     }
     if (metrics) metrics->set_probes_attached(program.programs.size());
@@ -189,6 +202,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     if (options.child) options.child->start();
     serve_events(reader ? &*reader : nullptr, handler, options, program, map_fds, *output);
     detach_all(links);
+    watchpoints.detach();
   }
 
   // Like bpftrace: probes detached, END runs, its events are served, maps printed. What the

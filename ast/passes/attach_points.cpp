@@ -2,6 +2,7 @@
 // target/func/freq/offset, and check each shape. The providers this release cannot run yet
 // (kprobe, uprobe, ...) are still accepted here: the stages that attach them decide.
 #include "ast/passes/passes.h"
+#include "ast/watchpoints.h"
 
 #include <charconv>
 #include <map>
@@ -44,6 +45,10 @@ const std::map<std::string, std::string>& aliases() {
       {"U", "usdt"},
       {"xdp", "xdp"},
       {"tc", "tc"},
+      {"watchpoint", "watchpoint"},
+      {"w", "watchpoint"},
+      {"asyncwatchpoint", "asyncwatchpoint"},
+      {"aw", "asyncwatchpoint"},
   };
   return table;
 }
@@ -114,6 +119,8 @@ public:
       perf_event(ap);
     else if (p == "xdp" || p == "tc")
       packet_attach_point(ap, diags_); // packet_probes.cpp
+    else if (p == "watchpoint" || p == "asyncwatchpoint")
+      parse_watchpoint(ap, diags_); // watchpoint_probes.cpp
     if (!ap.target.empty() || !ap.func.empty())
       ap.need_expansion = has_wildcard(ap.target) || has_wildcard(ap.func);
   }

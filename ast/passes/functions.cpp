@@ -66,6 +66,7 @@ const std::vector<Signature>& signatures() {
       {"macaddr", 1, 1, CallKind::Value},
       {"uptr", 1, 1, CallKind::Value},
       {"kptr", 1, 1, CallKind::Value},
+      {"unwatch", 1, 1, CallKind::Statement}, // watchpoints: ast/watchpoints.h
   };
   return table;
 }
@@ -166,6 +167,17 @@ void TypeInference::type_call(Call& n, bool assigned_to_map) {
   if (n.func == "print") return type_print(n);
   if (n.func == "delete" || n.func == "clear" || n.func == "zero") return type_map_function(n);
   if (n.func == "len" || n.func == "has_key") return type_map_query(n);
+  if (n.func == "unwatch") {
+    // unwatch(addr): an async action (runtime/attach/watchpoint.cpp); an address that is not
+    // watched is no error, as in bpftrace.
+    walk(n.args[0]);
+    const Expr& arg = *n.args[0];
+    if (arg.type.is_none()) return report_missing_value(arg, diags_);
+    if (!arg.type.is_integer() && arg.type.kind != TypeKind::Pointer)
+      diags_.error(arg.loc,
+                   "unwatch() takes the watched address, an integer, not " + arg.type.str());
+    return;
+  }
   // exit(): nothing to check.
 }
 

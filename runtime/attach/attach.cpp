@@ -29,6 +29,11 @@ std::string unavailable(const codegen::ProgramDesc& desc) {
   if (p == "fentry" || p == "fexit") return fentry_unavailable(desc);
   if (p == "profile" || p == "software" || p == "hardware") return perf_unavailable(desc);
   if (p == "xdp" || p == "tc") return packet_interface_unavailable(desc);
+  if (p == "watchpoint" || p == "asyncwatchpoint") return ""; // runtime/attach/watchpoint.cpp
+  if (p == "watchpoint_setup" || p == "asyncwatchpoint_setup") {
+    uprobe_file_offset(desc); // throws AttachError if the function cannot be placed
+    return "";
+  }
   return "tracelet cannot attach " + (p.empty() ? std::string("this kind of") : p) + " probes yet";
 }
 

@@ -63,16 +63,15 @@ TEST(CheckAttachable, RefusesKindsWithoutAnAttachPath) {
   }
 
   p.programs = {begin};
-  codegen::ProgramDesc watchpoint;
-  watchpoint.provider = "watchpoint";
-  watchpoint.probe_name = "watchpoint:0x1000:8:w";
-  p.programs.push_back(watchpoint);
+  codegen::ProgramDesc iter; // a bpftrace kind tracelet has no attach path for
+  iter.provider = "iter";
+  iter.probe_name = "iter:task";
+  p.programs.push_back(iter);
   try {
     runtime::check_attachable(p);
     ADD_FAILURE();
   } catch (const runtime::AttachError& e) {
-    EXPECT_STREQ(e.what(), "watchpoint:0x1000:8:w cannot attach: tracelet cannot attach "
-                           "watchpoint probes yet");
+    EXPECT_STREQ(e.what(), "iter:task cannot attach: tracelet cannot attach iter probes yet");
   }
 }
 
