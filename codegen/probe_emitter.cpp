@@ -47,6 +47,7 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   desc.func = ap.func;
   desc.freq = ap.freq;
   desc.offset = ap.offset;
+  desc.usdt_location = ap.usdt_location;
   desc.probe_name = ap.name();
   desc.loc = ap.loc;
   begin_program(desc, ap);
