@@ -14,6 +14,7 @@ packages=(
   iputils-ping # packet probe runtime tests ping across their own veth pairs
   libcpp-httplib-dev # --metrics: the HTTP server (plugin tracelet-metrics-http.so)
   prometheus curl    # --metrics tests: a real Prometheus and promtool; scrapes in tests and bench
+  systemtap-sdt-dev # <sys/sdt.h>: USDT markers of tests/runtime/workload/tl_usdt_target.c
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -301,6 +301,9 @@ struct AttachPoint : Node {
   // usdt entries: the probe's argument specs from its note ("-4@%eax 8@%rdi"), filled by
   // probe expansion; see ast/usdt_arguments.h.
   std::string usdt_arguments;
+  // usdt entries: the virtual address of this marker copy; a probe inlined or repeated in the
+  // code has one entry (one BPF program, one uprobe) per copy, each with its own arguments.
+  uint64_t usdt_location = 0;
   void accept(Visitor& v) override;
 
   // The canonical name used by the `probe` builtin and in messages: "tracepoint:syscalls:x".

@@ -13,6 +13,13 @@
 
 namespace tracelet::ast {
 
+// One USDT probe location (ast/passes/function_probe_expansion.cpp).
+struct UsdtLocation {
+  std::string provider, name;
+  std::string arguments; // its spec string, "-4@%eax 8@16(%rsp)" (ast/usdt_arguments.h)
+  uint64_t address = 0;  // virtual address of the marker
+};
+
 class KernelInfo {
 public:
   virtual ~KernelInfo() = default;
@@ -56,17 +63,16 @@ public:
                                                           const std::string& /*glob*/) {
     return {};
   }
-  // USDT probes of the ELF file `path` as "provider:name", sorted, whose "provider:name"
-  // matches `glob` (or, if `glob` has no ':', whose name does); empty if none or unreadable.
-  virtual std::vector<std::string> match_usdt_probes(const std::string& /*path*/,
-                                                     const std::string& /*glob*/) {
-    return {};
-  }
-  // The argument specs of USDT probe `provider_name` ("python:gc__start") of `path`.
-  virtual std::string usdt_arguments(const std::string& /*path*/,
-                                     const std::string& /*provider_name*/) {
-    return "";
-  }
+  // Every USDT probe location of the ELF file `path` (its .note.stapsdt entries), in note
+  // order; a marker inlined or repeated in the code has one entry per copy. Empty if none or
+  // unreadable.
+  virtual std::vector<UsdtLocation> usdt_locations(const std::string& /*path*/) { return {}; }
+  // The executable regular files whose path matches `glob` ("/usr/lib/*/libc.so.*"), sorted.
+  virtual std::vector<std::string> match_binary_paths(const std::string& /*glob*/) { return {}; }
+  // -p PID: the traced process (0 without -p); usdt probes without a binary use its program,
+  // as "/proc/PID/root/<path>" (bpftrace's spelling). "" if the process is gone.
+  virtual int traced_pid() { return 0; }
+  virtual std::string process_binary(int /*pid*/) { return ""; }
   // The libraries the ELF file `path` names in DT_NEEDED, resolved to files, in order; empty
   // if none or unreadable. A symbol missing from a library is looked up in these (glibc 2.34
   // moved libpthread's functions into libc.so.6 and left libpthread.so.0 a stub).

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace tracelet::ast {
@@ -56,6 +57,15 @@ bool parse_int(const std::string& s, int64_t& v) {
   return true;
 }
 
+// `v` cut to `bytes` and extended back to 64 bits, as a value of that size and sign would be.
+int64_t extend(int64_t v, uint32_t bytes, bool is_signed) {
+  if (bytes >= 8) return v;
+  unsigned bits = bytes * 8;
+  uint64_t u = static_cast<uint64_t>(v) & ((uint64_t{1} << bits) - 1);
+  if (is_signed && (u >> (bits - 1)) & 1) u |= ~uint64_t{0} << bits;
+  return static_cast<int64_t>(u);
+}
+
 std::optional<UsdtArgument> parse_one(const std::string& spec) {
   size_t at = spec.find('@');
   if (at == std::string::npos) return std::nullopt;
@@ -66,9 +76,10 @@ std::optional<UsdtArgument> parse_one(const std::string& spec) {
   arg.bytes = static_cast<uint32_t>(size < 0 ? -size : size);
   if (arg.bytes != 1 && arg.bytes != 2 && arg.bytes != 4 && arg.bytes != 8) return std::nullopt;
   std::string op = spec.substr(at + 1);
-  if (op.size() > 1 && op[0] == '$') { // immediate
+  if (op.size() > 1 && op[0] == '$') { // immediate, kept to its size and sign
     arg.kind = UsdtArgument::Kind::Constant;
     if (!parse_int(op.substr(1), arg.value)) return std::nullopt;
+    arg.value = extend(arg.value, arg.bytes, arg.is_signed);
     return arg;
   }
   if (op.size() > 1 && op[0] == '%') { // register
@@ -77,14 +88,34 @@ std::optional<UsdtArgument> parse_one(const std::string& spec) {
     arg.pt_regs_offset = *slot;
     return arg;
   }
+  // Memory: "disp(%base)" or "disp(%base,%index,scale)" (disp optional, scale 1 if omitted).
   size_t open = op.find("(%");
-  if (open == std::string::npos || op.back() != ')') return std::nullopt; // memory: off(%reg)
-  std::string reg = op.substr(open + 2, op.size() - open - 3);
-  auto slot = pt_regs_offset(reg);
-  if (!slot) return std::nullopt; // also "(%rax,%rbx,8)": index registers are not supported
+  if (open == std::string::npos || op.back() != ')') return std::nullopt;
+  std::vector<std::string> fields;
+  std::istringstream inner(op.substr(open + 1, op.size() - open - 2));
+  for (std::string f; std::getline(inner, f, ',');)
+    fields.push_back(f);
+  if (fields.empty() || fields.size() > 3) return std::nullopt;
+  auto reg_slot = [](const std::string& f) -> std::optional<uint64_t> {
+    if (f.size() < 2 || f[0] != '%') return std::nullopt;
+    return pt_regs_offset(f.substr(1));
+  };
+  auto slot = reg_slot(fields[0]);
+  if (!slot) return std::nullopt;
   arg.kind = UsdtArgument::Kind::Memory;
   arg.pt_regs_offset = *slot;
+  if (fields.size() >= 2) {
+    auto index = reg_slot(fields[1]);
+    if (!index || *index == 128) return std::nullopt; // %rip cannot be an index
+    arg.index_pt_regs_offset = *index;
+    int64_t scale = 1;
+    if (fields.size() == 3 && !parse_int(fields[2], scale)) return std::nullopt;
+    if (scale != 1 && scale != 2 && scale != 4 && scale != 8) return std::nullopt;
+    arg.scale = static_cast<uint32_t>(scale);
+  }
   if (open > 0 && !parse_int(op.substr(0, open), arg.value)) return std::nullopt;
+  // "%rip" as a base is relative to the next instruction, which the note does not give.
+  if (arg.pt_regs_offset == 128) return std::nullopt;
   return arg;
 }
 

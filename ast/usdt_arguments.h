@@ -1,6 +1,7 @@
 // USDT argument specs, as SystemTap's sys/sdt.h writes them into .note.stapsdt on x86-64:
 // "SIZE@OPERAND" separated by spaces, SIZE negative for signed ("-4@%eax", "8@%rdi",
-// "-4@112(%rsp)", "8@$42"). The type pass counts and types the arguments; codegen reads them.
+// "-4@112(%rsp)", "-2@-88(%rsp,%rax,8)", "8@$42"). The type pass counts and types the
+// arguments; codegen reads them.
 #pragma once
 
 #include <cstdint>
@@ -15,12 +16,18 @@ struct UsdtArgument {
   Kind kind = Kind::Register;
   uint32_t bytes = 8; // 1, 2, 4 or 8
   bool is_signed = false;
-  uint64_t pt_regs_offset = 0; // Register, Memory: the register's slot in struct pt_regs
-  int64_t value = 0;           // Memory: displacement from the register; Constant: the value
+  uint64_t pt_regs_offset = 0; // Register, Memory: the (base) register's slot in struct pt_regs
+  // Memory: displacement from the base register; Constant: the value, already truncated to
+  // `bytes` and sign- or zero-extended as the size says ("1@$-1" is 255, "-1@$255" is -1).
+  int64_t value = 0;
+  // Memory with an index register, "disp(%base,%index,scale)": address = base + index * scale
+  // + disp. scale is 0 when there is no index register.
+  uint64_t index_pt_regs_offset = 0;
+  uint32_t scale = 0; // 1, 2, 4 or 8
 };
 
 // The arguments of one probe's spec string; nullopt (with `error` set) if a spec is not one
-// of the forms above (e.g. an index register, "8@(%rax,%rbx,8)").
+// of the forms above (e.g. a symbol, "4@counter(%rip)", or a segment, "8@%fs:0").
 std::optional<std::vector<UsdtArgument>> parse_usdt_arguments(const std::string& specs,
                                                               std::string* error);
 

@@ -42,7 +42,9 @@ OPTIONS:
     -e 'program'   execute this program
     -d ast|ir|all  print the typed AST, the LLVM IR, or both, before running
     --dry-run      compile and load every program into the kernel verifier, attach nothing
-    -p PID         attach uprobes to this process only
+    -p PID         attach uprobes and usdt probes to this process only
+    --usdt-file-activation  accepted for bpftrace compatibility: usdt semaphores are
+                   always raised in every process that maps the file (without -p)
     -l [PATTERN]   list the probes this kernel can attach, matching PATTERN (wildcards)
     -lv [PATTERN]  the same, with tracepoint arguments
     -f text|json   output format (json: one object per line, as bpftrace)
@@ -102,6 +104,15 @@ uint32_t map_keys_max(const std::string& text, const std::string& what) {
   return static_cast<uint32_t>(n);
 }
 
+int parse_pid(const std::string& pid) {
+  char* end = nullptr;
+  long n = std::strtol(pid.c_str(), &end, 10);
+  if (pid.empty() || *end || n <= 0 || n > INT32_MAX)
+    usage_error("-p takes a process id, not '" + pid + "'");
+  tracelet::cli::check_pid_exists(static_cast<int>(n));
+  return static_cast<int>(n);
+}
+
 CliOptions parse_args(int argc, char** argv) {
   CliOptions o;
   if (const char* env = std::getenv("BPFTRACE_MAP_KEYS_MAX"))
@@ -137,13 +148,10 @@ CliOptions parse_args(int argc, char** argv) {
       else
         usage_error("-d takes ast, ir or all, not '" + what + "'");
     } else if (a == "-p") {
-      std::string pid = value("-p");
-      char* end = nullptr;
-      long n = std::strtol(pid.c_str(), &end, 10);
-      if (pid.empty() || *end || n <= 0 || n > INT32_MAX)
-        usage_error("-p takes a process id, not '" + pid + "'");
-      o.run.pid = static_cast<int>(n);
-      tracelet::cli::check_pid_exists(o.run.pid);
+      o.run.pid = parse_pid(value("-p"));
+    } else if (a == "--usdt-file-activation") {
+      // The kernel raises usdt semaphores (uprobe ref_ctr_offset) in every process mapping
+      // the file, those started later too: what this flag asks bpftrace for.
     } else if (a == "-l" || a == "-lv") {
       o.list = true;
       o.list_args = o.list_args || a == "-lv";
@@ -205,7 +213,18 @@ CliOptions parse_args(int argc, char** argv) {
     }
   }
   if (o.list && !o.have_program) {
-    if (i < argc) o.list_pattern = argv[i];
+    if (i < argc) o.list_pattern = argv[i++];
+    // As getopt permutes bpftrace's arguments, -p and -v may follow the pattern
+    // (`-l 'usdt:*' -p PID`).
+    for (; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a == "-p" && i + 1 < argc)
+        o.run.pid = parse_pid(argv[++i]);
+      else if (a == "-v")
+        o.run.verbose = true;
+      else
+        usage_error("unexpected argument '" + a + "' after the -l pattern");
+    }
     if (auto error = tracelet::cli::list_pattern_error(o.list_pattern); !error.empty()) {
       std::cerr << error;
       std::exit(1);
@@ -236,7 +255,8 @@ CliOptions parse_args(int argc, char** argv) {
 int list_probes(const CliOptions& opts) {
   tracelet::runtime::KernelInfoImpl kernel;
   std::vector<std::string> notes;
-  auto probes = tracelet::runtime::list_probes(kernel, opts.list_pattern, opts.list_args, notes);
+  auto probes = tracelet::runtime::list_probes(kernel, opts.list_pattern, opts.list_args, notes,
+                                               opts.run.pid);
   std::cout << tracelet::runtime::format_listing(probes);
   for (const auto& note : notes)
     std::cerr << "tracelet: " << note << "\n";
@@ -282,6 +302,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     runtime::KernelInfoImpl kernel;
+    kernel.pid = opts.run.pid; // usdt probes without a binary: its program
     bool ok = ast::analyse(*program, kernel, diags, opts.semantic);
     // watchpoint:FUNC+argN: the traced process's program (ast/watchpoints.h).
     ok = ok &&

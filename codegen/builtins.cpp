@@ -97,7 +97,8 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
 }
 
 // A USDT argument as its note describes it: a register of pt_regs, memory at a register plus
-// a displacement (user memory of the traced process), or a constant; sign- or zero-extended
+// a displacement and an optional index register times a scale (user memory of the traced
+// process), or a constant (extended at parse time); sign- or zero-extended
 // from its size to 64 bits.
 llvm::Value* IrEmitter::emit_usdt_argument(ast::Builtin& b) {
   std::string error;
@@ -114,7 +115,12 @@ llvm::Value* IrEmitter::emit_usdt_argument(ast::Builtin& b) {
   } else {
     auto* buf = stack_buffer(8, "usdt_arg");
     store_scalar(i64c(0), buf);
-    auto* addr = b_.CreateAdd(reg, i64c(static_cast<uint64_t>(arg.value)));
+    llvm::Value* addr = b_.CreateAdd(reg, i64c(static_cast<uint64_t>(arg.value)));
+    if (arg.scale) { // disp(%base,%index,scale)
+      llvm::Value* index =
+          load_scalar(b_.getInt64Ty(), byte_ptr(ctx_arg_, arg.index_pt_regs_offset), 8);
+      addr = b_.CreateAdd(addr, b_.CreateMul(index, i64c(arg.scale)));
+    }
     helpers_.probe_read(HelperId::ProbeReadUser, buf, i32c(arg.bytes), addr);
     v = load_scalar(b_.getIntNTy(arg.bytes * 8), buf, 8);
   }

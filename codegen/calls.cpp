@@ -152,10 +152,12 @@ void IrEmitter::emit_str_into(ast::Call& c, llvm::Value* dst, uint64_t dst_bytes
     return;
   }
   ast::AddrSpace as = src.type.kind == TypeKind::Pointer ? src.type.as : ast::AddrSpace::None;
+  if (as == ast::AddrSpace::None) as = c.type.as; // the type pass's choice for an integer
   if (as == ast::AddrSpace::None)
-    // Integers are addresses in user space for syscall tracepoints and uprobes.
+    // Integers are addresses in user space for syscall tracepoints, uprobes and usdt.
     as = ap_ && ((ap_->provider == "tracepoint" && ap_->target == "syscalls") ||
-                 ap_->provider == "uprobe" || ap_->provider == "uretprobe")
+                 ap_->provider == "uprobe" || ap_->provider == "uretprobe" ||
+                 ap_->provider == "usdt")
              ? ast::AddrSpace::User
              : ast::AddrSpace::Kernel;
   uint64_t max = std::min<uint64_t>(dst_bytes, c.type.size() ? c.type.size() : dst_bytes);

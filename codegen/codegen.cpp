@@ -44,8 +44,16 @@ void IrEmitter::emit(ast::Program& program) {
       for (size_t i = 0; i < all.size(); ++i)
         own.push_back(i);
     }
-    for (size_t i : own)
-      emit_probe_program(*probe, *all[i], probe_base + i);
+    for (size_t i : own) {
+      // Copies of one usdt marker share a name: one `probe` value, so they count as one key.
+      size_t first = i;
+      for (size_t j = 0; j < i; ++j)
+        if (all[j]->usdt_location && all[j]->name() == all[i]->name()) {
+          first = j;
+          break;
+        }
+      emit_probe_program(*probe, *all[i], probe_base + first);
+    }
   }
   maps_.emit_debug_info(debug_info_);
   debug_info_.finalize();

@@ -85,6 +85,7 @@ struct ProgramDesc {
   uint64_t freq = 0;      // as AttachPoint::freq
   uint64_t offset = 0;    // as AttachPoint::offset
   std::string probe_name; // AttachPoint::name(), for messages
+  uint64_t usdt_location = 0; // as AttachPoint::usdt_location
   // The attach points this program serves: 1, or the syscall tracepoints a raw_tracepoint
   // sys_enter/sys_exit dispatcher stands for (codegen/syscall_dispatch.cpp).
   size_t attach_points = 1;

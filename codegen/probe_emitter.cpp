@@ -51,6 +51,7 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   desc.func = ap.func;
   desc.freq = ap.freq;
   desc.offset = ap.offset;
+  desc.usdt_location = ap.usdt_location;
   desc.probe_name = ap.name();
   desc.loc = ap.loc;
   if (ast::is_watchpoint(ap.provider)) { // see codegen/watchpoint_events.h

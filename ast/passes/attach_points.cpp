@@ -186,10 +186,11 @@ private:
 
   void usdt(AttachPoint& ap) {
     // usdt:<binary>:<probe> or usdt:<binary>:<provider>:<probe>; the provider stays in func.
-    if (ap.parts.size() == 3 && !ap.parts[1].empty() && !ap.parts[2].empty()) {
+    // The binary may be empty (the program of -p PID) and the provider too (any provider).
+    if (ap.parts.size() == 3 && !ap.parts[2].empty()) {
       ap.target = ap.parts[1];
       ap.func = ap.parts[2];
-    } else if (ap.parts.size() == 4 && !ap.parts[1].empty() && !ap.parts[3].empty()) {
+    } else if (ap.parts.size() == 4 && !ap.parts[3].empty()) {
       ap.target = ap.parts[1];
       ap.func = ap.parts[2] + ":" + ap.parts[3];
     } else {

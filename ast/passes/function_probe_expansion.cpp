@@ -3,6 +3,10 @@
 // over kernel functions). Each match becomes one concrete attach point.
 #include "ast/passes/passes.h"
 
+#include <algorithm>
+#include <set>
+#include <tuple>
+
 namespace tracelet::ast::passes {
 
 namespace {
@@ -86,23 +90,87 @@ void expand_kernel_function(const AttachPoint& ap, KernelInfo& kernel, Diagnosti
     add(as_fentry_if_needed(concrete(ap, ap.target, name), kernel, diags));
 }
 
-// usdt:<binary>:[<provider>:]<probe>: one concrete attach point per matching note, named
-// with its provider ("usdt:/usr/bin/python3:python:gc__start").
-void expand_usdt(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
-                 const std::function<void(AttachPointPtr)>& add, const MissingFunction& missing) {
+bool has_wildcard(const std::string& s) {
+  return s.find_first_of("*?[") != std::string::npos;
+}
+
+// The files a usdt target stands for: the program of -p PID when it is empty, every executable
+// a path glob matches, else the binary or library it names. Empty (an error reported) if none.
+std::vector<std::string> usdt_binaries(const AttachPoint& ap, KernelInfo& kernel,
+                                       Diagnostics& diags) {
+  if (ap.target.empty()) {
+    int pid = kernel.traced_pid();
+    if (pid <= 0) {
+      diags.error(ap.loc, "usdt probe without a binary needs -p PID (its program is used): "
+                          "write usdt:<binary>:[<provider>:]<probe> or add -p");
+      return {};
+    }
+    std::string path = kernel.process_binary(pid);
+    if (path.empty()) diags.error(ap.loc, "no process with pid " + std::to_string(pid));
+    return path.empty() ? std::vector<std::string>{} : std::vector<std::string>{path};
+  }
+  if (has_wildcard(ap.target)) {
+    auto paths = kernel.match_binary_paths(ap.target);
+    if (paths.empty()) diags.error(ap.loc, "no executable file matches '" + ap.target + "'");
+    return paths;
+  }
   std::string path = kernel.resolve_binary(ap.target);
   if (path.empty()) {
     diags.error(ap.loc, "usdt target '" + ap.target +
                             "' is neither an existing file nor a known library or program");
-    return;
+    return {};
   }
-  auto matches = kernel.match_usdt_probes(path, ap.func);
-  if (matches.empty()) missing(ap.loc, "no USDT probe in " + path + " matches '" + ap.func + "'");
-  for (const auto& name : matches) {
-    auto concrete_ap = concrete(ap, path, name);
-    concrete_ap->usdt_arguments = kernel.usdt_arguments(path, name);
-    add(std::move(concrete_ap));
+  return {path};
+}
+
+// usdt:<binary>:[<provider>:]<probe>: one concrete attach point per matching marker copy,
+// named with its provider ("usdt:/usr/bin/python3:python:gc__start"). An empty provider
+// matches every provider; a probe named without a provider must be in only one (as
+// bpftrace), unless the name is a wildcard.
+void expand_usdt(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
+                 const std::function<void(AttachPointPtr)>& add, const MissingFunction& missing) {
+  size_t colon = ap.func.find(':');
+  bool unqualified = colon == std::string::npos;
+  std::string provider_glob = unqualified ? "*" : ap.func.substr(0, colon);
+  std::string name_glob = unqualified ? ap.func : ap.func.substr(colon + 1);
+  if (provider_glob.empty()) provider_glob = "*";
+  auto binaries = usdt_binaries(ap, kernel, diags);
+  bool any = false;
+  for (const auto& path : binaries) {
+    std::vector<UsdtLocation> matches;
+    std::set<std::string> providers;
+    for (auto& loc : kernel.usdt_locations(path))
+      if (glob_match(provider_glob, loc.provider) && glob_match(name_glob, loc.name)) {
+        providers.insert(loc.provider);
+        matches.push_back(std::move(loc));
+      }
+    if (unqualified && !has_wildcard(name_glob) && providers.size() > 1) {
+      std::string list;
+      for (const auto& p : providers)
+        list += (list.empty() ? "" : ", ") + p;
+      diags.error(ap.loc, "usdt probe '" + name_glob + "' of " + path + " is in " +
+                              std::to_string(providers.size()) + " providers (" + list +
+                              "): name one, as in usdt:" + path + ":" + *providers.begin() + ":" +
+                              name_glob + ", or write usdt:" + path + ":*:" + name_glob +
+                              " for all");
+      any = true;
+      continue;
+    }
+    std::stable_sort(matches.begin(), matches.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.provider, a.name) < std::tie(b.provider, b.name);
+    });
+    for (const auto& loc : matches) {
+      auto concrete_ap = concrete(ap, path, loc.provider + ":" + loc.name);
+      concrete_ap->usdt_arguments = loc.arguments;
+      concrete_ap->usdt_location = loc.address;
+      add(std::move(concrete_ap));
+      any = true;
+    }
   }
+  if (!any && !binaries.empty())
+    missing(ap.loc, "no USDT probe in " +
+                        (binaries.size() == 1 ? binaries[0] : "'" + ap.target + "'") +
+                        " matches '" + ap.func + "'");
 }
 
 } // namespace

@@ -37,7 +37,10 @@ void expand_probes(Program& program, KernelInfo& kernel, Diagnostics& diags) {
       missing.emplace_back(loc, std::move(message));
     };
     auto add = [&](AttachPointPtr ap) {
-      if (seen.insert(ap->name()).second) probe->expanded.push_back(std::move(ap));
+      // usdt: each copy of a marker (same name, another address) is its own program.
+      std::string key =
+          ap->name() + (ap->usdt_location ? "@" + std::to_string(ap->usdt_location) : "");
+      if (seen.insert(key).second) probe->expanded.push_back(std::move(ap));
     };
     for (const auto& ap : probe->attach_points) {
       if (ap->provider.empty()) continue; // its error is reported already

@@ -45,13 +45,14 @@ public:
                                                   const std::string& glob) override {
     return kernel_.match_binary_functions(path, glob);
   }
-  std::vector<std::string> match_usdt_probes(const std::string& path,
-                                             const std::string& glob) override {
-    return kernel_.match_usdt_probes(path, glob);
+  std::vector<UsdtLocation> usdt_locations(const std::string& path) override {
+    return kernel_.usdt_locations(path);
   }
-  std::string usdt_arguments(const std::string& path, const std::string& provider_name) override {
-    return kernel_.usdt_arguments(path, provider_name);
+  std::vector<std::string> match_binary_paths(const std::string& glob) override {
+    return kernel_.match_binary_paths(glob);
   }
+  int traced_pid() override { return kernel_.traced_pid(); }
+  std::string process_binary(int pid) override { return kernel_.process_binary(pid); }
   std::vector<std::string> needed_libraries(const std::string& path) override {
     return kernel_.needed_libraries(path);
   }

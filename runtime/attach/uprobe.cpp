@@ -70,7 +70,8 @@ UsdtPlacement usdt_placement(const codegen::ProgramDesc& desc) {
     size_t colon = desc.func.find(':');
     std::string provider = desc.func.substr(0, colon), name = desc.func.substr(colon + 1);
     for (const auto& p : elf_usdt_probes(desc.target)) {
-      if (p.provider != provider || p.name != name) continue;
+      // The one copy of the marker this program was compiled for (its own arguments).
+      if (p.provider != provider || p.name != name || p.location != desc.usdt_location) continue;
       auto offset = elf_file_offset(desc.target, p.location);
       if (!offset) throw AttachError(desc, "its address is not in an executable segment");
       UsdtPlacement where{*offset, 0};

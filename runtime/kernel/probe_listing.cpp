@@ -4,6 +4,10 @@
 
 #include "runtime/kernel/tracefs.h"
 
+#include "ast/diagnostics.h"
+#include "runtime/kernel/binary_paths.h"
+#include "runtime/kernel/elf_symbols.h"
+
 #include <bcc/bcc_elf.h>
 #include <bcc/bcc_proc.h>
 #include <bcc/bcc_syms.h>
@@ -33,8 +37,9 @@ struct ProviderName {
   const char* alias;
 };
 constexpr ProviderName kProviders[] = {
-    {"hardware", "h"}, {"kfunc", nullptr},  {"kprobe", "k"}, {"rawtracepoint", "rt"},
-    {"software", "s"}, {"tracepoint", "t"}, {"fentry", "f"}, {"uprobe", "u"},
+    {"hardware", "h"},   {"kfunc", nullptr},  {"kprobe", "k"}, {"rawtracepoint", "rt"},
+    {"software", "s"},   {"tracepoint", "t"}, {"fentry", "f"}, {"uprobe", "u"},
+    {"uretprobe", "ur"}, {"usdt", "U"},
 };
 
 // bpftrace 0.17's software and hardware event names.
@@ -136,6 +141,8 @@ std::vector<std::string> elf_function_names(const std::string& path) {
   std::set<std::string> names;
   bcc_symbol_option options{};
   options.use_symbol_type = 1 << 2; // STT_FUNC
+  options.use_debug_file = 1;       // as bpftrace: also the symbols of a detached debug file
+  options.check_debug_file_crc = 1;
   bcc_elf_foreach_sym(
       path.c_str(),
       [](const char* name, uint64_t, uint64_t, void* payload) {
@@ -144,6 +151,16 @@ std::vector<std::string> elf_function_names(const std::string& path) {
       },
       &options, &names);
   return {names.begin(), names.end()};
+}
+
+// A usdt "provider:name" against what a pattern has after the binary: "provider:name" globs,
+// or a name glob alone for any provider ("usdt:/bin/x:gc*"), as bpftrace.
+bool usdt_matches(const std::string& glob, const std::string& provider_name) {
+  if (size_t colon = glob.find(':'); colon != std::string::npos) {
+    if (colon == 0) return usdt_matches("*" + glob, provider_name); // "::name": any provider
+    return ast::glob_match(glob, provider_name);
+  }
+  return ast::glob_match(glob, provider_name.substr(provider_name.find(':') + 1));
 }
 
 class Lister {
@@ -189,18 +206,51 @@ public:
       if (ast::glob_match(glob, fn)) add(provider + ":" + fn);
   }
 
-  void uprobes() {
-    // Only when the pattern names a binary: "uprobe:/bin/bash:read*" or "uprobe:libc:*".
-    auto [binary, symbol] = split_once(pattern_.rest_glob);
-    if (binary.empty() || binary.find('*') != std::string::npos) return;
-    std::string path = binary_path(binary);
-    if (path.empty()) {
-      notes_.push_back("uprobe probes are not listed: no binary or library " + binary);
-      return;
+  // uprobe, uretprobe and usdt probes of the binaries the pattern names
+  // ("uprobe:/bin/bash:read*", "uretprobe:libc:mall*", "usdt:/usr/bin/python3:*",
+  // "*:/bin/x:*", "uprobe:/usr/lib/*/libc.so.*:malloc"): only when it names a binary.
+  void user_probes(const std::string& provider) {
+    auto [binary, rest] = split_once(pattern_.rest_glob);
+    if (pattern_.rest_glob.find(':') == std::string::npos || binary.empty()) return;
+    bool named = pattern_.provider_glob == provider;
+    std::vector<std::string> paths;
+    if (binary.find_first_of("*?[") != std::string::npos) {
+      if (binary.find('/') == std::string::npos) return; // "*:sched:*" names no file
+      paths = match_binary_paths(binary);
+    } else if (std::string path = binary_path(binary); !path.empty()) {
+      paths = {path};
+    } else if (named) {
+      throw Error(provider + " target file '" + binary + "' does not exist or is not executable");
     }
-    std::vector<std::string> names = elf_function_names(path);
-    for (const auto& fn : names)
-      if (ast::glob_match(symbol, fn)) out_.push_back({"uprobe:" + path + ":" + fn, {}});
+    for (const auto& path : paths) {
+      size_t skip = provider.size() + 1 + path.size() + 1; // "provider:path:"
+      list_binary(provider, path, [&](const std::string& name) {
+        if (provider != "usdt") return pattern_.matches(name);
+        return ast::glob_match(pattern_.provider_glob, provider) &&
+               usdt_matches(rest, name.substr(skip));
+      });
+    }
+  }
+
+  // -p PID: the uprobe and usdt probes (uretprobe when asked for by name) of the process's
+  // program, as "/proc/PID/root/<path>"; the pattern's binary, if any, is not compared.
+  void process_probes(int pid) {
+    std::string path = process_binary_path(pid);
+    if (path.empty()) throw Error("no process with pid " + std::to_string(pid));
+    auto [binary, rest] = split_once(pattern_.rest_glob);
+    bool has_binary = pattern_.rest_glob.find(':') != std::string::npos;
+    for (const char* provider : {"uprobe", "uretprobe", "usdt"}) {
+      bool wanted = provider == std::string("uretprobe") ? pattern_.provider_glob == provider
+                                                         : pattern_.wants_provider(provider);
+      if (!wanted) continue;
+      size_t skip = std::strlen(provider) + 1 + path.size() + 1; // "provider:path:"
+      list_binary(provider, path, [&](const std::string& name) {
+        if (!pattern_.bare_word.empty()) return pattern_.matches(name);
+        std::string glob = has_binary ? rest : pattern_.rest_glob;
+        if (provider == std::string("usdt")) return usdt_matches(glob, name.substr(skip));
+        return ast::glob_match(glob, name.substr(skip));
+      });
+    }
   }
 
   void events(const std::string& provider) {
@@ -219,6 +269,29 @@ public:
   }
 
   std::vector<ListedProbe> take() { return std::move(out_); }
+
+private:
+  // "uprobe:PATH:function" for each function symbol, "usdt:PATH:provider:name" for each USDT
+  // probe (once, however many copies of the marker there are), those `keep` accepts.
+  template <typename Keep>
+  void list_binary(const std::string& provider, const std::string& path, const Keep& keep) {
+    std::vector<std::string> names;
+    if (provider == "usdt") {
+      try {
+        for (const auto& p : elf_usdt_probes(path))
+          names.push_back(p.provider + ":" + p.name);
+      } catch (const Error&) {
+        return; // not ELF: nothing to list
+      }
+    } else {
+      names = elf_function_names(path);
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (const auto& n : names)
+      if (std::string probe = provider + ":" + path + ":" + n; keep(probe))
+        out_.push_back({probe, {}});
+  }
 
 private:
   ast::KernelInfo& kernel_;
@@ -275,9 +348,16 @@ std::vector<std::string> tracepoint_format_args(const std::string& format_text) 
 }
 
 std::vector<ListedProbe> list_probes(ast::KernelInfo& kernel, const std::string& pattern,
-                                     bool verbose, std::vector<std::string>& notes) {
+                                     bool verbose, std::vector<std::string>& notes, int pid) {
   ListPattern p = ListPattern::parse(pattern);
   Lister lister(kernel, p, verbose, notes);
+  if (pid > 0) { // as bpftrace: only the process's own probes
+    lister.process_probes(pid);
+    auto probes = lister.take();
+    std::sort(probes.begin(), probes.end(),
+              [](const ListedProbe& a, const ListedProbe& b) { return a.name < b.name; });
+    return probes;
+  }
   std::vector<std::string> providers;
   for (const auto& provider : kProviders)
     if (p.wants_provider(provider.name)) providers.push_back(provider.name);
@@ -288,8 +368,10 @@ std::vector<ListedProbe> list_probes(ast::KernelInfo& kernel, const std::string&
       lister.kernel_functions(provider);
     else if (provider == "software" || provider == "hardware")
       lister.events(provider);
-    else if (provider == "uprobe" && p.provider_glob == "uprobe")
-      lister.uprobes();
+    else if (provider == "uprobe" || provider == "usdt")
+      lister.user_probes(provider);
+    else if (provider == "uretprobe" && p.provider_glob == "uretprobe") // not in "*:bin:*"
+      lister.user_probes(provider);
     // kfunc is fentry's alias: listed once, as fentry.
   }
   // Packet probes, only when asked for by name (-l 'xdp:*'): bpftrace has none.

@@ -32,9 +32,11 @@ struct ListedProbe {
 
 // Every attachable probe matching `pattern`, sorted by provider then name. `verbose` fills
 // ListedProbe::args. `notes` receives one line per provider the pattern asked for by name but
-// this kernel cannot attach (e.g. kprobes without CONFIG_KPROBES).
+// this kernel cannot attach (e.g. kprobes without CONFIG_KPROBES). With `pid` (-p), only the
+// uprobe and usdt probes of that process's program ("uprobe:/proc/PID/root/bin/x:main").
+// Throws tracelet::Error for a binary the pattern names that does not exist.
 std::vector<ListedProbe> list_probes(ast::KernelInfo& kernel, const std::string& pattern,
-                                     bool verbose, std::vector<std::string>& notes);
+                                     bool verbose, std::vector<std::string>& notes, int pid = 0);
 
 // The text -l prints: one name per line, each followed by "    <arg>" lines when verbose.
 std::string format_listing(const std::vector<ListedProbe>& probes);

@@ -27,9 +27,11 @@ public:
   std::vector<std::string> match_binary_functions(const std::string& path,
                                                   const std::string& glob) override;
   std::vector<std::string> needed_libraries(const std::string& path) override;
-  std::vector<std::string> match_usdt_probes(const std::string& path,
-                                             const std::string& glob) override;
-  std::string usdt_arguments(const std::string& path, const std::string& provider_name) override;
+  std::vector<ast::UsdtLocation> usdt_locations(const std::string& path) override;
+  std::vector<std::string> match_binary_paths(const std::string& glob) override;
+  int traced_pid() override { return pid; }
+  std::string process_binary(int pid) override;
+  int pid = 0; // -p
   bool kprobes_run_as_fentry() override;
   std::vector<std::string> match_kernel_functions(const std::string& glob) override;
 

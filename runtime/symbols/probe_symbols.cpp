@@ -1,6 +1,7 @@
 // KernelInfoImpl's symbol queries for probe expansion: uprobe binaries and their functions,
-// kernel functions for kprobe/fentry wildcards.
+// USDT notes, kernel functions for kprobe/fentry wildcards.
 #include "ast/diagnostics.h"
+#include "runtime/kernel/binary_paths.h"
 #include "runtime/kernel/elf_symbols.h"
 #include "runtime/kernel/kernel_features.h"
 #include "runtime/kernel/tracefs.h"
@@ -27,31 +28,23 @@ std::vector<std::string> KernelInfoImpl::match_binary_functions(const std::strin
   return names;
 }
 
-std::vector<std::string> KernelInfoImpl::match_usdt_probes(const std::string& path,
-                                                           const std::string& glob) {
-  std::vector<std::string> names;
-  try {
-    bool with_provider = glob.find(':') != std::string::npos;
-    for (const auto& p : elf_usdt_probes(path)) {
-      std::string full = p.provider + ":" + p.name;
-      if (ast::glob_match(glob, with_provider ? full : p.name)) names.push_back(full);
-    }
-  } catch (const Error&) {
-    return {};
-  }
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  return names;
-}
-
-std::string KernelInfoImpl::usdt_arguments(const std::string& path,
-                                           const std::string& provider_name) {
+std::vector<ast::UsdtLocation> KernelInfoImpl::usdt_locations(const std::string& path) {
+  std::vector<ast::UsdtLocation> out;
   try {
     for (const auto& p : elf_usdt_probes(path))
-      if (p.provider + ":" + p.name == provider_name) return p.arguments;
+      out.push_back({p.provider, p.name, p.arguments, p.location});
   } catch (const Error&) {
+    return {}; // not ELF: no probes; expansion reports the probe as matching nothing
   }
-  return "";
+  return out;
+}
+
+std::vector<std::string> KernelInfoImpl::match_binary_paths(const std::string& glob) {
+  return runtime::match_binary_paths(glob);
+}
+
+std::string KernelInfoImpl::process_binary(int pid) {
+  return process_binary_path(pid);
 }
 
 std::vector<std::string> KernelInfoImpl::needed_libraries(const std::string& path) {

@@ -39,7 +39,7 @@ TEST(AttachPoints, ShortAliasesBecomeCanonicalProviders) {
 TEST(AttachPoints, FunctionAliasesAndPerfEvents) {
   EXPECT_EQ(resolved("f:vfs_read, kfunc:vfs_write, fr:vfs_read, kretfunc:mod:vfs_write, "
                      "rt:sched_switch, s:cpu-clock:1000, h:cycles, U:/bin/x:prov:probe, "
-                     "usdt:/bin/x:probe, u:/bin/x:f+0x10 {}"),
+                     "usdt:/bin/x:other, u:/bin/x:f+0x10 {}"),
             (std::vector<std::string>{
                 "fentry||vfs_read|0|0|exact",
                 "fentry||vfs_write|0|0|exact",
@@ -49,7 +49,7 @@ TEST(AttachPoints, FunctionAliasesAndPerfEvents) {
                 "software|cpu-clock||1000|0|exact",
                 "hardware|cycles||0|0|exact",
                 "usdt|/bin/x|prov:probe|0|0|exact",
-                "usdt|/bin/x|probe|0|0|exact",
+                "usdt|/bin/x|other|0|0|exact",
                 "uprobe|/bin/x|f|0|16|exact",
             }));
 }

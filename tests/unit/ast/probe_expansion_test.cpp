@@ -282,12 +282,18 @@ TEST(FunctionEntryExit, KprobesRunAsFentryWhereOnlyFentryWorks) {
 namespace {
 
 TEST(Usdt, ProbesExpandToProviderAndNameAndMissingOnesAreLocated) {
-  auto a = analyse("usdt:/bin/x:probe { @a = count(); } U:/bin/x:prov:* { @b = count(); }");
+  auto a = analyse("usdt:/bin/x::probe { @a = count(); } U:/bin/x:prov:* { @b = count(); }"
+                   " usdt:/bin/x:*:probe { @c = count(); } usdt:/bin/x:other { @d = count(); }");
   ASSERT_TRUE(a->ok) << a->errors();
+  // An empty provider is any provider.
   EXPECT_EQ(expanded_names(*a->program->probes[0]),
             (std::vector<std::string>{"usdt:/bin/x:prov:probe", "usdt:/bin/x:tl:probe"}));
   EXPECT_EQ(expanded_names(*a->program->probes[1]),
             (std::vector<std::string>{"usdt:/bin/x:prov:other", "usdt:/bin/x:prov:probe"}));
+  EXPECT_EQ(expanded_names(*a->program->probes[2]),
+            (std::vector<std::string>{"usdt:/bin/x:prov:probe", "usdt:/bin/x:tl:probe"}));
+  EXPECT_EQ(expanded_names(*a->program->probes[3]),
+            (std::vector<std::string>{"usdt:/bin/x:prov:other"}));
   auto bad = analyse("usdt:/bin/x:nope { } usdt:/no/such:p { }");
   EXPECT_FALSE(bad->ok);
   EXPECT_EQ(bad->errors(), "stdin:1:1: error: no USDT probe in /bin/x matches 'nope'\n"
@@ -297,6 +303,63 @@ TEST(Usdt, ProbesExpandToProviderAndNameAndMissingOnesAreLocated) {
                            "nor a known library or program\n"
                            "usdt:/bin/x:nope { } usdt:/no/such:p { }\n"
                            "                     ^~~~~~~~~~~~~~~\n");
+}
+
+// As bpftrace 0.17 ("namespace for usdt:... not specified, matched 2 probes"), a probe named
+// without its provider must be in one provider only; bpftrace then goes on without it.
+TEST(Usdt, ANameInSeveralProvidersNeedsTheProvider) {
+  auto a = analyse("usdt:/bin/x:probe { }");
+  EXPECT_FALSE(a->ok);
+  EXPECT_EQ(a->errors(), "stdin:1:1: error: usdt probe 'probe' of /bin/x is in 2 providers (prov, "
+                         "tl): name one, as in usdt:/bin/x:prov:probe, or write "
+                         "usdt:/bin/x:*:probe for all\n"
+                         "usdt:/bin/x:probe { }\n"
+                         "^~~~~~~~~~~~~~~~~\n");
+}
+
+// One concrete attach point per copy of a marker (inlined, unrolled): each with the address
+// and the argument specs of its own note, in note order.
+TEST(Usdt, EveryCopyOfAMarkerIsItsOwnAttachPoint) {
+  auto a = analyse("usdt:/bin/x:tl:twice { @[arg0] = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  const auto& expanded = a->program->probes[0]->expanded;
+  ASSERT_EQ(expanded.size(), 2u);
+  EXPECT_EQ(expanded[0]->name(), "usdt:/bin/x:tl:twice");
+  EXPECT_EQ(expanded[1]->name(), "usdt:/bin/x:tl:twice");
+  EXPECT_EQ(expanded[0]->usdt_location, 0x400u);
+  EXPECT_EQ(expanded[0]->usdt_arguments, "-8@%rdi");
+  EXPECT_EQ(expanded[1]->usdt_location, 0x500u);
+  EXPECT_EQ(expanded[1]->usdt_arguments, "-8@%rax");
+  EXPECT_EQ(a->type_of("arg0"), "int64");
+}
+
+// A path glob names every executable it matches; an empty binary is the program of -p PID,
+// spelled as bpftrace spells it, and needs -p.
+TEST(Usdt, WildcardAndEmptyBinaries) {
+  auto a = analyse("usdt:/bin/*:tl:probe { }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]),
+            (std::vector<std::string>{"usdt:/bin/x:tl:probe", "usdt:/bin/y:tl:probe"}));
+  tracelet::test::FakeKernel kernel;
+  kernel.pid = 42;
+  auto p = analyse("usdt:::probe { } usdt::tl:probe { }", {}, &kernel);
+  ASSERT_TRUE(p->ok) << p->errors();
+  EXPECT_EQ(expanded_names(*p->program->probes[0]),
+            (std::vector<std::string>{"usdt:/proc/42/root/bin/y:tl:probe"}));
+  EXPECT_EQ(expanded_names(*p->program->probes[1]),
+            (std::vector<std::string>{"usdt:/proc/42/root/bin/y:tl:probe"}));
+  auto no_pid = analyse("usdt:::probe { }");
+  EXPECT_FALSE(no_pid->ok);
+  EXPECT_EQ(no_pid->errors(),
+            "stdin:1:1: error: usdt probe without a binary needs -p PID (its program is used): "
+            "write usdt:<binary>:[<provider>:]<probe> or add -p\n"
+            "usdt:::probe { }\n"
+            "^~~~~~~~~~~~\n");
+  auto no_file = analyse("usdt:/nowhere/*:tl:probe { }");
+  EXPECT_FALSE(no_file->ok);
+  EXPECT_EQ(no_file->errors(), "stdin:1:1: error: no executable file matches '/nowhere/*'\n"
+                               "usdt:/nowhere/*:tl:probe { }\n"
+                               "^~~~~~~~~~~~~~~~~~~~~~~~\n");
 }
 
 } // namespace
@@ -321,10 +384,53 @@ TEST(Usdt, ArgumentSpecsOfSdtNotes) {
   EXPECT_TRUE(is((*args)[3], K::Memory, 2, false, 32, -8));  // bp - 8
   EXPECT_TRUE(is((*args)[4], K::Constant, 8, false, 0, 42));
   EXPECT_TRUE(is((*args)[5], K::Register, 1, false, 112, 0)); // di
-  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("8@(%rax,%rbx,8)", &error));
-  EXPECT_EQ(error, "unsupported USDT argument spec '8@(%rax,%rbx,8)'");
+  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("4@counter(%rip)", &error));
+  EXPECT_EQ(error, "unsupported USDT argument spec '4@counter(%rip)'");
+  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("8@(%rax,%rbx,3)", &error));
+  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("8@(%rax,%rip,8)", &error));
   EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("3@%rax", &error));
   EXPECT_TRUE(tracelet::ast::parse_usdt_arguments("", &error)->empty());
+}
+
+// Index registers, "disp(%base,%index,scale)": address = base + index * scale + disp.
+TEST(Usdt, IndexRegisterSpecs) {
+  std::string error;
+  auto args = tracelet::ast::parse_usdt_arguments(
+      "-2@-88(%rsp,%rax,8) -4@(%rdx,%rcx,4) 8@16(%rbx,%r12) 1@(%rdi,%rsi,1)", &error);
+  ASSERT_TRUE(args) << error;
+  ASSERT_EQ(args->size(), 4u);
+  const auto& a = *args;
+  EXPECT_EQ(a[0].kind, tracelet::ast::UsdtArgument::Kind::Memory);
+  EXPECT_EQ(a[0].bytes, 2u);
+  EXPECT_TRUE(a[0].is_signed);
+  EXPECT_EQ(a[0].pt_regs_offset, 152u);      // rsp
+  EXPECT_EQ(a[0].index_pt_regs_offset, 80u); // rax
+  EXPECT_EQ(a[0].scale, 8u);
+  EXPECT_EQ(a[0].value, -88);
+  EXPECT_EQ(a[1].pt_regs_offset, 96u); // rdx
+  EXPECT_EQ(a[1].index_pt_regs_offset, 88u);
+  EXPECT_EQ(a[1].scale, 4u);
+  EXPECT_EQ(a[1].value, 0);
+  EXPECT_EQ(a[2].index_pt_regs_offset, 24u); // r12, scale omitted: 1
+  EXPECT_EQ(a[2].scale, 1u);
+  EXPECT_EQ(a[2].value, 16);
+  EXPECT_EQ(a[3].scale, 1u);
+  auto plain = tracelet::ast::parse_usdt_arguments("8@16(%rbx)", &error);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ((*plain)[0].scale, 0u); // no index register
+}
+
+// Constants keep the size and sign their spec gives them, as the compiler passed them.
+TEST(Usdt, ConstantsKeepTheirSizeAndSign) {
+  std::string error;
+  auto args = tracelet::ast::parse_usdt_arguments(
+      "-1@$-1 -4@$-1 1@$-1 -8@$-7 2@$-1 -1@$255 4@$0x80000000 -4@$0x80000000 1@$256", &error);
+  ASSERT_TRUE(args) << error;
+  std::vector<int64_t> values;
+  for (const auto& a : *args)
+    values.push_back(a.value);
+  EXPECT_EQ(values,
+            (std::vector<int64_t>{-1, -1, 255, -7, 65535, -1, 0x80000000LL, -0x80000000LL, 0}));
 }
 
 TEST(Usdt, ArgumentsAreTypedBySignAndCountedPerNote) {
@@ -332,11 +438,11 @@ TEST(Usdt, ArgumentsAreTypedBySignAndCountedPerNote) {
   ASSERT_TRUE(a->ok) << a->errors();
   EXPECT_EQ(a->type_of("arg0"), "int64");
   EXPECT_EQ(a->type_of("arg1"), "uint64");
-  auto bad = analyse("usdt:/bin/x:probe { @ = arg1; }");
+  auto bad = analyse("usdt:/bin/x:tl:probe { @ = arg1; }");
   EXPECT_FALSE(bad->ok);
-  EXPECT_EQ(bad->errors(), "stdin:1:25: error: arg1: usdt:/bin/x:tl:probe has 1 argument\n"
-                           "usdt:/bin/x:probe { @ = arg1; }\n"
-                           "                        ^~~~\n");
+  EXPECT_EQ(bad->errors(), "stdin:1:28: error: arg1: usdt:/bin/x:tl:probe has 1 argument\n"
+                           "usdt:/bin/x:tl:probe { @ = arg1; }\n"
+                           "                           ^~~~\n");
 }
 
 } // namespace

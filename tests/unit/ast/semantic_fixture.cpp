@@ -150,23 +150,25 @@ std::vector<std::string> FakeKernel::match_binary_functions(const std::string& p
   return it == fake_binaries().end() ? std::vector<std::string>{} : matching(it->second, glob);
 }
 
-std::vector<std::string> FakeKernel::match_usdt_probes(const std::string& path,
-                                                       const std::string& glob) {
+std::vector<ast::UsdtLocation> FakeKernel::usdt_locations(const std::string& path) {
+  if (path == "/bin/y" || path == "/proc/42/root/bin/y") return {{"tl", "probe", "4@%esi", 0x10}};
   if (path != "/bin/x") return {};
+  return {{"tl", "twice", "-8@%rdi", 0x400},
+          {"prov", "probe", "-4@%eax 8@16(%rsp)", 0x100},
+          {"prov", "other", "8@$5", 0x200},
+          {"tl", "probe", "8@%rdi", 0x300},
+          {"tl", "twice", "-8@%rax", 0x500}};
+}
+
+std::vector<std::string> FakeKernel::match_binary_paths(const std::string& glob) {
   std::vector<std::string> out;
-  for (std::string full : {"prov:other", "prov:probe", "tl:probe"}) {
-    std::string name = full.substr(full.find(':') + 1);
-    if (ast::glob_match(glob, glob.find(':') != std::string::npos ? full : name))
-      out.push_back(full);
-  }
+  for (std::string path : {"/bin/x", "/bin/y"})
+    if (ast::glob_match(glob, path)) out.push_back(path);
   return out;
 }
 
-std::string FakeKernel::usdt_arguments(const std::string& path, const std::string& provider_name) {
-  if (path != "/bin/x") return "";
-  if (provider_name == "prov:probe") return "-4@%eax 8@16(%rsp)";
-  if (provider_name == "prov:other") return "8@$5";
-  return "8@%rdi";
+std::string FakeKernel::process_binary(int pid) {
+  return pid == 42 ? "/proc/42/root/bin/y" : "";
 }
 
 std::vector<std::string> FakeKernel::needed_libraries(const std::string& path) {

@@ -35,10 +35,13 @@ public:
                                                   const std::string& glob) override;
   std::vector<std::string> needed_libraries(const std::string& path) override;
   // USDT notes of /bin/x: prov:probe ("-4@%eax 8@16(%rsp)"), prov:other ("8@$5"), tl:probe
-  // ("8@%rdi").
-  std::string usdt_arguments(const std::string& path, const std::string& provider_name) override;
-  std::vector<std::string> match_usdt_probes(const std::string& path,
-                                             const std::string& glob) override;
+  // ("8@%rdi"), tl:twice at two addresses ("-8@%rdi", "-8@%rax"); /bin/y: tl:probe ("4@%esi").
+  // /bin/* matches /bin/x and /bin/y; pid 42 runs /bin/y.
+  std::vector<ast::UsdtLocation> usdt_locations(const std::string& path) override;
+  std::vector<std::string> match_binary_paths(const std::string& glob) override;
+  int traced_pid() override { return pid; }
+  std::string process_binary(int pid) override;
+  int pid = 0;
   // BTF prototypes for fentry/fexit: vfs_read and vfs_write (ssize_t (struct file *, char *,
   // size_t, loff_t *)), d_lookup (returns struct dentry *), ksys_sync (void (void)).
   std::shared_ptr<const ast::RecordDef> function_args(const std::string& func) override;

@@ -1,0 +1,313 @@
+// usdt probes and user-space probe listing (-l) on tl_usdt_target (workload/tl_usdt_target.c,
+// built with systemtap-sdt-dev's <sys/sdt.h>): arguments of every operand shape, every copy of
+// an inlined marker, empty and wildcard providers and binaries, -p, semaphores. Listings are
+// compared byte for byte with bpftrace 0.17 where it is installed.
+#include "harness.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fcntl.h>
+#include <regex>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+using tracelet::test::run_command;
+using tracelet::test::run_tracelet;
+using tracelet::test::RunSpec;
+
+const std::string kTarget = TL_USDT_TARGET;
+
+// tl_usdt_target in its "stdin" mode: one run of the markers per byte written.
+class StdinTarget {
+public:
+  StdinTarget() {
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(p[0], 0);
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      execl(kTarget.c_str(), kTarget.c_str(), "stdin", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(p[0]);
+    in_ = p[1];
+  }
+  ~StdinTarget() { finish(); }
+  int pid() const { return pid_; }
+  void feed(int runs) {
+    std::string bytes(static_cast<size_t>(runs), 'x');
+    if (write(in_, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) return;
+  }
+  // Closes stdin and waits for the target to finish its runs and exit.
+  void finish() {
+    if (in_ >= 0) close(in_);
+    in_ = -1;
+    if (pid_ > 0) waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+private:
+  int pid_ = -1;
+  int in_ = -1;
+};
+
+std::string reference_bpftrace() {
+  if (const char* env = std::getenv("TRACELET_REFERENCE_BPFTRACE"); env && *env) return env;
+  return access("/usr/bin/bpftrace", X_OK) == 0 ? "/usr/bin/bpftrace" : "";
+}
+
+// Every operand shape gcc writes (stack memory of 1, 2, 4 and 8 bytes, signed and unsigned;
+// registers; constants "-1@$-1", "1@$-1") and index registers ("-4@(%rdx,%rcx,4)"), read on
+// the real kernel; str() and a dereference read user memory through usdt arguments.
+TEST(Usdt, ArgumentsOfEveryShapeSizeAndSign) {
+  REQUIRE_BPF();
+  RunSpec spec;
+  spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); }"
+                     " usdt:" +
+                         kTarget +
+                         ":tl:sizes { printf(\"sizes %d %u %d %u %d %u\","
+                         " arg0, arg1, arg2, arg3, arg4, arg5); }"
+                         " usdt:" +
+                         kTarget +
+                         ":tl:wide { printf(\" %ld %lu\\n\", arg0, arg1); }"
+                         " usdt:" +
+                         kTarget +
+                         ":tl:consts { printf(\"consts %d %d %u %d\\n\","
+                         " arg0, arg1, arg2, arg3); }"
+                         " usdt:" +
+                         kTarget +
+                         ":tl:pointers { printf(\"pointers %s %d %d\\n\","
+                         " str(arg0), *(int32 *)arg1, arg2); }"
+                         " usdt:" +
+                         kTarget +
+                         ":tl:indexed { printf(\"indexed %d %d %d\\n\","
+                         " arg0, arg1, arg2); }"};
+  spec.ready_marker = "ready";
+  spec.workload = [] { run_command({kTarget, "3"}); };
+  spec.stop_signal = SIGINT;
+  auto r = run_tracelet(spec);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  std::string expected;
+  const char* indexed[] = {"10 -20 0", "-20 30 1", "30 -40 2"};
+  for (int i = 0; i < 3; ++i)
+    expected += "sizes -5 250 -300 65000 -70000 4000000000 -5000000000 18000000000000000000\n"
+                "consts -1 -1 255 -7\n"
+                "pointers hello -42 " +
+                std::to_string(i) +
+                "\n"
+                "indexed " +
+                std::string(indexed[i]) + "\n";
+  EXPECT_EQ(r.out, "Attaching 6 probes...\nready\n" + expected + "\n\n") << r.err;
+}
+
+// A marker in an always-inlined function called twice has two notes: both copies fire, each
+// reading its argument from its own register.
+TEST(Usdt, EveryCopyOfAnInlinedMarkerFires) {
+  REQUIRE_BPF();
+  RunSpec spec;
+  spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); } usdt:" + kTarget +
+                         ":tl:inlined { @[arg0] = count(); @n = count(); }"};
+  spec.ready_marker = "ready";
+  spec.workload = [] { run_command({kTarget, "3"}); };
+  spec.stop_signal = SIGINT;
+  auto r = run_tracelet(spec);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("Attaching 3 probes...\n"), std::string::npos) << r.out;
+  for (const char* key : {"0", "1", "2", "1000", "1001", "1002"})
+    EXPECT_NE(r.out.find("@[" + std::string(key) + "]: 1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("@n: 6\n"), std::string::npos) << r.out;
+}
+
+// An empty or wildcard provider; a path glob; -p with an empty binary (the process's
+// program, named as bpftrace names it: /proc/PID/root/<path>).
+TEST(Usdt, EmptyAndWildcardProvidersAndBinaries) {
+  REQUIRE_BPF();
+  std::string dir = kTarget.substr(0, kTarget.rfind('/'));
+  RunSpec spec;
+  spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); }"
+                     " usdt:" +
+                         kTarget +
+                         "::consts { @a[probe] = count(); }"
+                         " usdt:" +
+                         kTarget +
+                         ":*:consts { @b[probe] = count(); }"
+                         " usdt:" +
+                         dir + "/tl_usdt_targe?:tl:consts { @c[probe] = count(); }"};
+  spec.ready_marker = "ready";
+  spec.workload = [] { run_command({kTarget, "2"}); };
+  spec.stop_signal = SIGINT;
+  auto r = run_tracelet(spec);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  for (const char* map : {"@a", "@b"}) {
+    EXPECT_NE(r.out.find(std::string(map) + "[usdt:" + kTarget + ":tl:consts]: 2\n"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find(std::string(map) + "[usdt:" + kTarget + ":other:consts]: 2\n"),
+              std::string::npos)
+        << r.out;
+  }
+  EXPECT_NE(r.out.find("@c[usdt:" + kTarget + ":tl:consts]: 2\n"), std::string::npos) << r.out;
+
+  StdinTarget target;
+  ASSERT_GT(target.pid(), 0);
+  std::string bin = "/proc/" + std::to_string(target.pid()) + "/root" + kTarget;
+  RunSpec p;
+  p.args = {"-p", std::to_string(target.pid()), "-e",
+            "BEGIN { printf(\"ready\\n\"); } usdt:::inlined { @[probe] = count(); }"
+            " usdt::tl:consts { @c[probe, arg2] = count(); }"};
+  p.ready_marker = "ready";
+  p.workload = [&] {
+    target.feed(3);
+    target.finish();
+  };
+  p.stop_signal = SIGINT;
+  auto rp = run_tracelet(p);
+  EXPECT_EQ(rp.exit_status, 0) << rp.err;
+  EXPECT_NE(rp.out.find("Attaching 4 probes...\n"), std::string::npos) << rp.out;
+  EXPECT_NE(rp.out.find("@[usdt:" + bin + ":tl:inlined]: 6\n"), std::string::npos) << rp.out;
+  EXPECT_NE(rp.out.find("@c[usdt:" + bin + ":tl:consts, 255]: 3\n"), std::string::npos) << rp.out;
+}
+
+TEST(Usdt, ProbeErrorsAreLocated) {
+  REQUIRE_BPF();
+  auto r = run_tracelet({"-e", "usdt:" + kTarget + ":consts { }"});
+  EXPECT_EQ(r.exit_status, 1);
+  std::string line = "usdt:" + kTarget + ":consts { }\n";
+  EXPECT_EQ(r.err, "stdin:1:1: error: usdt probe 'consts' of " + kTarget +
+                       " is in 2 providers (other, tl): name one, as in usdt:" + kTarget +
+                       ":other:consts, or write usdt:" + kTarget + ":*:consts for all\n" + line +
+                       "^" + std::string(line.size() - 6, '~') + "\n");
+  auto nopid = run_tracelet({"-e", "usdt:::consts { }"});
+  EXPECT_EQ(nopid.exit_status, 1);
+  EXPECT_EQ(nopid.err, "stdin:1:1: error: usdt probe without a binary needs -p PID (its program "
+                       "is used): write usdt:<binary>:[<provider>:]<probe> or add -p\n"
+                       "usdt:::consts { }\n"
+                       "^~~~~~~~~~~~~\n");
+}
+
+// tl:guarded runs only while its semaphore is raised. Without -p the kernel raises it
+// (uprobe ref_ctr_offset) in every process that maps the file: one started before tracelet
+// and one started after; --usdt-file-activation asks bpftrace for exactly this.
+TEST(Usdt, SemaphoreGuardedProbesFireInEveryProcessOfTheFile) {
+  REQUIRE_BPF();
+  for (bool flag : {false, true}) {
+    StdinTarget before;
+    ASSERT_GT(before.pid(), 0);
+    RunSpec spec;
+    if (flag) spec.args.push_back("--usdt-file-activation");
+    spec.args.insert(spec.args.end(),
+                     {"-e", "BEGIN { printf(\"ready\\n\"); } usdt:" + kTarget +
+                                ":tl:guarded { @[pid == " + std::to_string(before.pid()) +
+                                " ? \"before\" : \"after\", arg0] = count(); }"});
+    spec.ready_marker = "ready";
+    spec.workload = [&] {
+      before.feed(3);
+      before.finish();
+      run_command({kTarget, "2"});
+    };
+    spec.stop_signal = SIGINT;
+    auto r = run_tracelet(spec);
+    EXPECT_EQ(r.exit_status, 0) << r.err;
+    for (const char* key : {"before, 0", "before, 1", "before, 2", "after, 0", "after, 1"})
+      EXPECT_NE(r.out.find("@[" + std::string(key) + "]: 1\n"), std::string::npos)
+          << (flag ? "--usdt-file-activation\n" : "") << r.out << r.err;
+  }
+  // Untraced, the semaphore is 0 and the marker is skipped: nothing attached, nothing runs
+  // (checked through -p on a process of its own: its probes attach after it started).
+  StdinTarget target;
+  RunSpec p;
+  p.args = {"-p", std::to_string(target.pid()), "-e",
+            "BEGIN { printf(\"ready\\n\"); } usdt::tl:guarded { @g = count(); }"};
+  p.ready_marker = "ready";
+  p.workload = [&] {
+    target.feed(2);
+    target.finish();
+  };
+  p.stop_signal = SIGINT;
+  auto rp = run_tracelet(p);
+  EXPECT_EQ(rp.exit_status, 0) << rp.err;
+  EXPECT_NE(rp.out.find("@g: 2\n"), std::string::npos) << rp.out << rp.err;
+}
+
+// -l for user-space probes, byte for byte as bpftrace 0.17 prints them.
+std::vector<std::vector<std::string>> listing_cases() {
+  std::string dir = kTarget.substr(0, kTarget.rfind('/'));
+  return {
+      {"-l", "usdt:" + kTarget + ":*"},
+      {"-l", "usdt:" + kTarget + ":tl:*"},
+      {"-l", "usdt:" + kTarget + "::consts"},
+      {"-l", "usdt:" + kTarget + ":*:consts"},
+      {"-l", "usdt:" + kTarget + ":consts"},
+      {"-l", "uprobe:" + kTarget + ":tl_*"},
+      {"-l", "uretprobe:" + kTarget + ":tl_*"},
+      {"-l", "*:" + kTarget + ":*"},
+      {"-l", "u*:" + kTarget + ":tl*"},
+      {"-l", "uprobe:" + dir + "/tl_usdt_*:tl_r*"},
+      {"-l", "usdt:" + dir + "/tl_usdt_targe*:*:consts"},
+      {"-l", "uprobe:/usr/lib/x86_64-linux-gnu/libc.so.*:mallo*"},
+  };
+}
+
+TEST(ProbeListing, UserProbesMatchBpftrace) {
+  std::string bpftrace = reference_bpftrace();
+  for (const auto& args : listing_cases()) {
+    auto r = run_tracelet(args);
+    EXPECT_EQ(r.exit_status, 0) << args[1] << "\n" << r.err;
+    EXPECT_FALSE(r.out.empty()) << args[1];
+    if (bpftrace.empty()) continue;
+    std::string expected;
+    std::vector<std::string> argv = {bpftrace};
+    argv.insert(argv.end(), args.begin(), args.end());
+    EXPECT_EQ(run_command(argv, &expected), 0) << args[1];
+    EXPECT_EQ(r.out, expected) << args[1];
+  }
+  if (bpftrace.empty()) GTEST_SKIP() << "bpftrace is not installed: listings not compared";
+}
+
+TEST(ProbeListing, ProcessProbesMatchBpftrace) {
+  REQUIRE_BPF();
+  StdinTarget target;
+  ASSERT_GT(target.pid(), 0);
+  std::string pid = std::to_string(target.pid());
+  std::string bin = "/proc/" + pid + "/root" + kTarget;
+  auto all = run_tracelet({"-l", "-p", pid});
+  EXPECT_EQ(all.exit_status, 0) << all.err;
+  EXPECT_NE(all.out.find("uprobe:" + bin + ":tl_run\n"), std::string::npos) << all.out;
+  EXPECT_NE(all.out.find("usdt:" + bin + ":tl:inlined\n"), std::string::npos) << all.out;
+  EXPECT_EQ(all.out.find("uretprobe:"), std::string::npos) << all.out;
+  EXPECT_EQ(all.out.find("tracepoint:"), std::string::npos) << all.out;
+  std::string bpftrace = reference_bpftrace();
+  if (bpftrace.empty()) GTEST_SKIP() << "bpftrace is not installed: listings not compared";
+  for (const std::string& pattern :
+       std::vector<std::string>{"", "usdt:*", "uprobe:*", "uretprobe:*", "*tl_run*", "usdt:*:tl:*",
+                                "usdt:" + kTarget + ":*", "usdt:*:consts"}) {
+    std::vector<std::string> args = {"-l"};
+    if (!pattern.empty()) args.push_back(pattern);
+    args.insert(args.end(), {"-p", pid});
+    auto r = run_tracelet(args);
+    std::string expected;
+    std::vector<std::string> argv = {bpftrace};
+    argv.insert(argv.end(), args.begin(), args.end());
+    EXPECT_EQ(run_command(argv, &expected), 0) << pattern;
+    EXPECT_EQ(r.out, expected) << pattern;
+  }
+}
+
+TEST(ProbeListing, MissingBinaryIsAnError) {
+  auto r = run_tracelet({"-l", "uprobe:/nonexistent/tl_bin:*"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "tracelet: error: uprobe target file '/nonexistent/tl_bin' does not exist or "
+                   "is not executable\n");
+  auto u = run_tracelet({"-l", "usdt:/nonexistent/tl_bin:*"});
+  EXPECT_EQ(u.exit_status, 1);
+  EXPECT_EQ(u.err, "tracelet: error: usdt target file '/nonexistent/tl_bin' does not exist or "
+                   "is not executable\n");
+}
+
+} // namespace
