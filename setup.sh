@@ -14,6 +14,7 @@ packages=(
   iputils-ping # packet probe runtime tests ping across their own veth pairs
   libcpp-httplib-dev # --metrics: the HTTP server (plugin tracelet-metrics-http.so)
   prometheus curl    # --metrics tests: a real Prometheus and promtool; scrapes in tests and bench
+  libdw-dev # uprobe args and struct casts from a binary's DWARF (runtime/symbols/dwarf.h)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@
 #include "runtime/kernel/interfaces.h"
 
 #include "runtime/kernel/tracefs.h"
+#include "runtime/symbols/dwarf.h"
 
 #include <bcc/bcc_elf.h>
 #include <bcc/bcc_proc.h>
@@ -199,8 +200,11 @@ public:
       return;
     }
     std::vector<std::string> names = elf_function_names(path);
+    BinaryDwarf dwarf(path); // -lv: parameters from DWARF, read on the first listed function
     for (const auto& fn : names)
-      if (ast::glob_match(symbol, fn)) out_.push_back({"uprobe:" + path + ":" + fn, {}});
+      if (ast::glob_match(symbol, fn))
+        out_.push_back({"uprobe:" + path + ":" + fn,
+                        verbose_ ? uprobe_parameter_lines(dwarf, fn) : std::vector<std::string>{}});
   }
 
   void events(const std::string& provider) {
