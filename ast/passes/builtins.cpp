@@ -199,6 +199,12 @@ void TypeInference::type_args_builtin(Builtin& n) {
 // uprobe args: the parameters from the binary's DWARF. One located error per reason (several
 // functions of one binary without debug info give the same one).
 void TypeInference::type_uprobe_args(Builtin& n) {
+  for (const auto& ap : probe_.probe->expanded)
+    if (ap->offset != 0) { // the registers may no longer hold the parameters there
+      diags_.error(n.loc, "args needs the uprobe at the function's entry, not at " + ap->func +
+                              "+" + std::to_string(ap->offset));
+      return;
+    }
   if (load_args_records()) {
     n.type = Type::pointer(Type::of_record(probe_.args_records.front()), AddrSpace::Kernel);
     return;

@@ -201,10 +201,15 @@ public:
     }
     std::vector<std::string> names = elf_function_names(path);
     BinaryDwarf dwarf(path); // -lv: parameters from DWARF, read on the first listed function
+    bool listed = false;
     for (const auto& fn : names)
-      if (ast::glob_match(symbol, fn))
+      if (ast::glob_match(symbol, fn)) {
         out_.push_back({"uprobe:" + path + ":" + fn,
                         verbose_ ? uprobe_parameter_lines(dwarf, fn) : std::vector<std::string>{}});
+        listed = true;
+      }
+    if (verbose_ && listed && !dwarf.has_debug_info()) // as bpftrace's warning
+      notes_.push_back("no DWARF debug info in " + path + ": parameters are not listed");
   }
 
   void events(const std::string& provider) {

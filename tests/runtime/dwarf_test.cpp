@@ -192,6 +192,14 @@ TEST(DwarfListing, ParametersAsBpftraceListsThem) {
   EXPECT_EQ(plain.out, probe("tld_strings") + "\n");
 }
 
+TEST(DwarfListing, BinaryWithoutDebugInfoIsNoted) {
+  std::string bin = TL_NODWARF_TARGET;
+  auto r = run_tracelet({"-lv", "uprobe:" + bin + ":tld_ints"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(r.out, "uprobe:" + bin + ":tld_ints\n");
+  EXPECT_EQ(r.err, "tracelet: no DWARF debug info in " + bin + ": parameters are not listed\n");
+}
+
 TEST(DwarfListing, SameAsBpftrace) {
   std::string bpftrace;
   for (const char* dir : {"/usr/bin", "/usr/local/bin", "/usr/sbin"})

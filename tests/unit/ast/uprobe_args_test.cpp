@@ -76,6 +76,17 @@ TEST(UprobeArgs, ScriptsWithoutArgsNeverAskForDebugInfo) {
   EXPECT_EQ(kernel.dwarf_calls, 0);
 }
 
+TEST(UprobeArgs, OnlyAtTheFunctionsEntry) {
+  DwarfKernel kernel;
+  auto a = test::analyse("uprobe:/bin/x:f+4 { @ = args.a; }", {}, &kernel);
+  EXPECT_FALSE(a->ok);
+  EXPECT_EQ(a->errors(), "stdin:1:25: error: args needs the uprobe at the function's entry, not "
+                         "at f+4\n"
+                         "uprobe:/bin/x:f+4 { @ = args.a; }\n"
+                         "                        ^~~~\n");
+  EXPECT_EQ(kernel.dwarf_calls, 0);
+}
+
 TEST(UprobeArgs, CastToAStructOfTheBinary) {
   DwarfKernel kernel;
   auto a = test::analyse("uprobe:/bin/x:g { @ = ((struct thing *)arg0)->flags; }", {}, &kernel);
