@@ -15,6 +15,7 @@ packages=(
   libcpp-httplib-dev # --metrics: the HTTP server (plugin tracelet-metrics-http.so)
   prometheus curl    # --metrics tests: a real Prometheus and promtool; scrapes in tests and bench
   systemtap-sdt-dev # <sys/sdt.h>: USDT markers of tests/runtime/workload/tl_usdt_target.c
+  libdw-dev # uprobe args and struct casts from a binary's DWARF (runtime/symbols/dwarf.h)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -20,6 +20,10 @@ struct UsdtLocation {
   uint64_t address = 0;  // virtual address of the marker
 };
 
+// uprobe args records (KernelInfo::binary_function_args): offsets from here on are in the
+// stack argument area (rsp + 8 at the function's entry), below it in argument registers.
+inline constexpr uint64_t kUprobeStackArgs = 48;
+
 class KernelInfo {
 public:
   virtual ~KernelInfo() = default;
@@ -77,6 +81,23 @@ public:
   // if none or unreadable. A symbol missing from a library is looked up in these (glibc 2.34
   // moved libpthread's functions into libc.so.6 and left libpthread.so.0 a stub).
   virtual std::vector<std::string> needed_libraries(const std::string& /*path*/) { return {}; }
+  // uprobe `args`: the parameters of function `func` of the ELF file `path` from its DWARF
+  // debug info, placed where the ABI passes them: at 8 * i for the i-th integer argument
+  // register, at kUprobeStackArgs + k for byte k of the stack arguments (runtime/symbols/dwarf.h
+  // says more; codegen/uprobe_args.cpp reads them); nullptr with
+  // `error` set (why: no debug info, no such function) if unknown. Read on first use only.
+  virtual std::shared_ptr<const RecordDef> binary_function_args(const std::string& /*path*/,
+                                                                const std::string& /*func*/,
+                                                                std::string& error) {
+    error = "debug info is not available";
+    return nullptr;
+  }
+  // "struct foo" / "union bar" from the DWARF debug info of the ELF file `path` (casts in
+  // uprobes of that binary); nullptr if it has none.
+  virtual std::shared_ptr<const RecordDef> binary_record(const std::string& /*path*/,
+                                                         const std::string& /*name*/) {
+    return nullptr;
+  }
   // Whether kprobe/kretprobe should run as fentry/fexit: the kernel has no kprobes but loads
   // fentry programs (runtime/kernel/kernel_features.h says which; asked only for kprobe scripts).
   virtual bool kprobes_run_as_fentry() { return false; }

@@ -3,11 +3,14 @@
 # under Debian's bpftrace, alternating runs. Prints the median wall time and peak RSS of each
 # and their ratios (tracelet / bpftrace). Run as root after ./setup.sh.
 #   bench/startup.sh [RUNS]     (default 11)
+# BENCH_PROG='...' measures another program (e.g. a uprobe with DWARF args:
+#   BENCH_PROG='uprobe:build/tl_dwarf_target:tld_ints { print(args.a); } BEGIN { exit(); }');
+# TRACELET=path measures another build of tracelet (before/after comparisons).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-11}
-prog='BEGIN { printf("hi\n"); exit(); }'
-tracelet=build/tracelet
+prog=${BENCH_PROG:-'BEGIN { printf("hi\n"); exit(); }'}
+tracelet=${TRACELET:-build/tracelet}
 bpftrace=$(command -v bpftrace || true)
 [[ -x $tracelet ]] || { echo "build/tracelet missing: run ./setup.sh" >&2; exit 1; }
 
@@ -34,7 +37,7 @@ rm -f /tmp/tracelet-bench.$$
 
 t_wall=$(printf '%s\n' "${tw[@]}" | median)
 t_rss=$(printf '%s\n' "${tm[@]}" | median)
-printf 'hello world, %d runs each (median)\n' "$runs"
+printf '%s, %d runs each (median)\n' "${BENCH_PROG:-hello world}" "$runs"
 awk -v w="$t_wall" -v m="$t_rss" 'BEGIN { printf "  tracelet: %6.1f ms  %6.1f MB peak RSS\n", w, m / 1024 }'
 if [[ -n $bpftrace ]]; then
   b_wall=$(printf '%s\n' "${bw[@]}" | median)

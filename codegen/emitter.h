@@ -136,6 +136,11 @@ private:
   bool is_tracepoint_args(ast::Expr& e) const;
   bool is_function_entry_exit() const;              // the program is fentry or fexit
   llvm::Value* emit_usdt_argument(ast::Builtin& b); // builtins.cpp
+  // uprobe args from DWARF (uprobe_args.cpp): a parameter's value, integer or pointer, of its
+  // own width; a struct passed by value copied into `dst`.
+  bool is_uprobe_args() const;
+  llvm::Value* emit_uprobe_parameter(const ast::Field& field);
+  void emit_uprobe_parameter_into(const ast::Field& field, llvm::Value* dst, uint64_t bytes);
   // The record of the tracepoint being emitted when `f` is an args field, else nullptr.
   const ast::RecordDef* tracepoint_record(ast::FieldAccess& f) const;
   // Address (i64) of field `f` in kernel/user memory: pointer + offset, or the address of a

@@ -53,7 +53,7 @@ uint64_t spelled_type_size(const ast::TypeSpec& spec) {
 bool IrEmitter::is_tracepoint_args(ast::Expr& e) const {
   auto* b = dynamic_cast<ast::Builtin*>(&e);
   return b && b->name == "args" && ap_ &&
-         (ap_->provider == "tracepoint" || is_function_entry_exit());
+         (ap_->provider == "tracepoint" || is_function_entry_exit() || is_uprobe_args());
 }
 
 bool IrEmitter::is_function_entry_exit() const {

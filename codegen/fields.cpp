@@ -58,7 +58,9 @@ llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
   llvm::Type* ty = scalar_type(f.type);
   uint64_t bytes = ty->getIntegerBitWidth() / 8;
   llvm::Value* raw = nullptr;
-  if (is_tracepoint_args(*f.base) && is_function_entry_exit()) {
+  if (is_tracepoint_args(*f.base) && is_uprobe_args()) {
+    raw = emit_uprobe_parameter(field); // uprobe_args.cpp: a register or the stack
+  } else if (is_tracepoint_args(*f.base) && is_function_entry_exit()) {
     // fentry/fexit arguments: whole u64 slots (the verifier checks ctx reads against BTF),
     // then the parameter's own width.
     raw = load_scalar(b_.getInt64Ty(), byte_ptr(ctx_arg_, field.offset), 8);
@@ -82,6 +84,10 @@ llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
   if (field.bitfield_bits) {
     raw = b_.CreateLShr(raw, field.bitfield_shift);
     raw = b_.CreateAnd(raw, (uint64_t(1) << field.bitfield_bits) - 1);
+    if (field.type->is_signed) { // a signed bitfield (DWARF says so): extend its top bit
+      uint64_t unused = raw->getType()->getIntegerBitWidth() - field.bitfield_bits;
+      raw = b_.CreateAShr(b_.CreateShl(raw, unused), unused);
+    }
   }
   const Type& as_read = field.type->is_integer() ? *field.type : f.type;
   return convert_int(raw, as_read, f.type);
@@ -117,7 +123,9 @@ void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm:
   if (dst_type.kind != TypeKind::String) {
     // Tuples/records by value: copy the bytes.
     uint64_t n = std::min(field.type->size(), dst_type.size());
-    if (is_tracepoint_args(*f.base))
+    if (is_tracepoint_args(*f.base) && is_uprobe_args())
+      emit_uprobe_parameter_into(field, dst, n); // uprobe_args.cpp
+    else if (is_tracepoint_args(*f.base))
       copy_from_ctx(dst, field.offset, n);
     else if (is_stack_record(*f.base))
       copy_bytes(dst, byte_ptr(emit_addr(*f.base), field.offset), n);

@@ -10,7 +10,7 @@ namespace {
 
 // Byte offsets in x86-64's struct pt_regs (arch/x86/include/asm/ptrace.h).
 constexpr uint64_t kRegR9 = 64, kRegR8 = 72, kRegAx = 80, kRegCx = 88, kRegDx = 96, kRegSi = 104,
-                   kRegDi = 112;
+                   kRegDi = 112, kRegSp = 152;
 // The System V AMD64 ABI passes the first six integer arguments in these registers.
 constexpr uint64_t kArgRegs[] = {kRegDi, kRegSi, kRegDx, kRegCx, kRegR8, kRegR9};
 
@@ -77,6 +77,16 @@ llvm::Value* emit_context_builtin(llvm::IRBuilder<>& b, llvm::Value* ctx,
 
 llvm::Value* emit_register(llvm::IRBuilder<>& b, llvm::Value* ctx, uint64_t pt_regs_offset) {
   return load_u64(b, ctx, pt_regs_offset, "reg");
+}
+
+uint64_t pt_regs_argument_offset(uint64_t slot) {
+  if (slot >= std::size(kArgRegs))
+    throw Error("internal error: argument register " + std::to_string(slot));
+  return kArgRegs[slot];
+}
+
+uint64_t pt_regs_stack_pointer_offset() {
+  return kRegSp;
 }
 
 std::string probe_function_name(const ast::AttachPoint& ap) {

@@ -23,6 +23,10 @@ llvm::Value* emit_context_builtin(llvm::IRBuilder<>& b, llvm::Value* ctx,
 
 // reg("name"): the i64 register at `pt_regs_offset` of the context's struct pt_regs.
 llvm::Value* emit_register(llvm::IRBuilder<>& b, llvm::Value* ctx, uint64_t pt_regs_offset);
+// Byte offsets in x86-64's struct pt_regs of the `slot`-th integer argument register
+// (slot < 6) and of the stack pointer.
+uint64_t pt_regs_argument_offset(uint64_t slot);
+uint64_t pt_regs_stack_pointer_offset();
 
 // The value of `func`: the concrete attach point's function name.
 std::string probe_function_name(const ast::AttachPoint& ap);

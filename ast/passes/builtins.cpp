@@ -4,6 +4,7 @@
 #include "ast/usdt_arguments.h"
 
 #include <algorithm>
+#include <set>
 
 namespace tracelet::ast::passes {
 
@@ -51,14 +52,22 @@ bool is_function_entry_exit(const std::string& provider) {
   return provider == "fentry" || provider == "fexit";
 }
 
-// "tracepoint syscalls:sys_enter_read" / "function vfs_read", for messages about args.
+// Probes whose `args` are a function's parameters: fentry/fexit (BTF), uprobe (DWARF).
+bool has_parameters(const std::string& provider) {
+  return is_function_entry_exit(provider) || provider == "uprobe";
+}
+
+// "tracepoint syscalls:sys_enter_read" / "function vfs_read" / "function f of /bin/x", for
+// messages about args.
 std::string args_owner(const AttachPoint& ap) {
+  if (ap.provider == "uprobe") return "function " + ap.func + " of " + ap.target;
   return is_function_entry_exit(ap.provider) ? "function " + ap.func
                                              : "tracepoint " + ap.target + ":" + ap.func;
 }
 
 // "syscalls:sys_enter_read" / "function vfs_read", inside messages naming several of them.
 std::string args_source(const AttachPoint& ap) {
+  if (ap.provider == "uprobe") return "function " + ap.func + " of " + ap.target;
   return is_function_entry_exit(ap.provider) ? "function " + ap.func : ap.target + ":" + ap.func;
 }
 
@@ -149,11 +158,15 @@ bool TypeInference::load_args_records() {
   probe_.args_loaded = true;
   probe_.args_ok = !probe_.probe->expanded.empty();
   for (auto& ap : probe_.probe->expanded) {
-    if (!ap->args_record)
+    std::string error;
+    if (!ap->args_record && ap->provider == "uprobe")
+      ap->args_record = kernel_.binary_function_args(ap->target, ap->func, error); // DWARF
+    else if (!ap->args_record)
       ap->args_record = is_function_entry_exit(ap->provider)
                             ? kernel_.function_args(ap->func) // BTF prototype
                             : kernel_.tracepoint_args(ap->target, ap->func);
     probe_.args_records.push_back(ap->args_record);
+    probe_.args_errors.push_back(error);
     probe_.args_ok &= ap->args_record != nullptr;
   }
   return probe_.args_ok;
@@ -163,8 +176,14 @@ void TypeInference::type_args_builtin(Builtin& n) {
   bool functions = !probe_.providers.empty();
   for (const auto& p : probe_.providers)
     functions &= is_function_entry_exit(p);
+  if (probe_.providers.count("uretprobe")) {
+    diags_.error(n.loc, "args is not available in uretprobe probes (as in bpftrace): read the "
+                        "parameters in a uprobe on the function's entry");
+    return;
+  }
+  if (probe_.only("uprobe")) return type_uprobe_args(n);
   if (!probe_.only("tracepoint") && !functions) {
-    diags_.error(n.loc, "args is only available in tracepoint, fentry and fexit probes");
+    diags_.error(n.loc, "args is only available in tracepoint, fentry, fexit and uprobe probes");
     return;
   }
   // A tracepoint that was not found has its error already; args then stays untyped.
@@ -177,6 +196,25 @@ void TypeInference::type_args_builtin(Builtin& n) {
       if (!probe_.args_records[i])
         diags_.error(n.loc, "args: kernel BTF has no prototype for function " +
                                 probe_.probe->expanded[i]->func);
+}
+
+// uprobe args: the parameters from the binary's DWARF. One located error per reason (several
+// functions of one binary without debug info give the same one).
+void TypeInference::type_uprobe_args(Builtin& n) {
+  for (const auto& ap : probe_.probe->expanded)
+    if (ap->offset != 0) { // the registers may no longer hold the parameters there
+      diags_.error(n.loc, "args needs the uprobe at the function's entry, not at " + ap->func +
+                              "+" + std::to_string(ap->offset));
+      return;
+    }
+  if (load_args_records()) {
+    n.type = Type::pointer(Type::of_record(probe_.args_records.front()), AddrSpace::Kernel);
+    return;
+  }
+  std::set<std::string> reported;
+  for (size_t i = 0; i < probe_.args_records.size(); ++i)
+    if (!probe_.args_records[i] && reported.insert(probe_.args_errors[i]).second)
+      diags_.error(n.loc, "args: " + probe_.args_errors[i]);
 }
 
 // usdt's argN: the N-th argument spec of every attach point's note; signed if any is.
@@ -236,12 +274,20 @@ void TypeInference::type_args_field(FieldAccess& n) {
   for (size_t i = 0; i < entries.size(); ++i) {
     const RecordDef& record = *probe_.args_records[i];
     const Field* f = n.field == kRetvalField ? nullptr : record.find(n.field);
-    bool function = is_function_entry_exit(entries[i]->provider);
+    bool function = has_parameters(entries[i]->provider);
     const char* what = function ? "parameter" : "field";
+    if (f && !f->type) { // uprobe: in a floating-point register, or a type with no tracelet twin
+      diags_.error(n.loc, "parameter '" + n.field + "' of " + args_owner(*entries[i]) +
+                              " cannot be read: it is a floating-point value (or a struct "
+                              "holding one, or a 128-bit integer), which tracelet has no type for");
+      return;
+    }
     if (!f || !f->type) {
       if (entries.size() == 1)
         diags_.error(n.loc, args_owner(*entries[i]) + " has no " + what + " '" + n.field +
-                                "'; its " + what + "s are: " + field_list(record));
+                                (record.fields.empty() ? "'; it has none"
+                                                       : "'; its " + std::string(what) +
+                                                             "s are: " + field_list(record)));
       else
         diags_.error(n.loc, "args." + n.field + " is not in every " +
                                 (function ? "function" : "tracepoint") + " of this probe: " +

@@ -56,6 +56,15 @@ public:
   std::vector<std::string> needed_libraries(const std::string& path) override {
     return kernel_.needed_libraries(path);
   }
+  std::shared_ptr<const RecordDef> binary_function_args(const std::string& path,
+                                                        const std::string& func,
+                                                        std::string& error) override {
+    return kernel_.binary_function_args(path, func, error);
+  }
+  std::shared_ptr<const RecordDef> binary_record(const std::string& path,
+                                                 const std::string& name) override {
+    return kernel_.binary_record(path, name);
+  }
   bool kprobes_run_as_fentry() override { return kernel_.kprobes_run_as_fentry(); }
   std::vector<std::string> match_kernel_functions(const std::string& glob) override {
     return kernel_.match_kernel_functions(glob);

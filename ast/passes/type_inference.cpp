@@ -609,8 +609,10 @@ std::optional<Type> TypeInference::resolve_type_spec(const TypeSpec& spec) {
   if (!base && (spec.name.rfind("struct ", 0) == 0 || spec.name.rfind("union ", 0) == 0)) {
     if (auto def = kernel_.kernel_record(spec.name))
       base = Type::of_record(def);
+    else if (auto user_def = binary_record(spec.name)) // DWARF of a uprobe's binary
+      base = Type::of_record(user_def, AddrSpace::User);
     else {
-      diags_.error(spec.loc, "unknown type '" + spec.name + "'");
+      diags_.error(spec.loc, "unknown type '" + spec.name + "'" + binary_record_note());
       return std::nullopt;
     }
   }

@@ -22,6 +22,7 @@ struct ProbeContext {
   bool args_loaded = false;
   bool args_ok = false;                                       // every entry has a record
   std::vector<std::shared_ptr<const RecordDef>> args_records; // one per expanded entry
+  std::vector<std::string> args_errors; // uprobe entries without a record: why
   bool only(const std::string& provider) const {
     return providers.size() == 1 && *providers.begin() == provider;
   }
@@ -105,6 +106,11 @@ private:
   void type_fexit_retval(Builtin& n);
   void type_usdt_argument(Builtin& n);
   void type_args_builtin(Builtin& n);
+  void type_uprobe_args(Builtin& n); // uprobe parameters from DWARF
+  // A struct/union from the DWARF of the binaries this probe's uprobes are in; the note for
+  // an unknown type names the binaries looked in (binary_types.cpp).
+  std::shared_ptr<const RecordDef> binary_record(const std::string& name);
+  std::string binary_record_note() const;
   void type_args_field(FieldAccess& n);
   bool load_args_records();
 

@@ -3,6 +3,7 @@
 #include "runtime/kernel/interfaces.h"
 
 #include "runtime/kernel/tracefs.h"
+#include "runtime/symbols/dwarf.h"
 
 #include "ast/diagnostics.h"
 #include "runtime/kernel/binary_paths.h"
@@ -17,6 +18,7 @@
 #include <linux/bpf.h>
 
 #include <algorithm>
+#include <optional>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -288,9 +290,20 @@ private:
     }
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::optional<BinaryDwarf> dwarf; // -lv: uprobe parameters from DWARF
+    bool listed = false;
     for (const auto& n : names)
-      if (std::string probe = provider + ":" + path + ":" + n; keep(probe))
-        out_.push_back({probe, {}});
+      if (std::string probe = provider + ":" + path + ":" + n; keep(probe)) {
+        std::vector<std::string> parameters;
+        if (verbose_ && provider == "uprobe") {
+          if (!dwarf) dwarf.emplace(path);
+          parameters = uprobe_parameter_lines(*dwarf, n);
+        }
+        out_.push_back({probe, parameters});
+        listed = true;
+      }
+    if (dwarf && listed && !dwarf->has_debug_info()) // as bpftrace's warning
+      notes_.push_back("no DWARF debug info in " + path + ": parameters are not listed");
   }
 
 private:

@@ -4,6 +4,7 @@
 #include "ast/kernel_info.h"
 #include "runtime/kernel/btf.h"
 #include "runtime/kernel/c_defines.h"
+#include "runtime/symbols/dwarf.h"
 
 #include <map>
 #include <optional>
@@ -43,6 +44,15 @@ public:
                                          const std::vector<std::string>& headers) override;
   KernelBtf& btf();
 
+  // uprobe args and struct casts from a binary's DWARF (runtime/symbols/binary_types.cpp):
+  // each binary's debug info is opened on its first question.
+  std::shared_ptr<const ast::RecordDef> binary_function_args(const std::string& path,
+                                                             const std::string& func,
+                                                             std::string& error) override;
+  std::shared_ptr<const ast::RecordDef> binary_record(const std::string& path,
+                                                      const std::string& name) override;
+  BinaryDwarf& dwarf(const std::string& path);
+
   // kaddr(), cgroupid(), uaddr() (runtime/compile_time_values.cpp).
   std::optional<uint64_t> kernel_symbol_address(const std::string& name,
                                                 std::string& error) override;
@@ -54,6 +64,7 @@ public:
 private:
   std::unique_ptr<KernelBtf> btf_;
   std::unique_ptr<HeaderDefines> defines_;
+  std::map<std::string, std::unique_ptr<BinaryDwarf>> dwarf_;
   std::map<std::string, std::shared_ptr<const ast::RecordDef>> formats_;
   // Directory listings, read on first use: categories, then the names in each category
   // (only categories a pattern matched are listed).

@@ -12,11 +12,15 @@ using ast::TypeKind;
 
 namespace {
 
-// A bitfield's value: its bits of the word at its offset.
-uint64_t bitfield_value(const ast::Field& f, const uint8_t* record) {
+// A bitfield's value: its bits of the word at its offset, sign-extended if it is signed.
+std::string bitfield_value(const ast::Field& f, const uint8_t* record) {
   uint64_t word = read_unsigned(record + f.offset, f.type->size());
   word >>= f.bitfield_shift;
-  return f.bitfield_bits >= 64 ? word : word & ((uint64_t{1} << f.bitfield_bits) - 1);
+  if (f.bitfield_bits >= 64) return std::to_string(word);
+  word &= (uint64_t{1} << f.bitfield_bits) - 1;
+  if (f.type->is_signed && (word >> (f.bitfield_bits - 1)) & 1)
+    return std::to_string(static_cast<int64_t>(word | ~((uint64_t{1} << f.bitfield_bits) - 1)));
+  return std::to_string(word);
 }
 
 std::string element_text(const Type& t, const uint8_t* data,
@@ -56,7 +60,7 @@ std::string format_record_or_array(const Type& type, const uint8_t* data,
     first = false;
     out += "." + f.name + (in_key ? "=" : " = ");
     if (f.bitfield_bits)
-      out += std::to_string(bitfield_value(f, data));
+      out += bitfield_value(f, data);
     else
       out += element_text(*f.type, data + f.offset, probe_names, in_key);
   }
@@ -83,7 +87,7 @@ std::string json_record_or_array(const Type& type, const uint8_t* data,
     first = false;
     out += "\"" + json_escape(f.name) + "\": ";
     if (f.bitfield_bits)
-      out += std::to_string(bitfield_value(f, data));
+      out += bitfield_value(f, data);
     else
       out += json_element(*f.type, data + f.offset, probe_names);
   }

@@ -89,7 +89,7 @@ const ErrorCase kCases[] = {
      "                                             ^~~~~~~~~\n"},
     {"BEGIN { print(args.x); }",
      {},
-     "stdin:1:15: error: args is only available in tracepoint, fentry and fexit probes\n"
+     "stdin:1:15: error: args is only available in tracepoint, fentry, fexit and uprobe probes\n"
      "BEGIN { print(args.x); }\n"
      "              ^~~~\n"},
     {"BEGIN { printf(\"%s\\n\", 1); }",

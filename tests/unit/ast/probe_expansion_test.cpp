@@ -231,7 +231,7 @@ TEST(FunctionEntryExit, ErrorsNameTheFunctionAndItsParameters) {
             "stdin:4:31: error: args: kernel BTF has no prototype for function no_btf_for_this\n"
             "fentry:no_btf_for_this { @y = args.x; }\n"
             "                              ^~~~\n"
-            "stdin:5:24: error: args is only available in tracepoint, fentry and fexit probes\n"
+            "stdin:5:24: error: args is only available in tracepoint, fentry, fexit and uprobe probes\n"
             "kprobe:vfs_read { @z = args.count; }\n"
             "                       ^~~~\n");
 }
