@@ -4,7 +4,7 @@
 
 namespace tracelet::codegen {
 
-BtfDebugInfo::BtfDebugInfo(llvm::Module& module) : dib_(module) {
+BtfDebugInfo::BtfDebugInfo(llvm::Module& module) : dib_(module), nodebug_dib_(module) {
   module.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
   module.addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
   file_ = dib_.createFile("tracelet.bt", ".");
@@ -15,7 +15,19 @@ BtfDebugInfo::BtfDebugInfo(llvm::Module& module) : dib_(module) {
   program_type_ = dib_.createSubroutineType(dib_.getOrCreateTypeArray({long_long_, void_ptr_}));
 }
 
-void BtfDebugInfo::describe_program(llvm::Function& fn) {
+void BtfDebugInfo::describe_program(llvm::Function& fn, bool btf) {
+  if (!btf) {
+    // The backend needs a subprogram on every function of a module with debug info; one in
+    // a NoDebug unit makes it skip the function (no FUNC type, no func/line info).
+    if (!nodebug_cu_)
+      nodebug_cu_ =
+          nodebug_dib_.createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "tracelet", true, "", 0,
+                                         llvm::StringRef(), llvm::DICompileUnit::NoDebug);
+    fn.setSubprogram(nodebug_dib_.createFunction(file_, fn.getName(), fn.getName(), file_, 1,
+                                                 program_type_, 1, llvm::DINode::FlagPrototyped,
+                                                 llvm::DISubprogram::SPFlagDefinition));
+    return;
+  }
   auto* sp =
       dib_.createFunction(file_, fn.getName(), fn.getName(), file_, 1, program_type_, 1,
                           llvm::DINode::FlagPrototyped, llvm::DISubprogram::SPFlagDefinition);
@@ -66,11 +78,14 @@ void BtfDebugInfo::describe_map(llvm::GlobalVariable& gv,
 
 void BtfDebugInfo::finalize() {
   dib_.finalize();
+  if (nodebug_cu_) nodebug_dib_.finalize();
   finalized_ = true;
 }
 
 BtfDebugInfo::~BtfDebugInfo() {
-  if (!finalized_) dib_.finalize();
+  if (finalized_) return;
+  dib_.finalize();
+  if (nodebug_cu_) nodebug_dib_.finalize();
 }
 
 } // namespace tracelet::codegen

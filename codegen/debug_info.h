@@ -6,12 +6,17 @@
 #include <llvm/IR/DIBuilder.h>
 #include <llvm/IR/Module.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace tracelet::codegen {
+
+// Probe functions after the first kFullBtfPrograms are described to the backend without BTF,
+// unless they pass a callback to bpf_loop / bpf_for_each_map_elem (which needs it).
+inline constexpr size_t kFullBtfPrograms = 512;
 
 class BtfDebugInfo {
 public:
@@ -22,8 +27,12 @@ public:
   BtfDebugInfo(const BtfDebugInfo&) = delete;
   BtfDebugInfo& operator=(const BtfDebugInfo&) = delete;
 
-  // `long long fn(void *ctx)`.
-  void describe_program(llvm::Function& fn);
+  // `long long fn(void *ctx)`. Without `btf`, the function belongs to a compile unit that
+  // emits no debug info: the backend then writes no BTF function record for it. LLVM 14's
+  // BTF string table finds each string by a linear scan, so one unique name per function
+  // makes BTF generation quadratic in the number of functions; huge programs (see
+  // kFullBtfPrograms) leave their probe functions out of BTF to stay linear.
+  void describe_program(llvm::Function& fn, bool btf = true);
   // A static subprogram `long long fn(...)`: one parameter per name, a pointer or (when the
   // name is in `scalars`) a long long.
   void describe_function(llvm::Function& fn, const std::vector<const char*>& params,
@@ -35,6 +44,8 @@ public:
 
 private:
   llvm::DIBuilder dib_;
+  llvm::DIBuilder nodebug_dib_; // the compile unit of functions described without BTF
+  llvm::DICompileUnit* nodebug_cu_ = nullptr;
   llvm::DIFile* file_;
   llvm::DICompileUnit* cu_;
   llvm::DIBasicType* int_;

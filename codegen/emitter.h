@@ -50,6 +50,9 @@ private:
   void begin_program(ProgramDesc& desc, const ast::AttachPoint& ap, const std::string& name = "");
   // The predicate and body, then `return 0`.
   void emit_probe_body(ast::Probe& probe);
+  // Gives fn_ its subprogram once its body is emitted (debug_info.h: huge programs give BTF
+  // only to functions that pass callbacks).
+  void describe_program();
   static std::string section_for(const ast::AttachPoint& ap);
   void emit_license();
 
@@ -310,6 +313,7 @@ private:
   Helpers helpers_;
   MapRegistry maps_;
   BtfDebugInfo debug_info_;
+  bool uses_callback_ = false; // fn_ passes a callback (loops.cpp, len())
   int helper_checks_ = 0;                 // as CodegenOptions::helper_checks
   bool syscall_dispatch_ = true;          // as CodegenOptions::syscall_dispatch
   const Location* current_loc_ = nullptr; // see LocationScope

@@ -109,6 +109,7 @@ llvm::Function* IrEmitter::emit_loop_callback(ast::For& s, const std::vector<int
   auto* fn_type = map ? llvm::FunctionType::get(b_.getInt64Ty(), {i8p, i8p, i8p, i8p}, false)
                       : llvm::FunctionType::get(b_.getInt64Ty(), {b_.getInt64Ty(), i8p}, false);
   std::string name = saved_fn->getName().str() + "_loop" + std::to_string(callbacks_++);
+  uses_callback_ = true; // the program needs BTF (debug_info.h)
   fn_ = llvm::Function::Create(fn_type, llvm::Function::InternalLinkage, name, module_);
   fn_->addFnAttr(llvm::Attribute::NoUnwind);
   fn_->addFnAttr(llvm::Attribute::NoInline);

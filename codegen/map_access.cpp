@@ -120,6 +120,7 @@ llvm::Value* IrEmitter::emit_map_query(ast::Call& c) {
       llvm::IRBuilder<> cb(llvm::BasicBlock::Create(ctx_, "entry", count_callback_));
       cb.CreateRet(cb.getInt64(0));
     }
+    uses_callback_ = true; // the program needs BTF (debug_info.h)
     result = helpers_.for_each_map_elem(map_ptr(um.gv), count_callback_,
                                         llvm::ConstantPointerNull::get(b_.getInt8PtrTy()));
   }

@@ -61,6 +61,7 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   begin_program(desc, ap);
   probe_index_ = probe_index;
   emit_probe_body(probe);
+  describe_program();
   out_.programs.push_back(std::move(desc));
   ap_ = nullptr;
   if (!ast::is_watchpoint(ap.provider) || ap.func.empty()) return;
@@ -97,7 +98,7 @@ void IrEmitter::begin_program(ProgramDesc& desc, const ast::AttachPoint& ap,
   fn_ = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, desc.func_name, module_);
   fn_->setSection(desc.section);
   fn_->addFnAttr(llvm::Attribute::NoUnwind);
-  debug_info_.describe_program(*fn_);
+  uses_callback_ = false;
   ctx_arg_ = fn_->getArg(0);
   ctx_arg_->setName("ctx");
   entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
@@ -107,6 +108,11 @@ void IrEmitter::begin_program(ProgramDesc& desc, const ast::AttachPoint& ap,
   loops_.clear();
   loop_ctx_ = nullptr;
   temporaries_.clear();
+}
+
+void IrEmitter::describe_program() {
+  // The first kFullBtfPrograms programs keep their BTF records (so .BTF.ext is never empty).
+  debug_info_.describe_program(*fn_, out_.programs.size() < kFullBtfPrograms || uses_callback_);
 }
 
 void IrEmitter::emit_probe_body(ast::Probe& probe) {

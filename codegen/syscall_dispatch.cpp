@@ -236,6 +236,7 @@ void IrEmitter::emit_syscall_dispatcher(ast::Probe& probe,
   dispatch_ = &dispatch;
   emit_probe_body(probe);
   dispatch_ = nullptr;
+  describe_program();
   out_.programs.push_back(std::move(desc));
   ap_ = nullptr;
 }
