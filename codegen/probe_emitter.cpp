@@ -86,6 +86,7 @@ void IrEmitter::emit_probe_program(ast::Probe& probe, const ast::AttachPoint& ap
   store_scalar(address, byte_ptr(record, 8));
   send_event(record, 8);
   b_.CreateRet(i64c(0));
+  describe_program();
   out_.programs.push_back(std::move(setup));
   ap_ = nullptr;
 }

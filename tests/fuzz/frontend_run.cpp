@@ -82,18 +82,11 @@ public:
     return remember(functions_, {path, glob},
                     [&] { return first_few(real_.match_binary_functions(path, glob)); });
   }
-  std::vector<std::string> match_usdt_probes(const std::string& path,
-                                             const std::string& glob) override {
+  std::vector<ast::UsdtLocation> usdt_locations(const std::string& path) override {
     if (!allowed(path)) return {};
-    return remember(usdt_, {path, glob},
-                    [&] { return first_few(real_.match_usdt_probes(path, glob)); });
-  }
-  std::string usdt_arguments(const std::string& path, const std::string& provider_name) override {
-    if (!allowed(path)) return "";
-    auto key = std::make_pair(path, provider_name);
-    auto it = usdt_args_.find(key);
-    if (it == usdt_args_.end())
-      it = usdt_args_.emplace(key, real_.usdt_arguments(path, provider_name)).first;
+    auto it = usdt_locations_.find(path);
+    if (it == usdt_locations_.end())
+      it = usdt_locations_.emplace(path, first_few(real_.usdt_locations(path))).first;
     return it->second;
   }
   std::vector<std::string> needed_libraries(const std::string& path) override {
@@ -158,8 +151,8 @@ private:
   std::map<std::pair<std::string, std::vector<std::string>>, std::optional<int64_t>> constants_;
   std::map<std::string, std::string> binaries_;
   std::map<std::string, bool> allowed_paths_;
-  Lists functions_, usdt_, needed_, kfuncs_;
-  std::map<Key, std::string> usdt_args_;
+  Lists functions_, needed_, kfuncs_;
+  std::map<std::string, std::vector<ast::UsdtLocation>> usdt_locations_;
   std::map<std::string, std::pair<std::optional<uint64_t>, std::string>> ksyms_, cgroups_;
 };
 
