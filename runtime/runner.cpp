@@ -17,6 +17,7 @@
 #include "runtime/output/user_values.h"
 #include "runtime/signals.h"
 #include "runtime/symbols/symbols.h"
+#include "runtime/traced_process.h"
 
 #include <bpf/bpf.h>
 
@@ -117,13 +118,15 @@ void check_output(FILE* out) {
 }
 
 // Waits for events until exit() or a signal; without an event map only a signal ends it.
-// With -c, the child's exit ends it too.
+// With -c, the child's exit ends it too, and with -p the traced process's exit (as bpftrace).
 // SIGUSR1 prints every map and the run goes on.
 void serve_events(EventReader* reader, const EventHandler& handler, const RunOptions& options,
                   const codegen::CompiledProgram& program, const std::vector<int>& map_fds,
                   Output& output) {
+  std::optional<TracedProcess> traced;
+  if (options.pid > 0 && !options.child) traced.emplace(options.pid);
   while (!handler.exit_requested() && !StopSignals::received() &&
-         !(options.child && options.child->exited())) {
+         !(options.child && options.child->exited()) && !(traced && traced->exited())) {
     if (StopSignals::take_print_request())
       print_all_maps(program, map_fds, handler, output, /*at_exit=*/false);
     int relay_fd = options.child ? options.child->relay_fd() : -1;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <dirent.h>
 #include <fstream>
@@ -138,6 +139,52 @@ TEST(CliOptions, PidOfNoProcessIsAnError) {
   EXPECT_EQ(r.err, "tracelet: error: -p 2000000000: no such process\n");
   EXPECT_EQ(r.out.find("ran"), std::string::npos) << r.out;
   EXPECT_EQ(count_bpf_links(), links_before) << "links left attached";
+}
+
+// bpftrace's getopt permutes: options may follow the file name and its arguments, and `--`
+// passes an argument that looks like an option (outputs as bpftrace 0.17 prints them).
+TEST(CliOptions, OptionsAfterTheFileName) {
+  REQUIRE_BPF();
+  std::string path = "/tmp/tracelet-cli-options-" + std::to_string(getpid()) + ".bt";
+  {
+    std::ofstream f(path);
+    f << "BEGIN { printf(\"%s\\n\", str($1)); exit(); }\n";
+  }
+  auto json = run_tracelet({path, "hello", "-f", "json"});
+  auto quiet = run_tracelet({path, "-q", "hi"});
+  auto dashed = run_tracelet({path, "--", "-5"});
+  auto unknown = run_tracelet({path, "-5"});
+  std::remove(path.c_str());
+  EXPECT_EQ(json.exit_status, 0) << json.err;
+  EXPECT_EQ(json.out.rfind("{\"type\": \"attached_probes\", \"data\": {\"probes\": 1}}\n"
+                           "{\"type\": \"printf\", \"data\": \"hello\\n\"}\n",
+                           0),
+            0u)
+      << json.out;
+  EXPECT_EQ(quiet.exit_status, 0) << quiet.err;
+  EXPECT_EQ(quiet.out.rfind("hi\n", 0), 0u) << quiet.out;
+  EXPECT_EQ(dashed.exit_status, 0) << dashed.err;
+  EXPECT_EQ(dashed.out.rfind("Attaching 1 probe...\n-5\n", 0), 0u) << dashed.out;
+  EXPECT_EQ(unknown.exit_status, 1);
+  EXPECT_NE(unknown.err.find("unknown option '-5'"), std::string::npos) << unknown.err;
+}
+
+// As bpftrace 0.17: once the -p process exits, END runs, maps print and tracelet exits 0.
+TEST(CliOptions, ExitOfThePidProcessEndsTheRun) {
+  REQUIRE_BPF();
+  std::string pid;
+  // A grandchild (re-parented once sh exits), so that nobody here has to reap it.
+  ASSERT_EQ(shell("sleep 2 & echo $!", &pid), 0);
+  pid.erase(pid.find_last_not_of('\n') + 1);
+  auto started = std::chrono::steady_clock::now();
+  auto r = run_tracelet(
+      {"-p", pid, "-e", R"(interval:s:60 { exit(); } END { @n = 7; printf("end\n"); })"});
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("end\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("@n: 7\n"), std::string::npos) << r.out;
+  EXPECT_LT(seconds, 15) << "the run outlived the traced process";
 }
 
 TEST(CliOptions, ListPatternWithInvalidCharacterIsAnError) {
