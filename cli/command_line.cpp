@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -19,7 +20,7 @@ constexpr std::string_view kShortFlags = "hVvqlk";
 constexpr std::string_view kShortWithValue = "edpfoBcI";
 // Long options that take the next argument as their value.
 bool long_option_takes_value(const std::string& a) {
-  return a == "--include";
+  return a == "--include" || a == "--metrics" || a == "--map-keys-max";
 }
 
 bool is_bundle(const std::string& a) {
@@ -35,12 +36,22 @@ bool is_bundle(const std::string& a) {
 } // namespace
 
 std::vector<std::string> expand_short_options(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
+  std::vector<std::string> out, operands;
+  // As GNU getopt (bpftrace's): options may follow the file name and positional arguments,
+  // unless POSIXLY_CORRECT is set; `--` always ends the options.
+  const bool permute = std::getenv("POSIXLY_CORRECT") == nullptr;
   size_t i = 0;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
-    // `--`, `-` (stdin) or a file name ends the options; the rest is copied as is.
-    if (a == "--" || a == "-" || a.empty() || a[0] != '-') break;
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    if (a == "-" || a.empty() || a[0] != '-') {
+      if (!permute) break;
+      operands.push_back(a);
+      continue;
+    }
     if (a.size() == 2 && kShortWithValue.find(a[1]) != std::string_view::npos) {
       out.push_back(a);
       if (i + 1 < args.size()) out.push_back(args[++i]);
@@ -73,7 +84,12 @@ std::vector<std::string> expand_short_options(const std::vector<std::string>& ar
     }
   }
   for (; i < args.size(); ++i)
-    out.push_back(args[i]);
+    operands.push_back(args[i]);
+  // The parser takes what follows `--` as the program file (or -l pattern) and its arguments.
+  if (!operands.empty()) {
+    out.push_back("--");
+    out.insert(out.end(), operands.begin(), operands.end());
+  }
   return out;
 }
 

@@ -10,9 +10,11 @@ namespace tracelet::cli {
 
 // Splits bundled short options into one argument each, as getopt does: "-ve" "prog" ->
 // "-v" "-e" "prog"; "-eprog" -> "-e" "prog"; "-p123" -> "-p" "123"; "-kk" stays "-kk" (it is
-// one level, not two -k). Arguments after the program (file name or `--`) and values of
-// options are left alone, as is anything that is not a bundle of known short options, so that
-// the parser still reports an unknown option by its own spelling.
+// one level, not two -k). Options may also follow the file name and positional arguments, as
+// with GNU getopt (not with POSIXLY_CORRECT set): the result lists every option first, then
+// `--` and the operands in their order. Values of options and everything after `--` are left
+// alone, as is anything that is not a bundle of known short options, so that the parser still
+// reports an unknown option by its own spelling.
 std::vector<std::string> expand_short_options(const std::vector<std::string>& args);
 
 // The program text of FILENAME, or of stdin when FILENAME is "-" (bpftrace's convention).

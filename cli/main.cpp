@@ -42,7 +42,7 @@ OPTIONS:
     -e 'program'   execute this program
     -d ast|ir|all  print the typed AST, the LLVM IR, or both, before running
     --dry-run      compile and load every program into the kernel verifier, attach nothing
-    -p PID         attach uprobes and usdt probes to this process only
+    -p PID         attach uprobes and usdt probes to this process only; exit when it exits
     --usdt-file-activation  accepted for bpftrace compatibility: usdt semaphores are
                    always raised in every process that maps the file (without -p)
     -l [PATTERN]   list the probes this kernel can attach, matching PATTERN (wildcards)

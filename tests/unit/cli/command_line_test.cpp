@@ -12,36 +12,55 @@ using V = std::vector<std::string>;
 TEST(ShortOptions, BundledFlagsBeforeProgramSplit) {
   EXPECT_EQ(expand_short_options({"-ve", "BEGIN {}"}), (V{"-v", "-e", "BEGIN {}"}));
   EXPECT_EQ(expand_short_options({"-qve", "BEGIN {}", "a1"}),
-            (V{"-q", "-v", "-e", "BEGIN {}", "a1"}));
+            (V{"-q", "-v", "-e", "BEGIN {}", "--", "a1"}));
 }
 
 TEST(ShortOptions, ValueGluedToItsFlag) {
   EXPECT_EQ(expand_short_options({"-eBEGIN{}"}), (V{"-e", "BEGIN{}"}));
   EXPECT_EQ(expand_short_options({"-p123", "-e", "x"}), (V{"-p", "123", "-e", "x"}));
-  EXPECT_EQ(expand_short_options({"-qfjson", "f.bt"}), (V{"-q", "-f", "json", "f.bt"}));
+  EXPECT_EQ(expand_short_options({"-qfjson", "f.bt"}), (V{"-q", "-f", "json", "--", "f.bt"}));
 }
 
 TEST(ShortOptions, ListVerboseAndDoubleK) {
-  EXPECT_EQ(expand_short_options({"-lv", "tracepoint:*"}), (V{"-l", "-v", "tracepoint:*"}));
+  EXPECT_EQ(expand_short_options({"-lv", "tracepoint:*"}), (V{"-l", "-v", "--", "tracepoint:*"}));
   EXPECT_EQ(expand_short_options({"-kk", "-e", "x"}), (V{"-kk", "-e", "x"}));
-  EXPECT_EQ(expand_short_options({"-kkv", "f.bt"}), (V{"-kk", "-v", "f.bt"}));
-  EXPECT_EQ(expand_short_options({"-vk", "f.bt"}), (V{"-v", "-k", "f.bt"}));
+  EXPECT_EQ(expand_short_options({"-kkv", "f.bt"}), (V{"-kk", "-v", "--", "f.bt"}));
+  EXPECT_EQ(expand_short_options({"-vk", "f.bt"}), (V{"-v", "-k", "--", "f.bt"}));
 }
 
-TEST(ShortOptions, ValuesAndPositionalArgumentsAreNotSplit) {
-  // The value of -e starts with '-' here; the positional arguments after the file too.
-  EXPECT_EQ(expand_short_options({"-e", "-vq", "-x"}), (V{"-e", "-vq", "-x"}));
-  EXPECT_EQ(expand_short_options({"f.bt", "-vq"}), (V{"f.bt", "-vq"}));
-  EXPECT_EQ(expand_short_options({"-", "-vq"}), (V{"-", "-vq"}));
+TEST(ShortOptions, ValuesAndArgumentsAfterDoubleDashAreNotSplit) {
+  // The value of -e starts with '-' here; what follows `--` is never an option.
+  EXPECT_EQ(expand_short_options({"-e", "-vq", "x"}), (V{"-e", "-vq", "--", "x"}));
   EXPECT_EQ(expand_short_options({"--", "-vq"}), (V{"--", "-vq"}));
-  EXPECT_EQ(expand_short_options({"--include", "-vq", "f.bt"}), (V{"--include", "-vq", "f.bt"}));
+  EXPECT_EQ(expand_short_options({"f.bt", "--", "-5"}), (V{"--", "f.bt", "-5"}));
+  EXPECT_EQ(expand_short_options({"--include", "-vq", "f.bt"}),
+            (V{"--include", "-vq", "--", "f.bt"}));
+}
+
+// bpftrace's getopt permutes: `bpftrace f.bt -f json 5` and `bpftrace f.bt -q hello` take the
+// options after the file name (checked against bpftrace 0.17).
+TEST(ShortOptions, OptionsAfterTheFileNameAreOptions) {
+  EXPECT_EQ(expand_short_options({"f.bt", "-vq"}), (V{"-v", "-q", "--", "f.bt"}));
+  EXPECT_EQ(expand_short_options({"-", "-vq"}), (V{"-v", "-q", "--", "-"}));
+  EXPECT_EQ(expand_short_options({"f.bt", "hello", "-f", "json", "5"}),
+            (V{"-f", "json", "--", "f.bt", "hello", "5"}));
+}
+
+TEST(ShortOptions, PosixlyCorrectStopsAtTheFirstOperand) {
+  setenv("POSIXLY_CORRECT", "1", 1);
+  auto expanded = expand_short_options({"-q", "f.bt", "-v", "hello"});
+  unsetenv("POSIXLY_CORRECT");
+  EXPECT_EQ(expanded, (V{"-q", "--", "f.bt", "-v", "hello"}));
 }
 
 TEST(ShortOptions, UnknownBundlesAndLongOptionsStayWhole) {
   // The parser then names the option as the user wrote it.
-  EXPECT_EQ(expand_short_options({"-vz", "f.bt"}), (V{"-vz", "f.bt"}));
+  EXPECT_EQ(expand_short_options({"-vz", "f.bt"}), (V{"-vz", "--", "f.bt"}));
   EXPECT_EQ(expand_short_options({"--dry-run", "--unsafe", "f.bt"}),
-            (V{"--dry-run", "--unsafe", "f.bt"}));
+            (V{"--dry-run", "--unsafe", "--", "f.bt"}));
+  // Long options with a value keep it, wherever they stand.
+  EXPECT_EQ(expand_short_options({"f.bt", "--metrics", "9090", "--map-keys-max", "10"}),
+            (V{"--metrics", "9090", "--map-keys-max", "10", "--", "f.bt"}));
   EXPECT_EQ(expand_short_options({"-v"}), (V{"-v"}));
 }
 
