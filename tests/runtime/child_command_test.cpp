@@ -26,13 +26,6 @@ using namespace tracelet::test;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::vector<std::string> lines_of(const std::string& s) {
   std::vector<std::string> v;
   std::istringstream in(s);
@@ -88,7 +81,7 @@ FileRun run_to_files(const std::vector<std::string>& args, std::chrono::seconds 
   int status = 0;
   bool killed = false;
   while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (!signalled && slurp(out.path).find(marker) != std::string::npos) {
+    if (!signalled && read_file(out.path).find(marker) != std::string::npos) {
       kill(pid, signal_after);
       signalled = true;
     }
@@ -102,8 +95,8 @@ FileRun run_to_files(const std::vector<std::string>& args, std::chrono::seconds 
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out.path);
-  r.err = slurp(err.path);
+  r.out = read_file(out.path);
+  r.err = read_file(err.path);
   return r;
 }
 
@@ -141,7 +134,7 @@ std::string shown(const FileRun& r) {
 // The man page's example, 50 times under CPU load: every run has every line, whole.
 TEST(ChildCommand, ManPageExampleCompleteUnderLoad) {
   REQUIRE_BPF();
-  std::string hostname = slurp("/etc/hostname");
+  std::string hostname = read_file("/etc/hostname");
   ASSERT_FALSE(hostname.empty());
   hostname = lines_of(hostname).at(0);
   CpuLoad load;

@@ -23,13 +23,6 @@ std::string trace_file() {
   return "";
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 } // namespace
 
 // debugf() lines land in the trace buffer (bpf_trace_printk), formatted by the kernel; stdout
@@ -97,11 +90,10 @@ TEST(DebugFunctions, KkWarnsOnMissingMapElements) {
 // delete(@) of a keyless aggregation resets it: later updates count from zero.
 TEST(DebugFunctions, DeleteResetsKeylessAggregations) {
   REQUIRE_BPF();
-  auto r =
-      run_tracelet({"-q", "-e",
-                    "BEGIN { @c = count(); @c = count(); @h = hist(3); @s = stats(7); "
-                    "delete(@c); delete(@h); delete(@s); } "
-                    "interval:s:1 { @c = count(); @h = hist(100); @s = stats(1); exit(); }"});
+  auto r = run_tracelet({"-q", "-e",
+                         "BEGIN { @c = count(); @c = count(); @h = hist(3); @s = stats(7); "
+                         "delete(@c); delete(@h); delete(@s); } "
+                         "interval:s:1 { @c = count(); @h = hist(100); @s = stats(1); exit(); }"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(r.out, "\n\n@c: 1\n@h: \n[64, 128)              1 "
                    "|@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n"
@@ -114,8 +106,9 @@ TEST(DebugFunctions, RegAndStackArgumentsInAUprobe) {
   REQUIRE_BPF();
   std::string target = TL_UPROBE_TARGET;
   auto r = run_tracelet({"-q", "-c", target + " calls 1", "-e",
-                         "uprobe:" + target + ":tlx_sum8 /pid == cpid/ { printf(\"%d %d %d %d %d\\n\", "
-                         "reg(\"di\"), arg5, sarg0, sarg1, reg(\"sp\") != 0); exit(); }"});
+                         "uprobe:" + target +
+                             ":tlx_sum8 /pid == cpid/ { printf(\"%d %d %d %d %d\\n\", "
+                             "reg(\"di\"), arg5, sarg0, sarg1, reg(\"sp\") != 0); exit(); }"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(r.out, "1 6 70 80 1\n\n\n");
 }

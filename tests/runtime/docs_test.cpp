@@ -194,13 +194,6 @@ struct Output {
   bool timed_out = false;
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Runs `script` with /bin/sh in the source directory (so scripts/hello.bt resolves), bounded in
 // time: on timeout the whole process group gets SIGINT, then SIGKILL.
 Output run_shell(const std::string& script, std::chrono::seconds timeout) {
@@ -235,8 +228,8 @@ Output run_shell(const std::string& script, std::chrono::seconds timeout) {
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   close(out_fd);
   close(err_fd);
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
+  r.out = tracelet::test::read_file(out_path);
+  r.err = tracelet::test::read_file(err_path);
   unlink(out_path);
   unlink(err_path);
   return r;

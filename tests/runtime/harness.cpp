@@ -4,7 +4,10 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <fstream>
 #include <poll.h>
+#include <spawn.h>
+#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,17 +34,19 @@ pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
 }
 
 int decode_status(int status) {
-  if (WIFEXITED(status))
-    return WEXITSTATUS(status);
-  if (WIFSIGNALED(status))
-    return 128 + WTERMSIG(status);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
 }
 
 } // namespace
 
-std::string tracelet_binary() { return TRACELET_BINARY; }
-std::string workload_binary() { return TL_WORKLOAD_BINARY; }
+std::string tracelet_binary() {
+  return TRACELET_BINARY;
+}
+std::string workload_binary() {
+  return TL_WORKLOAD_BINARY;
+}
 
 RunResult run_tracelet(std::vector<std::string> args) {
   RunSpec spec;
@@ -51,8 +56,7 @@ RunResult run_tracelet(std::vector<std::string> args) {
 
 RunResult run_tracelet(const RunSpec& spec) {
   int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
-    return {};
+  if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC)) return {};
   std::vector<std::string> argv{tracelet_binary()};
   argv.insert(argv.end(), spec.args.begin(), spec.args.end());
   pid_t pid = spawn(argv, out_pipe[1], err_pipe[1]);
@@ -65,8 +69,7 @@ RunResult run_tracelet(const RunSpec& spec) {
   if (spec.ready_marker.empty() && spec.workload) {
     spec.workload();
     workload_done = true;
-    if (spec.stop_signal)
-      kill(pid, spec.stop_signal);
+    if (spec.stop_signal) kill(pid, spec.stop_signal);
   }
   bool out_open = true, err_open = true;
   while (out_open || err_open) {
@@ -80,12 +83,10 @@ RunResult run_tracelet(const RunSpec& spec) {
                      {err_open ? err_pipe[0] : -1, POLLIN, 0}};
     int ms = static_cast<int>(
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count());
-    if (poll(fds, 2, ms) < 0)
-      break;
+    if (poll(fds, 2, ms) < 0) break;
     char buf[4096];
     for (int i = 0; i < 2; ++i) {
-      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-        continue;
+      if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       ssize_t n = read(fds[i].fd, buf, sizeof buf);
       if (n <= 0) {
         (i == 0 ? out_open : err_open) = false;
@@ -95,11 +96,9 @@ RunResult run_tracelet(const RunSpec& spec) {
     }
     if (!workload_done && !spec.ready_marker.empty() &&
         r.out.find(spec.ready_marker) != std::string::npos) {
-      if (spec.workload)
-        spec.workload();
+      if (spec.workload) spec.workload();
       workload_done = true;
-      if (spec.stop_signal)
-        kill(pid, spec.stop_signal);
+      if (spec.stop_signal) kill(pid, spec.stop_signal);
     }
   }
   close(out_pipe[0]);
@@ -112,8 +111,7 @@ RunResult run_tracelet(const RunSpec& spec) {
 
 int run_command(const std::vector<std::string>& argv, std::string* out) {
   int p[2];
-  if (pipe2(p, O_CLOEXEC))
-    return -1;
+  if (pipe2(p, O_CLOEXEC)) return -1;
   int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
   pid_t pid = spawn(argv, p[1], devnull);
   close(p[1]);
@@ -121,8 +119,7 @@ int run_command(const std::vector<std::string>& argv, std::string* out) {
   char buf[4096];
   ssize_t n;
   while ((n = read(p[0], buf, sizeof buf)) > 0)
-    if (out)
-      out->append(buf, static_cast<size_t>(n));
+    if (out) out->append(buf, static_cast<size_t>(n));
   close(p[0]);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -143,12 +140,52 @@ bool can_run_bpf(std::string* reason) {
 
 int count_bpf_links() {
   std::string out;
-  if (run_command({"/usr/sbin/bpftool", "-j", "link", "show"}, &out) != 0)
-    return -1;
+  if (run_command({"/usr/sbin/bpftool", "-j", "link", "show"}, &out) != 0) return -1;
   int n = 0;
   for (size_t pos = 0; (pos = out.find("\"id\":", pos)) != std::string::npos; ++pos)
     ++n;
   return n;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+StdinTarget::StdinTarget(const std::string& path) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) return;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, p[0], 0);
+  std::string program = path;
+  char* argv[] = {program.data(), const_cast<char*>("stdin"), nullptr};
+  if (posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv, environ) != 0) pid_ = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  close(p[0]);
+  write_fd_ = p[1];
+}
+
+StdinTarget::~StdinTarget() {
+  if (write_fd_ >= 0) close(write_fd_); // EOF: the target exits
+  if (pid_ > 0) {
+    kill(pid_, SIGCONT); // never left stopped, whatever a test did
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+void StdinTarget::send(const std::string& bytes) {
+  (void)!write(write_fd_, bytes.data(), bytes.size());
+}
+
+char StdinTarget::state() const {
+  std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  size_t paren = line.rfind(')');
+  return paren == std::string::npos || paren + 2 >= line.size() ? '?' : line[paren + 2];
 }
 
 } // namespace tracelet::test

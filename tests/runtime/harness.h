@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace tracelet::test {
@@ -40,11 +41,33 @@ bool can_run_bpf(std::string* reason);
 // Number of BPF links currently in the kernel (to check that nothing is left attached).
 int count_bpf_links();
 
+// The whole content of a file ("" if it cannot be read).
+std::string read_file(const std::string& path);
+
+// A test binary started as `PATH stdin`: it acts on each byte written to it (the workload
+// targets' "stdin" mode), so a test can trace a process that is already running (-p). On
+// destruction its stdin closes (it exits), it is continued if a test left it stopped, and
+// reaped.
+class StdinTarget {
+public:
+  explicit StdinTarget(const std::string& path);
+  ~StdinTarget();
+  StdinTarget(const StdinTarget&) = delete;
+  StdinTarget& operator=(const StdinTarget&) = delete;
+  pid_t pid() const { return pid_; }
+  void send(const std::string& bytes);
+  // The process state letter from /proc/PID/stat ('S' sleeping, 'T' stopped, ...).
+  char state() const;
+
+private:
+  pid_t pid_ = -1;
+  int write_fd_ = -1;
+};
+
 } // namespace tracelet::test
 
 #define REQUIRE_BPF()                                                                              \
   do {                                                                                             \
     std::string why_;                                                                              \
-    if (!tracelet::test::can_run_bpf(&why_))                                                       \
-      GTEST_SKIP() << why_;                                                                        \
+    if (!tracelet::test::can_run_bpf(&why_)) GTEST_SKIP() << why_;                                 \
   } while (0)

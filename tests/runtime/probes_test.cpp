@@ -51,34 +51,6 @@ bool kernel_has_kprobes() {
   return file_exists("/sys/bus/event_source/devices/kprobe");
 }
 
-// tl_uprobe_target in "stdin" mode: it calls its functions once per byte written to it.
-class WaitingTarget {
-public:
-  WaitingTarget() {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0) return;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, p[0], 0);
-    std::string path = target();
-    char* argv[] = {path.data(), const_cast<char*>("stdin"), nullptr};
-    if (posix_spawn(&pid_, path.c_str(), &actions, nullptr, argv, environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    close(p[0]);
-    write_fd_ = p[1];
-  }
-  ~WaitingTarget() {
-    if (write_fd_ >= 0) close(write_fd_); // EOF: the target exits
-    if (pid_ > 0) waitpid(pid_, nullptr, 0);
-  }
-  pid_t pid() const { return pid_; }
-  void call_once() { (void)!write(write_fd_, "x", 1); }
-
-private:
-  pid_t pid_ = -1;
-  int write_fd_ = -1;
-};
-
 } // namespace
 
 TEST(Uprobe, ArgumentsFromRegisters) {
@@ -141,7 +113,7 @@ TEST(Uprobe, LibraryByNameAndOffset) {
 
 TEST(Uprobe, PidLimitsTheProbeToOneProcess) {
   REQUIRE_BPF();
-  WaitingTarget traced;
+  StdinTarget traced(target()); // calls its functions once per byte
   ASSERT_GT(traced.pid(), 0);
   RunSpec spec;
   spec.args = {"-p", std::to_string(traced.pid()), "-e",
@@ -149,8 +121,8 @@ TEST(Uprobe, PidLimitsTheProbeToOneProcess) {
   spec.ready_marker = kReady;
   spec.workload = [&] {
     run_command({target(), "calls", "5"}); // another process: not counted
-    traced.call_once();
-    traced.call_once();
+    traced.send("x");
+    traced.send("x");
     usleep(200 * 1000);
   };
   spec.stop_signal = SIGINT;

@@ -23,13 +23,6 @@ using namespace tracelet::test;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string hex(const std::string& s) {
   static const char* digits = "0123456789abcdef";
   std::string out;
@@ -87,7 +80,7 @@ TEST(SystemQuote, HostileValuesArriveAsOneWord) {
     // system() commands run as tracelet handles the events: wait for all of them (bounded).
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
-      std::string got = slurp(result);
+      std::string got = read_file(result);
       if (std::count(got.begin(), got.end(), '\n') >= static_cast<long>(names.size())) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -100,7 +93,7 @@ TEST(SystemQuote, HostileValuesArriveAsOneWord) {
   std::string expected;
   for (const auto& n : names)
     expected += "argc=1 hex=" + hex(n.substr(0, 63)) + "\n"; // str() keeps 63 characters
-  EXPECT_EQ(slurp(result), expected) << "stderr: " << r.err;
+  EXPECT_EQ(read_file(result), expected) << "stderr: " << r.err;
   struct stat st;
   EXPECT_NE(stat(pwned.c_str(), &st), 0) << "a file name ran as a command";
 }

@@ -57,47 +57,6 @@ bool have_breakpoints(std::string* why) {
     if (!have_breakpoints(&why_bp_)) GTEST_SKIP() << why_bp_;                                      \
   } while (0)
 
-// tl_watch_target in "stdin" mode: it runs the commands written to it.
-class WaitingTarget {
-public:
-  WaitingTarget() {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0) return;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, p[0], 0);
-    std::string path = target();
-    char* argv[] = {path.data(), const_cast<char*>("stdin"), nullptr};
-    if (posix_spawn(&pid_, path.c_str(), &actions, nullptr, argv, environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    close(p[0]);
-    write_fd_ = p[1];
-  }
-  ~WaitingTarget() {
-    if (write_fd_ >= 0) close(write_fd_); // EOF: the target exits
-    if (pid_ > 0) {
-      kill(pid_, SIGCONT); // never left stopped, whatever a test did
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  pid_t pid() const { return pid_; }
-  void send(const std::string& commands) {
-    (void)!write(write_fd_, commands.data(), commands.size());
-  }
-  // The process state letter from /proc/PID/stat ('S' sleeping, 'T' stopped, ...).
-  char state() const {
-    std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
-    std::string line;
-    std::getline(stat, line);
-    size_t paren = line.rfind(')');
-    return paren == std::string::npos || paren + 2 >= line.size() ? '?' : line[paren + 2];
-  }
-
-private:
-  pid_t pid_ = -1;
-  int write_fd_ = -1;
-};
-
 void settle() {
   // Asynchronous actions (asyncwatchpoint's attach, unwatch()) are served by tracelet's event
   // loop, which polls every 100 ms: give it ample time even on a loaded machine.
@@ -127,7 +86,7 @@ TEST(Watchpoint, AbsoluteAddressWithCommandCountsWritesAndAccesses) {
 
 TEST(Watchpoint, AbsoluteAddressWithPidAndProbeName) {
   REQUIRE_BREAKPOINTS();
-  WaitingTarget traced;
+  StdinTarget traced(target()); // runs the commands written to it
   ASSERT_GT(traced.pid(), 0);
   std::string a = counter_address();
   RunSpec spec;
@@ -175,7 +134,7 @@ TEST(Watchpoint, RegistersRunOutAfterFour) {
 
 TEST(Watchpoint, FunctionArgumentWithPid) {
   REQUIRE_BREAKPOINTS();
-  WaitingTarget traced;
+  StdinTarget traced(target()); // runs the commands written to it
   ASSERT_GT(traced.pid(), 0);
   RunSpec spec;
   spec.args = {"-p", std::to_string(traced.pid()), "-e",
@@ -196,7 +155,7 @@ TEST(Watchpoint, FunctionArgumentWithPid) {
 
 TEST(Watchpoint, AsyncDoesNotStopTheProcess) {
   REQUIRE_BREAKPOINTS();
-  WaitingTarget traced;
+  StdinTarget traced(target()); // runs the commands written to it
   ASSERT_GT(traced.pid(), 0);
   RunSpec spec;
   // tl_watch_register passes slot 0 without touching it: the breakpoint is set while the
@@ -226,7 +185,7 @@ TEST(Watchpoint, AsyncDoesNotStopTheProcess) {
 
 TEST(Watchpoint, UnwatchRemovesTheBreakpoint) {
   REQUIRE_BREAKPOINTS();
-  WaitingTarget traced;
+  StdinTarget traced(target()); // runs the commands written to it
   ASSERT_GT(traced.pid(), 0);
   RunSpec spec;
   spec.args = {"-p", std::to_string(traced.pid()), "-e",
@@ -346,7 +305,7 @@ TEST(Watchpoint, RegisterTakenByAnotherTracerIsOneClearLine) {
   REQUIRE_BREAKPOINTS();
   // Four FUNC+argN watchpoints of another tracelet hold the target's four registers; an
   // absolute one for the same process then finds none left at attach.
-  WaitingTarget traced;
+  StdinTarget traced(target()); // runs the commands written to it
   ASSERT_GT(traced.pid(), 0);
   std::string a = counter_address();
   RunSpec holder;
