@@ -212,7 +212,9 @@ public:
   // ("uprobe:/bin/bash:read*", "uretprobe:libc:mall*", "usdt:/usr/bin/python3:*",
   // "*:/bin/x:*", "uprobe:/usr/lib/*/libc.so.*:malloc"): only when it names a binary.
   void user_probes(const std::string& provider) {
-    auto [binary, rest] = split_once(pattern_.rest_glob);
+    // Named copies, not a structured binding: clang 14 (the fuzz build) cannot capture one.
+    const auto [binary, rest] = split_once(pattern_.rest_glob);
+    const std::string symbol_glob = rest;
     if (pattern_.rest_glob.find(':') == std::string::npos || binary.empty()) return;
     bool named = pattern_.provider_glob == provider;
     std::vector<std::string> paths;
@@ -229,7 +231,7 @@ public:
       list_binary(provider, path, [&](const std::string& name) {
         if (provider != "usdt") return pattern_.matches(name);
         return ast::glob_match(pattern_.provider_glob, provider) &&
-               usdt_matches(rest, name.substr(skip));
+               usdt_matches(symbol_glob, name.substr(skip));
       });
     }
   }
@@ -239,7 +241,7 @@ public:
   void process_probes(int pid) {
     std::string path = process_binary_path(pid);
     if (path.empty()) throw Error("no process with pid " + std::to_string(pid));
-    auto [binary, rest] = split_once(pattern_.rest_glob);
+    const std::string symbol_glob = split_once(pattern_.rest_glob).second;
     bool has_binary = pattern_.rest_glob.find(':') != std::string::npos;
     for (const char* provider : {"uprobe", "uretprobe", "usdt"}) {
       bool wanted = provider == std::string("uretprobe") ? pattern_.provider_glob == provider
@@ -248,7 +250,7 @@ public:
       size_t skip = std::strlen(provider) + 1 + path.size() + 1; // "provider:path:"
       list_binary(provider, path, [&](const std::string& name) {
         if (!pattern_.bare_word.empty()) return pattern_.matches(name);
-        std::string glob = has_binary ? rest : pattern_.rest_glob;
+        std::string glob = has_binary ? symbol_glob : pattern_.rest_glob;
         if (provider == std::string("usdt")) return usdt_matches(glob, name.substr(skip));
         return ast::glob_match(glob, name.substr(skip));
       });
