@@ -17,12 +17,7 @@ std::string target() {
 
 // Runs `script` while the target makes one round of calls; stopped with SIGINT after.
 RunResult trace_once(const std::string& script) {
-  RunSpec spec;
-  spec.args = {"-e", R"(BEGIN { printf("tracelet-ready\n"); } )" + script};
-  spec.ready_marker = "tracelet-ready\n";
-  spec.workload = [] { run_command({target(), "calls", "1"}); };
-  spec.stop_signal = SIGINT;
-  return run_tracelet(spec);
+  return trace_while(script, {target(), "calls", "1"});
 }
 
 const char* kPoint = "struct tlx_point { int x; int y; char name[8]; long values[2]; }\n";

@@ -22,12 +22,7 @@ std::string target() {
 
 // Runs `script` while the target makes one round of calls; stopped with SIGINT after.
 RunResult trace_once(const std::string& script) {
-  RunSpec spec;
-  spec.args = {"-e", R"(BEGIN { printf("tracelet-ready\n"); } )" + script};
-  spec.ready_marker = "tracelet-ready\n";
-  spec.workload = [] { run_command({target(), "calls", "1"}); };
-  spec.stop_signal = SIGINT;
-  return run_tracelet(spec);
+  return trace_while(script, {target(), "calls", "1"});
 }
 
 std::string probe(const std::string& func) {

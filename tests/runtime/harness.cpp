@@ -147,6 +147,17 @@ int count_bpf_links() {
   return n;
 }
 
+RunResult trace_while(const std::string& script, const std::vector<std::string>& workload,
+                      std::vector<std::string> options) {
+  RunSpec spec;
+  spec.args = std::move(options);
+  spec.args.insert(spec.args.end(), {"-e", R"(BEGIN { printf("tracelet-ready\n"); } )" + script});
+  spec.ready_marker = "tracelet-ready\n";
+  spec.workload = [&] { run_command(workload); };
+  spec.stop_signal = SIGINT;
+  return run_tracelet(spec);
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;

@@ -29,6 +29,12 @@ struct RunSpec {
 RunResult run_tracelet(const RunSpec& spec);
 RunResult run_tracelet(std::vector<std::string> args); // no workload, waits for exit
 
+// Runs `script` behind a BEGIN probe that prints a ready line; once every probe is attached,
+// runs the command `workload` to completion, then stops tracelet with SIGINT. `options` go
+// before -e.
+RunResult trace_while(const std::string& script, const std::vector<std::string>& workload,
+                      std::vector<std::string> options = {});
+
 // Runs a command to completion (workloads, bpftool); returns its exit status.
 int run_command(const std::vector<std::string>& argv, std::string* out = nullptr);
 

@@ -33,13 +33,7 @@ std::string target() {
 // Runs `script` while the target makes `calls` rounds of calls; stopped with SIGINT after.
 RunResult trace_target(const std::string& script, int calls = 3,
                        std::vector<std::string> extra_args = {}) {
-  RunSpec spec;
-  spec.args = extra_args;
-  spec.args.insert(spec.args.end(), {"-e", ready_begin() + script});
-  spec.ready_marker = kReady;
-  spec.workload = [=] { run_command({target(), "calls", std::to_string(calls)}); };
-  spec.stop_signal = SIGINT;
-  return run_tracelet(spec);
+  return trace_while(script, {target(), "calls", std::to_string(calls)}, std::move(extra_args));
 }
 
 bool file_exists(const std::string& path) {
