@@ -13,20 +13,7 @@ build=${2:-build}
 tracelet=$build/tracelet
 workload=$build/tl_workload
 bpftrace=$(command -v bpftrace || true)
-for tool in "$tracelet" "$workload"; do
-  [[ -x $tool ]] || { echo "$tool missing: build tracelet and tl_workload first" >&2; exit 1; }
-done
-command -v jq >/dev/null || { echo "jq is needed to read bpftool's JSON" >&2; exit 1; }
-
-tmp=$(mktemp -d)
-old_stats=$(sysctl -n kernel.bpf_stats_enabled)
-tool_pid=
-cleanup() {
-  [[ -n $tool_pid ]] && kill -INT "$tool_pid" 2>/dev/null && wait "$tool_pid" 2>/dev/null || true
-  sysctl -q kernel.bpf_stats_enabled="$old_stats"
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+source bench/lib/bpf_stats.sh # checks, $tmp, cleanup of $tool_pid and bpf_stats_enabled
 sysctl -q kernel.bpf_stats_enabled=1
 
 # The C baselines: a libbpf loader and the two programs (skipped if clang/libbpf are missing).

@@ -27,20 +27,7 @@ build=${2:-build}
 tracelet=$(realpath "$build/tracelet")
 workload=$(realpath "$build/tl_workload")
 bpftrace=$(command -v bpftrace || true)
-for tool in "$tracelet" "$workload"; do
-  [[ -x $tool ]] || { echo "$tool missing: build tracelet and tl_workload first" >&2; exit 1; }
-done
-command -v jq >/dev/null || { echo "jq is needed to read bpftool's JSON" >&2; exit 1; }
-
-tmp=$(mktemp -d)
-old_stats=$(sysctl -n kernel.bpf_stats_enabled)
-tool_pid=
-cleanup() {
-  [[ -n $tool_pid ]] && kill -INT "$tool_pid" 2>/dev/null && wait "$tool_pid" 2>/dev/null || true
-  sysctl -q kernel.bpf_stats_enabled="$old_stats"
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+source bench/lib/bpf_stats.sh # checks, $tmp, cleanup of $tool_pid and bpf_stats_enabled
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "n/a" }'; }
