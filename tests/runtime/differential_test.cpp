@@ -167,11 +167,23 @@ struct Output {
   bool timed_out = false;
 };
 
+bool tracefs_mounted() {
+  return access("/sys/kernel/tracing/events", F_OK) == 0 ||
+         access("/sys/kernel/debug/tracing/events", F_OK) == 0;
+}
+
 Output run_reference(const std::string& bpftrace, const DiffCase& c, const CaseOptions& o) {
   std::string timeout_tool = find_in_path("timeout");
   std::vector<std::string> argv;
   if (!timeout_tool.empty())
     argv = {timeout_tool, "--kill-after=2", std::to_string(kTimeoutSeconds)};
+  if (!tracefs_mounted()) {
+    // bpftrace 0.17 finds tracepoints only in a mounted tracefs (tracelet mounts its own,
+    // privately): on a machine without one, the reference gets one in a mount namespace of its
+    // own, so the machine's mounts stay as they are.
+    argv.insert(argv.end(), {"unshare", "--mount", "--propagation", "private", "sh", "-c",
+                             "mount -t tracefs nodev /sys/kernel/tracing && exec \"$@\"", "sh"});
+  }
   argv.push_back(bpftrace);
   argv.push_back(c.path.string());
   argv.insert(argv.end(), o.args.begin(), o.args.end());
