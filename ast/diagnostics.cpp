@@ -20,6 +20,10 @@ void Diagnostics::add_source(const std::string& filename, std::string text) {
   sources_[filename] = std::move(text);
 }
 
+void Diagnostics::add_include_origin(const std::string& header, const Location& from) {
+  origins_.emplace(header, from);
+}
+
 void Diagnostics::error(const Location& loc, std::string message) {
   diags_.push_back({Severity::Error, loc, std::move(message)});
   ++error_count_;
@@ -39,8 +43,7 @@ static std::string line_of(const std::string& text, int line) {
   size_t start = 0;
   while (current < line) {
     size_t nl = text.find('\n', start);
-    if (nl == std::string::npos)
-      return {};
+    if (nl == std::string::npos) return {};
     start = nl + 1;
     ++current;
   }
@@ -51,11 +54,17 @@ static std::string line_of(const std::string& text, int line) {
 std::string Diagnostics::format(const Diagnostic& d) const {
   std::ostringstream out;
   const Location& loc = d.loc;
+  std::vector<const Location*> chain; // innermost first
+  for (auto it = origins_.find(loc.filename());
+       it != origins_.end() && chain.size() < origins_.size();
+       it = origins_.find(it->second.filename()))
+    chain.push_back(&it->second);
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+    out << "In file included from " << (*it)->filename() << ":" << (*it)->line << ":\n";
   out << loc.filename() << ":" << loc.line << ":" << loc.col << ": "
       << (d.severity == Severity::Error ? "error" : "warning") << ": " << d.message << "\n";
   auto src = sources_.find(loc.filename());
-  if (src == sources_.end())
-    return out.str();
+  if (src == sources_.end()) return out.str();
   std::string text = line_of(src->second, loc.line);
   out << text << "\n";
   // Tabs in the quoted line are kept in the marker line so the caret lines up.
@@ -72,8 +81,7 @@ std::string Diagnostics::format(const Diagnostic& d) const {
 
 void Diagnostics::print(std::ostream& out, bool with_warnings) const {
   for (const auto& d : diags_) {
-    if (d.severity == Severity::Warning && !with_warnings)
-      continue;
+    if (d.severity == Severity::Warning && !with_warnings) continue;
     out << format(d);
   }
 }

@@ -34,6 +34,9 @@ class Diagnostics {
 public:
   // Source texts by file name, so that messages can quote the offending line.
   void add_source(const std::string& filename, std::string text);
+  // `header` was read for the `#include` at `from`: messages located in it start, as clang's
+  // do, with "In file included from FILE:LINE:" for each including file, outermost first.
+  void add_include_origin(const std::string& header, const Location& from);
 
   void error(const Location& loc, std::string message);
   void warning(const Location& loc, std::string message);
@@ -53,6 +56,7 @@ public:
 
 private:
   std::map<std::string, std::string> sources_;
+  std::map<std::string, Location> origins_; // header -> the #include that read it first
   std::vector<Diagnostic> diags_;
   int error_count_ = 0;
 };

@@ -57,6 +57,12 @@ std::vector<std::string> expand_short_options(const std::vector<std::string>& ar
       if (i + 1 < args.size()) out.push_back(args[++i]);
       continue;
     }
+    if (size_t eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos &&
+                                 long_option_takes_value(a.substr(0, eq))) {
+      out.push_back(a.substr(0, eq)); // --include=FILE, as getopt_long
+      out.push_back(a.substr(eq + 1));
+      continue;
+    }
     if (long_option_takes_value(a)) {
       out.push_back(a);
       if (i + 1 < args.size()) out.push_back(args[++i]);

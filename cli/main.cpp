@@ -12,7 +12,7 @@
 #include "cli/traced_process.h"
 #include "codegen/codegen.h"
 #include "parser/driver.h"
-#include "parser/include_check.h"
+#include "parser/header_search.h"
 #include "parser/source_file.h"
 #include "runtime/attach/attach.h"
 #include "runtime/child_process.h"
@@ -52,8 +52,8 @@ OPTIONS:
     -B none|line|full  output buffering (default: line)
     -q             quiet: no "Attaching N probes..." line
     -c 'CMD'       run CMD and trace it (cpid is its pid); exit when it exits
-    -I DIR         accepted for bpftrace compatibility: kernel types come from BTF
-    --include FILE accepted for bpftrace compatibility (checked to exist), see -I
+    -I DIR         search DIR for #include headers (after the current directory)
+    --include FILE read the header FILE before the program, as #include "FILE"
     --unsafe       allow system() and signal()
     --map-keys-max N  at most N keys per map (default 4096; env BPFTRACE_MAP_KEYS_MAX)
     --no-warnings  do not print warnings
@@ -86,7 +86,8 @@ struct CliOptions {
   tracelet::runtime::RunOptions run;
   bool list = false, list_args = false; // -l, -lv
   std::string list_pattern;
-  std::vector<std::string> include_dirs; // -I, where `#include` looks for headers
+  std::vector<std::string> include_dirs;  // -I, where `#include` looks for headers
+  std::vector<std::string> include_files; // --include, read before the program
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -187,14 +188,16 @@ CliOptions parse_args(int argc, char** argv) {
       o.run.quiet = true;
     } else if (a == "-c") {
       o.child_command = value("-c");
-    } else if (a == "-I" || a == "--include") {
-      // tracelet takes every kernel type from BTF and does not run a C preprocessor over
-      // headers; the paths are still checked so that a typo is not silently ignored.
-      std::string path = value(a.c_str());
+    } else if (a == "-I") {
+      // As clang (bpftrace's): a directory that is not there is searched in vain. tracelet
+      // says so, since it is most likely a typo.
+      std::string dir = value("-I");
       struct stat st;
-      if (stat(path.c_str(), &st) != 0)
-        usage_error(a + ": cannot access '" + path + "': " + std::strerror(errno));
-      if (a == "-I") o.include_dirs.push_back(path);
+      if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        std::cerr << "tracelet: warning: -I " << dir << ": no such directory\n";
+      o.include_dirs.push_back(dir);
+    } else if (a == "--include") {
+      o.include_files.push_back(value("--include")); // looked up as #include "FILE"
     } else if (a == "--map-keys-max") {
       o.run.map_keys_max = map_keys_max(value("--map-keys-max"), "--map-keys-max");
     } else if (a == "--no-warnings") {
@@ -296,6 +299,7 @@ int main(int argc, char** argv) {
     }
     Diagnostics diags;
     parser::set_include_dirs(opts.include_dirs);
+    parser::set_include_files(opts.include_files);
     auto program = parser::parse(opts.program_name, opts.program_text, diags);
     if (!program) {
       diags.print(std::cerr);

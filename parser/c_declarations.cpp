@@ -63,7 +63,7 @@ public:
           error(t, "invalid integer '" + t.text + "' in C definition");
       } else {
         t.kind = Tok::Punct;
-        static const char* two[] = {"<<", ">>", "...", nullptr};
+        static const char* two[] = {"<<", ">>", "...", "==", "!=", "<=", ">=", "&&", "||", nullptr};
         for (const char** p = two; *p; ++p)
           if (text_.compare(pos_, std::char_traits<char>::length(*p), *p) == 0) {
             for (size_t i = 0; (*p)[i]; ++i)
@@ -157,6 +157,18 @@ public:
       out.clear();
     }
     return out;
+  }
+
+  // A whole integer constant expression (`#if`); nullopt after reporting an error.
+  std::optional<int64_t> expression() {
+    try {
+      int64_t v = conditional_expression();
+      if (peek().kind != Tok::End)
+        fail(peek(), "unexpected '" + peek().text + "' after the constant expression");
+      return v;
+    } catch (const ParseError&) {
+      return std::nullopt;
+    }
   }
 
 private:
@@ -343,7 +355,7 @@ private:
       if (name.kind != Tok::Ident)
         fail(name, "expected an enumerator name, found " + describe(name));
       next();
-      if (accept("=")) value = constant_expression();
+      if (accept("=")) value = conditional_expression();
       e.values.emplace_back(name.text, value);
       constants_[name.text] = value;
       ++value;
@@ -379,7 +391,7 @@ private:
         d.dims.push_back(0); // flexible array member
         continue;
       }
-      int64_t n = constant_expression();
+      int64_t n = conditional_expression();
       if (n < 0) fail(peek(), "array size is negative");
       d.dims.push_back(static_cast<uint64_t>(n));
       expect("]", "']'");
@@ -396,8 +408,16 @@ private:
     return d;
   }
 
-  // Integer constant expressions: literals, enumerators, ( ), unary - + ~ !, and the binary
-  // operators * / % + - << >> & ^ |.
+  // Integer constant expressions: literals, enumerators, ( ), unary - + ~ !, the binary
+  // operators of C (* / % + - << >> < > <= >= == != & ^ | && ||) and `c ? a : b`.
+  int64_t conditional_expression() {
+    int64_t c = constant_expression();
+    if (!accept("?")) return c;
+    int64_t a = conditional_expression();
+    expect(":", "':'");
+    int64_t b = conditional_expression();
+    return c ? a : b;
+  }
   int64_t constant_expression(int min_precedence = 0) {
     int64_t lhs = unary_expression();
     while (true) {
@@ -410,15 +430,24 @@ private:
   }
   static int precedence(const Token& t) {
     if (t.kind != Tok::Punct) return -1;
-    static const std::map<std::string, int> table = {{"|", 1},  {"^", 2}, {"&", 3}, {"<<", 4},
-                                                     {">>", 4}, {"+", 5}, {"-", 5}, {"*", 6},
-                                                     {"/", 6},  {"%", 6}};
+    static const std::map<std::string, int> table = {
+        {"||", 1}, {"&&", 2}, {"|", 3}, {"^", 4},  {"&", 5},  {"==", 6},
+        {"!=", 6}, {"<", 7},  {">", 7}, {"<=", 7}, {">=", 7}, {"<<", 8},
+        {">>", 8}, {"+", 9},  {"-", 9}, {"*", 10}, {"/", 10}, {"%", 10}};
     auto it = table.find(t.text);
     return it == table.end() ? -1 : it->second;
   }
   int64_t apply(const Token& op, int64_t a, int64_t b) {
     const std::string& o = op.text;
     if ((o == "/" || o == "%") && b == 0) fail(op, "division by zero in a constant expression");
+    if (o == "||") return a || b;
+    if (o == "&&") return a && b;
+    if (o == "==") return a == b;
+    if (o == "!=") return a != b;
+    if (o == "<") return a < b;
+    if (o == ">") return a > b;
+    if (o == "<=") return a <= b;
+    if (o == ">=") return a >= b;
     if (o == "|") return a | b;
     if (o == "^") return a ^ b;
     if (o == "&") return a & b;
@@ -437,7 +466,7 @@ private:
     if (accept("~")) return ~unary_expression();
     if (accept("!")) return !unary_expression();
     if (accept("(")) {
-      int64_t v = constant_expression();
+      int64_t v = conditional_expression();
       expect(")", "')'");
       return v;
     }
@@ -471,6 +500,16 @@ void parse_c_definition(ast::CDefinition& def, std::map<std::string, int64_t>& c
   if (diags.error_count() > errors_before) return;
   DeclParser parser(std::move(tokens), constants, diags);
   def.declarations = parser.definition();
+}
+
+std::optional<int64_t> evaluate_constant_expression(const std::string& text, const Location& loc,
+                                                    std::map<std::string, int64_t> constants,
+                                                    Diagnostics& diags) {
+  Tokenizer tokenizer(text, loc, diags);
+  int errors_before = diags.error_count();
+  auto tokens = tokenizer.run();
+  if (diags.error_count() > errors_before) return std::nullopt;
+  return DeclParser(std::move(tokens), constants, diags).expression();
 }
 
 } // namespace tracelet::parser

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace tracelet::parser {
@@ -19,5 +20,12 @@ namespace tracelet::parser {
 // this definition's enumerators are added.
 void parse_c_definition(ast::CDefinition& def, std::map<std::string, int64_t>& constants,
                         Diagnostics& diags);
+
+// The value of a C integer constant expression (the `#if` of the preprocessor, identifiers
+// already replaced): `text` starts at `loc`; identifiers must be in `constants`. nullopt after
+// reporting a located error.
+std::optional<int64_t> evaluate_constant_expression(const std::string& text, const Location& loc,
+                                                    std::map<std::string, int64_t> constants,
+                                                    Diagnostics& diags);
 
 } // namespace tracelet::parser

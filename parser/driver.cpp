@@ -9,6 +9,28 @@
 
 namespace tracelet::parser {
 
+namespace {
+
+// The C definitions of a header (its text after preprocessing): scanned as a script's are.
+// Anything else (a probe) is a located error.
+std::vector<ast::CDefinition> header_definitions(const HeaderText& header, Diagnostics& diags) {
+  ParseContext ctx(header.file, diags);
+  {
+    lexer::Scanner scanner(header.text, ctx);
+    Parser parser(scanner.handle(), ctx);
+    parser.parse();
+  }
+  if (!ctx.program->probes.empty())
+    diags.error(ctx.program->probes.front()->loc,
+                "a header can only hold C definitions (#define, struct, union, enum, typedef), "
+                "not probes");
+  auto defs = std::move(ctx.program->c_definitions);
+  destroy_iteratively(std::move(ctx.program));
+  return defs;
+}
+
+} // namespace
+
 std::unique_ptr<ast::Program> parse(const std::string& filename, const std::string& text,
                                     Diagnostics& diags) {
   // bpftrace names a one-liner "stdin" in its messages.
@@ -28,6 +50,15 @@ std::unique_ptr<ast::Program> parse(const std::string& filename, const std::stri
     destroy_iteratively(std::move(ctx.program));
     return nullptr;
   }
+  // The headers' definitions come first: the script's may use them.
+  std::vector<ast::CDefinition> from_headers;
+  for (const auto& header : pre.headers)
+    for (auto& def : header_definitions(header, diags))
+      from_headers.push_back(std::move(def));
+  auto& defs = ctx.program->c_definitions;
+  defs.insert(defs.begin(), std::make_move_iterator(from_headers.begin()),
+              std::make_move_iterator(from_headers.end()));
+  if (diags.error_count() > errors_before) return nullptr;
   std::map<std::string, int64_t> enumerators; // earlier definitions' values, for later ones
   for (auto& def : ctx.program->c_definitions)
     parse_c_definition(def, enumerators, diags);

@@ -7,6 +7,9 @@
 //   // env: NAME=VALUE    environment variables set for both tools (BPFTRACE_STRLEN=10 ...)
 //   // expect: error      bpftrace rejects the program; tracelet must reject it too (only the
 //                         exit statuses are compared)
+//   // options: -I include   options given to both tools before the program file
+// Both tools run in the cases directory, so `#include "include/x.h"`, `-I include` and
+// `--include include/x.h` find the headers in cases/include/.
 // tests/differential/known-differences.txt lists `NNN-name.bt: reason` for cases where
 // tracelet knowingly differs: they are skipped with the reason, and fail once they match.
 #include "harness.h"
@@ -72,6 +75,7 @@ std::string trim(const std::string& s) {
 }
 
 struct CaseOptions {
+  std::vector<std::string> options; // before the program file
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;
   bool expect_error = false;
@@ -102,6 +106,22 @@ private:
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
+// Makes `dir` the current directory (of this process and so of the tools it runs) while it
+// lives.
+class ScopedCwd {
+public:
+  explicit ScopedCwd(const fs::path& dir) : old_(fs::current_path()) { fs::current_path(dir); }
+  ~ScopedCwd() {
+    std::error_code ec;
+    fs::current_path(old_, ec);
+  }
+  ScopedCwd(const ScopedCwd&) = delete;
+  ScopedCwd& operator=(const ScopedCwd&) = delete;
+
+private:
+  fs::path old_;
+};
+
 // Reads the leading `// key: value` comment lines of a case.
 CaseOptions read_case_options(const fs::path& path) {
   CaseOptions o;
@@ -121,6 +141,10 @@ CaseOptions read_case_options(const fs::path& path) {
         size_t eq = w.find('=');
         if (eq != std::string::npos) o.env.emplace_back(w.substr(0, eq), w.substr(eq + 1));
       }
+    } else if (body.rfind("options:", 0) == 0) {
+      std::istringstream words(body.substr(8));
+      for (std::string w; words >> w;)
+        o.options.push_back(w);
     } else if (body == "expect: error") {
       o.expect_error = true;
     }
@@ -185,6 +209,7 @@ Output run_reference(const std::string& bpftrace, const DiffCase& c, const CaseO
                              "mount -t tracefs nodev /sys/kernel/tracing && exec \"$@\"", "sh"});
   }
   argv.push_back(bpftrace);
+  argv.insert(argv.end(), o.options.begin(), o.options.end());
   argv.push_back(c.path.string());
   argv.insert(argv.end(), o.args.begin(), o.args.end());
   Output r;
@@ -195,6 +220,7 @@ Output run_reference(const std::string& bpftrace, const DiffCase& c, const CaseO
 
 Output run_candidate(const DiffCase& c, const CaseOptions& o) {
   RunSpec spec;
+  spec.args = o.options;
   spec.args.push_back(c.path.string());
   spec.args.insert(spec.args.end(), o.args.begin(), o.args.end());
   spec.timeout = std::chrono::seconds(kTimeoutSeconds);
@@ -297,6 +323,7 @@ TEST_P(Differential, MatchesBpftrace) {
   auto known_it = known.find(c.file_name);
 
   ScopedEnv env(options.env);
+  ScopedCwd cwd(kDifferentialDir / "cases");
   Output expected = run_reference(bpftrace, c, options);
   ASSERT_FALSE(expected.timed_out)
       << "bpftrace did not finish " << c.file_name << " within " << kTimeoutSeconds << " s";

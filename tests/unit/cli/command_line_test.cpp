@@ -37,6 +37,17 @@ TEST(ShortOptions, ValuesAndArgumentsAfterDoubleDashAreNotSplit) {
             (V{"--include", "-vq", "--", "f.bt"}));
 }
 
+// getopt_long (bpftrace 0.17): `--include=FILE` as `--include FILE`; -IDIR as -I DIR.
+TEST(ShortOptions, LongOptionWithEqualsAndIncludeDirWithoutSpace) {
+  EXPECT_EQ(expand_short_options({"--include=x.h", "f.bt"}), (V{"--include", "x.h", "--", "f.bt"}));
+  EXPECT_EQ(expand_short_options({"--map-keys-max=5", "f.bt"}),
+            (V{"--map-keys-max", "5", "--", "f.bt"}));
+  EXPECT_EQ(expand_short_options({"-Iinc", "-I", "b", "f.bt"}),
+            (V{"-I", "inc", "-I", "b", "--", "f.bt"}));
+  EXPECT_EQ(expand_short_options({"--no-warnings=1", "f.bt"}),
+            (V{"--no-warnings=1", "--", "f.bt"}));
+}
+
 // bpftrace's getopt permutes: `bpftrace f.bt -f json 5` and `bpftrace f.bt -q hello` take the
 // options after the file name (checked against bpftrace 0.17).
 TEST(ShortOptions, OptionsAfterTheFileNameAreOptions) {

@@ -145,13 +145,23 @@ TEST(LexicalErrors, InvalidEscapeIsLocatedInsideTheString) {
 }
 
 TEST(PreprocessorErrors, UnknownDirectiveAndMissingEndif) {
-  EXPECT_EQ(errors_of("#pragma once\n#ifdef X\nBEGIN { }\n"),
-            "stdin:1:1: error: unknown preprocessor directive '#pragma'\n"
-            "#pragma once\n"
-            "^~~~~~~~~~~~\n"
+  EXPECT_EQ(errors_of("#foo once\n#ifdef X\nBEGIN { }\n"),
+            "stdin:1:1: error: unknown preprocessor directive '#foo'\n"
+            "#foo once\n"
+            "^~~~~~~~~\n"
             "stdin:2:1: error: unterminated conditional directive: missing #endif\n"
             "#ifdef X\n"
             "^~~~~~~~\n");
+}
+
+TEST(PreprocessorErrors, ElseWithoutIfAndBadCondition) {
+  EXPECT_EQ(errors_of("#elif 1\n#if 1 +\n#endif\nBEGIN { }\n"),
+            "stdin:1:1: error: #elif without #if\n"
+            "#elif 1\n"
+            "^~~~~~~\n"
+            "stdin:2:8: error: expected a constant, found end of definition\n"
+            "#if 1 +\n"
+            "       ^\n");
 }
 
 TEST(PreprocessorErrors, MalformedInclude) {

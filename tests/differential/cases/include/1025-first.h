@@ -1,0 +1,2 @@
+#define FIRST 11
+struct first { int a; char b; };

@@ -1,0 +1,1 @@
+#include "1028-cycle-b.h"

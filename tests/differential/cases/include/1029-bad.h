@@ -1,0 +1,6 @@
+#define GOOD 1
+struct bad {
+  int x;
+  int;
+  char y[;
+};

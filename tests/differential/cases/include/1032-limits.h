@@ -1,0 +1,2 @@
+#define LIMIT 3
+#define STEP 2
