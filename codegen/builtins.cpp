@@ -1,5 +1,6 @@
 // Builtin variables: pid, tid, uid, gid, cpu, nsecs, elapsed, comm, probe, args.
 #include "codegen/emitter.h"
+#include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
 #include "ast/registers.h"
@@ -89,9 +90,8 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
   } else if (n == "args" && is_tracepoint_args(b)) {
     v = b_.CreatePtrToInt(ctx_arg_, b_.getInt64Ty());
   } else {
-    throw Error(b.loc.filename() + ":" + std::to_string(b.loc.line) + ":" +
-                std::to_string(b.loc.col) + ": builtin " + n + " not supported yet" +
-                (ap_ ? " in " + ap_->provider + " probes" : ""));
+    fail_at(b, "builtin " + n + " not supported yet" +
+                   (ap_ ? " in " + ap_->provider + " probes" : ""));
   }
   return convert_int(v, Type::u64(), b.type);
 }
