@@ -7,6 +7,7 @@
 #include "ast/types.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -304,6 +305,9 @@ struct AttachPoint : Node {
   // usdt entries: the virtual address of this marker copy; a probe inlined or repeated in the
   // code has one entry (one BPF program, one uprobe) per copy, each with its own arguments.
   uint64_t usdt_location = 0;
+  // usdt entries: the ELF addresses of the globals its used arguments read ("-4@counter(%rip)"),
+  // by symbol, filled by type inference.
+  std::map<std::string, uint64_t> usdt_globals;
   void accept(Visitor& v) override;
 
   // The canonical name used by the `probe` builtin and in messages: "tracepoint:syscalls:x".

@@ -220,7 +220,7 @@ uint64_t Type::align() const {
   case TypeKind::Tuple: {
     uint64_t a = 1;
     for (const auto& e : elems)
-      a = std::max(a, e.align());
+      a = std::max(a, tuple_element_align(e));
     return a;
   }
   case TypeKind::None: return 1;
@@ -228,11 +228,18 @@ uint64_t Type::align() const {
   }
 }
 
+// As bpftrace 0.17 lays tuples out: a struct in a tuple is a run of bytes, aligned to 1 (so
+// ((int8)1, struct { char c; long l; }) puts the struct at offset 1); every other element is
+// aligned as itself.
+uint64_t Type::tuple_element_align(const Type& e) {
+  return e.kind == TypeKind::Record ? 1 : e.align();
+}
+
 std::vector<uint64_t> Type::offsets() const {
   std::vector<uint64_t> offs;
   uint64_t off = 0;
   for (const auto& e : elems) {
-    uint64_t a = e.align();
+    uint64_t a = tuple_element_align(e);
     off = (off + a - 1) / a * a;
     offs.push_back(off);
     off += e.size();

@@ -136,8 +136,10 @@ struct Type {
   // Aggregations answer for their per-CPU storage (see AggregationStorage).
   uint64_t size() const;
   uint64_t align() const;
-  // Tuple: byte offset of each element (C struct rules); size() includes tail padding.
+  // Tuple: byte offset of each element (C struct rules, but a struct element is aligned to 1
+  // as in bpftrace 0.17); size() includes tail padding.
   std::vector<uint64_t> offsets() const;
+  static uint64_t tuple_element_align(const Type& element);
 
   // Same kind and shape (strings of different sizes compare equal; integers must match in
   // size and sign). Used to check that every use of a map agrees.

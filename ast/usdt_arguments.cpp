@@ -1,5 +1,7 @@
 #include "ast/usdt_arguments.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <optional>
@@ -8,6 +10,8 @@
 namespace tracelet::ast {
 
 namespace {
+
+constexpr uint64_t kRipSlot = 128;
 
 // x86-64 struct pt_regs slots (arch/x86/include/asm/ptrace.h), by every name of the register.
 std::optional<uint64_t> pt_regs_offset(const std::string& reg) {
@@ -32,7 +36,7 @@ std::optional<uint64_t> pt_regs_offset(const std::string& reg) {
     add(96, {"rdx", "edx", "dx", "dl"});
     add(104, {"rsi", "esi", "si", "sil"});
     add(112, {"rdi", "edi", "di", "dil"});
-    add(128, {"rip"});
+    add(kRipSlot, {"rip"});
     add(152, {"rsp", "esp", "sp", "spl"});
     return m;
   }();
@@ -64,6 +68,33 @@ int64_t extend(int64_t v, uint32_t bytes, bool is_signed) {
   uint64_t u = static_cast<uint64_t>(v) & ((uint64_t{1} << bits) - 1);
   if (is_signed && (u >> (bits - 1)) & 1) u |= ~uint64_t{0} << bits;
   return static_cast<int64_t>(u);
+}
+
+bool is_symbol(const std::string& s) {
+  auto first = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.'; };
+  if (s.empty() || !first(s[0])) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) {
+    return first(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
+  });
+}
+
+// The displacement of a "%rip"-relative operand naming a global: "sym", "sym+N", "sym-N" or
+// "N+sym" -> arg.symbol, arg.value = N.
+bool parse_global(const std::string& disp, UsdtArgument& arg) {
+  size_t sign = disp.find_first_of("+-", 1);
+  std::string first = disp.substr(0, sign);
+  std::string rest = sign == std::string::npos ? "" : disp.substr(sign);
+  if (is_symbol(first)) {
+    arg.symbol = first;
+    if (!rest.empty() && !parse_int(rest, arg.value)) return false;
+  } else if (rest.size() > 1 && rest[0] == '+' && is_symbol(rest.substr(1))) {
+    arg.symbol = rest.substr(1);
+    if (!parse_int(first, arg.value)) return false;
+  } else {
+    return false;
+  }
+  arg.kind = UsdtArgument::Kind::Global;
+  return true;
 }
 
 std::optional<UsdtArgument> parse_one(const std::string& spec) {
@@ -106,16 +137,20 @@ std::optional<UsdtArgument> parse_one(const std::string& spec) {
   arg.pt_regs_offset = *slot;
   if (fields.size() >= 2) {
     auto index = reg_slot(fields[1]);
-    if (!index || *index == 128) return std::nullopt; // %rip cannot be an index
+    if (!index || *index == kRipSlot) return std::nullopt; // %rip cannot be an index
     arg.index_pt_regs_offset = *index;
     int64_t scale = 1;
     if (fields.size() == 3 && !parse_int(fields[2], scale)) return std::nullopt;
     if (scale != 1 && scale != 2 && scale != 4 && scale != 8) return std::nullopt;
     arg.scale = static_cast<uint32_t>(scale);
   }
+  if (arg.pt_regs_offset == kRipSlot) {
+    // "%rip" as a base is relative to the next instruction, which the note does not give: only
+    // a symbol ("sym", "sym+N", "N+sym", "sym-N") says where, as the global's own address.
+    if (fields.size() != 1 || !parse_global(op.substr(0, open), arg)) return std::nullopt;
+    return arg;
+  }
   if (open > 0 && !parse_int(op.substr(0, open), arg.value)) return std::nullopt;
-  // "%rip" as a base is relative to the next instruction, which the note does not give.
-  if (arg.pt_regs_offset == 128) return std::nullopt;
   return arg;
 }
 

@@ -1,5 +1,6 @@
 // Builtin variables: pid, tid, uid, gid, cpu, nsecs, elapsed, comm, probe, args.
 #include "codegen/emitter.h"
+#include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
 #include "ast/registers.h"
@@ -89,9 +90,8 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
   } else if (n == "args" && is_tracepoint_args(b)) {
     v = b_.CreatePtrToInt(ctx_arg_, b_.getInt64Ty());
   } else {
-    throw Error(b.loc.filename() + ":" + std::to_string(b.loc.line) + ":" +
-                std::to_string(b.loc.col) + ": builtin " + n + " not supported yet" +
-                (ap_ ? " in " + ap_->provider + " probes" : ""));
+    fail_at(b, "builtin " + n + " not supported yet" +
+                   (ap_ ? " in " + ap_->provider + " probes" : ""));
   }
   return convert_int(v, Type::u64(), b.type);
 }
@@ -115,7 +115,18 @@ llvm::Value* IrEmitter::emit_usdt_argument(ast::Builtin& b) {
   } else {
     auto* buf = stack_buffer(8, "usdt_arg");
     store_scalar(i64c(0), buf);
-    llvm::Value* addr = b_.CreateAdd(reg, i64c(static_cast<uint64_t>(arg.value)));
+    llvm::Value* addr = nullptr;
+    if (arg.kind == ast::UsdtArgument::Kind::Global) {
+      // "sym(%rip)": the global's ELF address moved by the binary's load bias, which is where
+      // this marker copy runs (a uprobe sees ip at the probed instruction) less its ELF address.
+      auto global = ap_->usdt_globals.find(arg.symbol);
+      if (global == ap_->usdt_globals.end())
+        throw Error("internal error: global " + arg.symbol + " of " + ap_->name() + " unresolved");
+      llvm::Value* bias = b_.CreateSub(reg, i64c(ap_->usdt_location));
+      addr = b_.CreateAdd(bias, i64c(global->second + static_cast<uint64_t>(arg.value)));
+    } else {
+      addr = b_.CreateAdd(reg, i64c(static_cast<uint64_t>(arg.value)));
+    }
     if (arg.scale) { // disp(%base,%index,scale)
       llvm::Value* index =
           load_scalar(b_.getInt64Ty(), byte_ptr(ctx_arg_, arg.index_pt_regs_offset), 8);

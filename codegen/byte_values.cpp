@@ -3,6 +3,7 @@
 //   ntop, pton, buf, macaddr   values in memory, laid out as ast/types.h says
 //   bswap, strncmp, strcontains scalars
 #include "codegen/emitter.h"
+#include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
 #include "ast/inet.h"
@@ -21,11 +22,6 @@ namespace {
 constexpr uint64_t kAfInet = 2;         // AF_INET
 constexpr uint64_t kAfInet6 = 10;       // AF_INET6
 constexpr uint64_t kInetAddrOffset = 8; // { i64 af; u8 addr[16] }
-
-[[noreturn]] void fail(const ast::Node& n, const std::string& what) {
-  throw Error(n.loc.filename() + ":" + std::to_string(n.loc.line) + ":" +
-              std::to_string(n.loc.col) + ": " + what);
-}
 
 // Which helper reads the bytes behind an address argument: a pointer's own address space;
 // plain integers are user addresses for syscall tracepoints and uprobes (as str()).
@@ -47,7 +43,7 @@ bool IrEmitter::emit_byte_value_into(ast::Call& c, const Type& dst_type, llvm::V
   if (f == "pton") {
     auto* lit = dynamic_cast<ast::String*>(c.args[0].get());
     auto bytes = lit ? ast::parse_inet_literal(lit->value) : std::nullopt;
-    if (!bytes) fail(c, "internal error: pton() of an unchecked literal");
+    if (!bytes) fail_at(c, "internal error: pton() of an unchecked literal");
     store_constant_bytes(std::string(bytes->begin(), bytes->end()), dst);
     return true;
   }
@@ -119,7 +115,7 @@ llvm::Value* IrEmitter::emit_byte_scalar(ast::Call& c) {
   }
   if (c.func == "strncmp") {
     auto* limit = dynamic_cast<ast::Integer*>(c.args[2].get());
-    if (!limit) fail(c, "internal error: strncmp() without a non-negative literal length");
+    if (!limit) fail_at(c, "internal error: strncmp() without a non-negative literal length");
     auto* equal = emit_string_compare(*c.args[0], *c.args[1], limit->value);
     return convert_int(b_.CreateZExt(b_.CreateNot(equal), b_.getInt64Ty()), Type::u64(), c.type);
   }

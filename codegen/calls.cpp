@@ -1,5 +1,7 @@
 // Function calls used as statements (printf, print, clear, zero, delete, exit) and str().
+#include "ast/integer_literal.h"
 #include "codegen/emitter.h"
+#include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
 #include "codegen/watchpoint_events.h"
@@ -13,22 +15,18 @@ using ast::TypeKind;
 
 namespace {
 
-[[noreturn]] void fail(const ast::Node& n, const std::string& what) {
-  throw Error(n.loc.filename() + ":" + std::to_string(n.loc.line) + ":" +
-              std::to_string(n.loc.col) + ": " + what);
-}
-
 ast::Map& map_arg(ast::Call& c) {
   auto* m = c.args.empty() ? nullptr : dynamic_cast<ast::Map*>(c.args[0].get());
-  if (!m) fail(c, "internal error: " + c.func + "() expects a map");
+  if (!m) fail_at(c, "internal error: " + c.func + "() expects a map");
   return *m;
 }
 
+// print(@m, top, div): literals (type inference checked), cut to 32 bits as bpftrace 0.17
+// does (-1 is 2^32-1, 2^32+1 is 1).
 uint64_t literal_arg(ast::Call& c, size_t i) {
   if (c.args.size() <= i) return 0;
-  if (auto* n = dynamic_cast<ast::Integer*>(c.args[i].get())) return n->value;
-  fail(*c.args[i],
-       c.func + "() takes integer literals after the map; other values not supported yet");
+  if (auto v = ast::integer_literal(*c.args[i])) return static_cast<uint32_t>(*v);
+  fail_at(*c.args[i], "internal error: " + c.func + "() takes integer literals after the map");
 }
 
 } // namespace
@@ -60,8 +58,12 @@ void IrEmitter::emit_call_stmt(ast::Call& c) {
     return;
   else if (c.type.is_integer())
     emit_scalar(c); // a value not used: len(), has_key()
-  else
-    fail(c, "function " + f + "() not supported yet");
+  else if (c.type.size() > 0) {
+    // A value not used, buf(), ksym(), ntop(): evaluated for its reads, as bpftrace does.
+    emit_into(c, c.type, stack_buffer(c.type.size(), "unused_" + f), false);
+  } else {
+    unsupported_at(c, "function " + f + "() as a statement");
+  }
 }
 
 void IrEmitter::emit_printf(ast::Call& c) {
@@ -70,7 +72,7 @@ void IrEmitter::emit_printf(ast::Call& c) {
 
 void IrEmitter::emit_formatted_event(ast::Call& c, EventKind kind, std::vector<PrintfDesc>& descs) {
   auto* fmt = c.args.empty() ? nullptr : dynamic_cast<ast::String*>(c.args[0].get());
-  if (!fmt) fail(c, "internal error: " + c.func + "() without a literal format");
+  if (!fmt) fail_at(c, "internal error: " + c.func + "() without a literal format");
   std::vector<Type> arg_types;
   for (size_t i = 1; i < c.args.size(); ++i)
     arg_types.push_back(c.args[i]->type);
@@ -91,7 +93,7 @@ void IrEmitter::emit_print(ast::Call& c) {
     emit_map_action(c, EventKind::PrintMap);
     return;
   }
-  if (c.args.empty()) fail(c, "internal error: print() without an argument");
+  if (c.args.empty()) fail_at(c, "internal error: print() without an argument");
   ast::Expr& value = *c.args[0];
   auto id = static_cast<uint32_t>(out_.print_values.size());
   out_.print_values.push_back(PrintValueDesc{value.type});
@@ -127,7 +129,7 @@ void IrEmitter::emit_delete(ast::Call& c) {
                                                                          : EventKind::ClearMap);
     return;
   }
-  if (um.bucketed) fail(c, "delete() of one key of a hist()/lhist() map not supported yet");
+  if (um.bucketed) fail_at(c, "delete() of one key of a hist()/lhist() map not supported yet");
   llvm::Value* key = nullptr;
   if (c.args.size() >= 2 && !um.keyless) {
     key = stack_buffer(um.bpf_key_size, "key"); // delete(@m, k)
@@ -144,7 +146,7 @@ void IrEmitter::emit_exit() {
 }
 
 void IrEmitter::emit_str_into(ast::Call& c, llvm::Value* dst, uint64_t dst_bytes, bool zero_tail) {
-  if (c.args.empty()) fail(c, "internal error: str() without an argument");
+  if (c.args.empty()) fail_at(c, "internal error: str() without an argument");
   ast::Expr& src = *c.args[0];
   if (src.type.is_string()) { // str() of something already a string
     if (zero_tail) zero_bytes(dst, dst_bytes);

@@ -4,6 +4,7 @@
 #include "ast/ast.h"
 #include "ast/diagnostics.h"
 #include "codegen/compiled_program.h"
+#include "codegen/located_error.h"
 
 #include <ostream>
 
@@ -21,15 +22,9 @@ struct CodegenOptions {
   bool syscall_dispatch = true;
 };
 
-// An error LLVM reported for one probe's program (the BPF stack limit, an unsupported
-// operation), located at the probe's attach point (no file when LLVM named no function).
-struct CodegenError : Error {
-  CodegenError(const Location& loc, const std::string& message) : Error(message), loc(loc) {}
-  Location loc;
-};
-
-// Lowers a program that ast::analyse() accepted. Throws CodegenError or tracelet::Error if
-// LLVM fails; LLVM itself never ends the process.
+// Lowers a program that ast::analyse() accepted. Throws CodegenError (located) for a form it
+// cannot lower or an error LLVM reports for a probe, tracelet::Error if LLVM fails otherwise; LLVM
+// itself never ends the process.
 CompiledProgram compile(ast::Program& program, const CodegenOptions& options);
 
 } // namespace tracelet::codegen

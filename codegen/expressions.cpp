@@ -1,5 +1,6 @@
 // Expressions: scalars as LLVM integers, everything larger through memory.
 #include "codegen/emitter.h"
+#include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
 #include "ast/registers.h"
@@ -20,11 +21,6 @@ bool is_scalar(const Type& t) {
   return t.kind == TypeKind::Integer || t.kind == TypeKind::Pointer || t.kind == TypeKind::Probe ||
          t.kind == TypeKind::Ctx || t.kind == TypeKind::KStack || t.kind == TypeKind::UStack ||
          t.kind == TypeKind::KSym || t.kind == TypeKind::Username || t.kind == TypeKind::Strerror;
-}
-
-[[noreturn]] void unsupported(const ast::Node& n, const std::string& what) {
-  throw Error(n.loc.filename() + ":" + std::to_string(n.loc.line) + ":" +
-              std::to_string(n.loc.col) + ": " + what + " not supported yet");
 }
 
 // Size of a type spelled in sizeof(): integer names and pointers; 0 if unknown here.
@@ -85,7 +81,7 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
   if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "reg") {
     auto* name = dynamic_cast<ast::String*>(n->args[0].get());
     auto offset = name ? ast::pt_regs_offset(name->value) : std::nullopt;
-    if (!offset) unsupported(e, "reg() of an unknown register");
+    if (!offset) unsupported_at(e, "reg() of an unknown register");
     return emit_register(b_, ctx_arg_, *offset); // probe_context.cpp
   }
   if (auto* n = dynamic_cast<ast::Call*>(&e); n && n->func == "strerror")
@@ -112,7 +108,7 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
         return e.type.is_signed ? b_.CreateSExt(v, target) : b_.CreateZExt(v, target);
       return convert_int(v, n->operand->type, e.type);
     }
-    unsupported(e, "cast from " + n->operand->type.str());
+    unsupported_at(e, "cast from " + n->operand->type.str());
   }
   if (auto* n = dynamic_cast<ast::Index*>(&e)) return emit_index(*n);
   if (auto* n = dynamic_cast<ast::TupleIndex*>(&e)) {
@@ -124,7 +120,7 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
     uint64_t size = n->value     ? *n->value
                     : n->of_expr ? n->of_expr->type.size()
                                  : spelled_type_size(*n->of_type);
-    if (size == 0) unsupported(e, "sizeof(" + n->of_type->name + ")");
+    if (size == 0) unsupported_at(e, "sizeof(" + n->of_type->name + ")");
     return llvm::ConstantInt::get(scalar_type(e.type), size);
   }
   if (auto* n = dynamic_cast<ast::Offsetof*>(&e); n && n->value)
@@ -135,7 +131,7 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
     return emit_map_query(*n);
   if (auto* n = dynamic_cast<ast::Call*>(&e)) {
     if (auto* v = emit_byte_scalar(*n)) return v;
-    unsupported(e, "the value of " + n->func + "()");
+    unsupported_at(e, "the value of " + n->func + "()");
   }
   if (auto* n = dynamic_cast<ast::PositionalParam*>(&e)) {
     // Type inference resolved it to the argument's decimal text (or the count for $#).
@@ -146,7 +142,7 @@ llvm::Value* IrEmitter::emit_scalar(ast::Expr& e) {
       throw Error("internal error: positional parameter with value \"" + n->value + "\"");
     return llvm::ConstantInt::get(scalar_type(e.type), static_cast<uint64_t>(v));
   }
-  unsupported(e, "this expression");
+  unsupported_at(e, "this expression");
 }
 
 llvm::Value* IrEmitter::emit_addr(ast::Expr& e, bool zero_tail) {
@@ -255,7 +251,7 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
     emit_memory_value_into(e, dst_type, dst, zero_tail);
     return;
   }
-  unsupported(e, "a value of type " + e.type.str() + " here");
+  unsupported_at(e, "a value of type " + e.type.str() + " here");
 }
 
 llvm::Value* IrEmitter::emit_binary(ast::Binary& bin) {
@@ -427,7 +423,7 @@ llvm::Value* IrEmitter::emit_unary(ast::Unary& u) {
   case Op::PostDec:
     return emit_incdec(u);
   default:
-    unsupported(u, std::string("operator ") + ast::to_string(u.op));
+    unsupported_at(u, std::string("operator ") + ast::to_string(u.op));
   }
 }
 
@@ -448,7 +444,7 @@ llvm::Value* IrEmitter::emit_incdec(ast::Unary& u) {
     store_scalar(convert_int(new_value, t, um.value), buf);
     emit_map_update(um.gv, key, buf);
   } else {
-    unsupported(u, "increment of this operand");
+    unsupported_at(u, "increment of this operand");
   }
   return convert_int(post ? old_value : new_value, t, u.type);
 }

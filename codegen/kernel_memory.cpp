@@ -2,6 +2,7 @@
 // their addresses are computed without reading, so `a->b.c[2].d` costs one probe_read for
 // the final field, and one per pointer it goes through.
 #include "codegen/emitter.h"
+#include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
 
@@ -34,9 +35,7 @@ llvm::Value* IrEmitter::memory_address(ast::Expr& e) {
   }
   if (auto* u = dynamic_cast<ast::Unary*>(&e); u && u->op == ast::UnaryOp::Deref)
     return emit_scalar(*u->operand);
-  throw Error(e.loc.filename() + ":" + std::to_string(e.loc.line) + ":" +
-              std::to_string(e.loc.col) + ": the address of a " + e.type.str() +
-              " value here is not supported yet");
+  unsupported_at(e, "the address of a " + e.type.str() + " value here");
 }
 
 } // namespace tracelet::codegen

@@ -1,6 +1,7 @@
 // Reads through pointers: `*p` and `p[i]` on kernel or user pointers, with
 // probe_read_{kernel,user} of the pointee's size.
 #include "codegen/emitter.h"
+#include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
 
@@ -40,9 +41,7 @@ llvm::Value* IrEmitter::emit_index(ast::Index& ix) {
       return convert_int(read_scalar_at(memory_address(ix), *p.pointee, p.as), *p.pointee, ix.type);
     return emit_array_element(ix);
   }
-  if (p.kind != TypeKind::Pointer || !p.pointee)
-    throw Error(ix.loc.filename() + ":" + std::to_string(ix.loc.line) + ":" +
-                std::to_string(ix.loc.col) + ": indexing a " + p.str() + " not supported yet");
+  if (p.kind != TypeKind::Pointer || !p.pointee) unsupported_at(ix, "indexing a " + p.str());
   auto* base = emit_scalar(*ix.base);
   auto* index = widen(emit_scalar(*ix.index), ix.index->type);
   auto* addr = b_.CreateAdd(base, b_.CreateMul(index, i64c(p.pointee->size())));
@@ -56,9 +55,8 @@ llvm::Value* IrEmitter::emit_array_element(ast::Index& ix) {
   const Type& elem = *array.pointee;
   auto* literal = dynamic_cast<ast::Integer*>(ix.index.get());
   if (!literal || literal->value >= array.count)
-    throw Error(ix.loc.filename() + ":" + std::to_string(ix.loc.line) + ":" +
-                std::to_string(ix.loc.col) + ": array index must be a literal within the array's " +
-                std::to_string(array.count) + " elements (other indexes not supported yet)");
+    fail_at(ix, "array index must be a literal within the array's " + std::to_string(array.count) +
+                    " elements (other indexes not supported yet)");
   uint64_t offset = literal->value * elem.size();
   llvm::Type* ty = b_.getIntNTy(static_cast<unsigned>(elem.size() * 8));
   auto* field = dynamic_cast<ast::FieldAccess*>(ix.base.get());

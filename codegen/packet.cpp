@@ -10,6 +10,7 @@
 // load; else 0`, written so that the verifier sees a packet pointer compared with data_end
 // before the load through that same pointer.
 #include "codegen/emitter.h"
+#include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
 
@@ -44,11 +45,6 @@ constexpr uint64_t kProtoIcmp = 1, kProtoTcp = 6, kProtoUdp = 17, kProtoIcmp6 = 
 
 // BPF helpers for buf() of packet bytes: (ctx, offset, to, len).
 constexpr uint64_t kHelperSkbLoadBytes = 26, kHelperXdpLoadBytes = 189;
-
-[[noreturn]] void fail(const ast::Node& n, const std::string& what) {
-  throw Error(n.loc.filename() + ":" + std::to_string(n.loc.line) + ":" +
-              std::to_string(n.loc.col) + ": " + what);
-}
 
 bool is_header(const std::string& name) {
   return name == "eth" || name == "ip" || name == "ip6" || name == "tcp" || name == "udp" ||
@@ -249,7 +245,7 @@ llvm::Value* IrEmitter::emit_packet_builtin(ast::Builtin& b) {
   bool xdp = ap_->provider == "xdp";
   if (is_header(n)) {
     if (!packet_ || packet_->fn != fn_)
-      fail(b, n + " cannot be read inside a for loop's body (a separate BPF function)");
+      fail_at(b, n + " cannot be read inside a for loop's body (a separate BPF function)");
     return packet_->headers.at(n);
   }
   auto ctx_u32 = [&](uint64_t offset) {
@@ -258,7 +254,8 @@ llvm::Value* IrEmitter::emit_packet_builtin(ast::Builtin& b) {
   };
   if (n == "pktlen") {
     if (!xdp) return ctx_u32(kSkbLen);
-    if (!packet_ || packet_->fn != fn_) fail(b, "pktlen cannot be read inside a for loop's body");
+    if (!packet_ || packet_->fn != fn_)
+      fail_at(b, "pktlen cannot be read inside a for loop's body");
     auto* data = b_.CreatePtrToInt(packet_->data, b_.getInt64Ty());
     auto* end = b_.CreatePtrToInt(packet_->data_end, b_.getInt64Ty());
     return b_.CreateSub(end, data);
@@ -279,7 +276,7 @@ std::vector<llvm::Value*>
 IrEmitter::packet_field_read(ast::FieldAccess& f, uint64_t bytes,
                              const std::function<std::vector<llvm::Value*>(llvm::Value*)>& read) {
   if (!packet_ || packet_->fn != fn_)
-    fail(f, "packet headers cannot be read inside a for loop's body (a separate BPF function)");
+    fail_at(f, "packet headers cannot be read inside a for loop's body (a separate BPF function)");
   const Type& base = f.base->type;
   const ast::Field* field =
       base.pointee && base.pointee->record ? base.pointee->record->find(f.field) : nullptr;
@@ -293,7 +290,7 @@ IrEmitter::packet_field_read(ast::FieldAccess& f, uint64_t bytes,
 llvm::Value* IrEmitter::emit_packet_field_scalar(ast::FieldAccess& f) {
   const ast::Field* field = f.base->type.pointee->record->find(f.field);
   uint64_t bytes = field->type->size();
-  if (bytes == 0 || bytes > 8) fail(f, "cannot read " + f.field + " as a number");
+  if (bytes == 0 || bytes > 8) fail_at(f, "cannot read " + f.field + " as a number");
   uint64_t align = natural_align(bytes);
   auto v = packet_field_read(f, bytes, [&](llvm::Value* p) {
     return std::vector<llvm::Value*>{packet_load(p, 0, bytes, align)};
@@ -326,7 +323,8 @@ void IrEmitter::emit_packet_field_into(ast::FieldAccess& f, const Type& dst_type
 // fewer when the packet ends sooner (the length byte says how many).
 void IrEmitter::emit_packet_buf(ast::Expr& src, llvm::Value* length, llvm::Value* dst) {
   if (!packet_ || packet_->fn != fn_)
-    fail(src, "packet headers cannot be read inside a for loop's body (a separate BPF function)");
+    fail_at(src,
+            "packet headers cannot be read inside a for loop's body (a separate BPF function)");
   auto* handle = widen(emit_scalar(src), src.type);
   auto* present = b_.CreateICmpNE(handle, i64c(0));
   auto* offset = b_.CreateSelect(present, b_.CreateSub(handle, i64c(1)), i64c(0));

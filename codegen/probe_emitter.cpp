@@ -1,5 +1,6 @@
 // One BPF function per concrete attach point, in the section libbpf expects for it.
 #include "codegen/emitter.h"
+#include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
 #include "ast/watchpoints.h"
@@ -30,8 +31,7 @@ std::string IrEmitter::section_for(const ast::AttachPoint& ap) {
   if (ap.provider == "interval") return "perf_event";
   if (ap.provider == "tracepoint") return "tracepoint/" + ap.target + "/" + ap.func;
   if (std::string section = probe_kind_section(ap); !section.empty()) return section;
-  throw Error(ap.loc.filename() + ":" + std::to_string(ap.loc.line) + ":" +
-              std::to_string(ap.loc.col) + ": " + ap.provider + " probes not supported yet");
+  fail_at(ap, ap.provider + " probes not supported yet");
 }
 
 void IrEmitter::emit_license() {

@@ -2,6 +2,7 @@
 // value) and user space does the work (runtime/async_actions.cpp, runtime/output/user_values.h).
 // kaddr(), uaddr(), cgroupid() were resolved by type inference (Call::constant).
 #include "codegen/emitter.h"
+#include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
 
@@ -22,8 +23,7 @@ std::string literal_text(ast::Expr& e) {
   if (auto* s = dynamic_cast<ast::String*>(&e)) return s->value;
   if (auto* c = dynamic_cast<ast::Call*>(&e); c && !c->args.empty())
     if (auto* p = dynamic_cast<ast::PositionalParam*>(c->args[0].get())) return p->value;
-  throw Error(e.loc.filename() + ":" + std::to_string(e.loc.line) + ":" +
-              std::to_string(e.loc.col) + ": internal error: expected a string literal");
+  fail_at(e, "internal error: expected a string literal");
 }
 
 } // namespace

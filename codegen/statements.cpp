@@ -1,5 +1,6 @@
 // Statements: assignments, control flow, calls.
 #include "codegen/emitter.h"
+#include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
 
@@ -11,11 +12,6 @@ using ast::Type;
 using ast::TypeKind;
 
 namespace {
-
-[[noreturn]] void unsupported(const ast::Node& n, const std::string& what) {
-  throw Error(n.loc.filename() + ":" + std::to_string(n.loc.line) + ":" +
-              std::to_string(n.loc.col) + ": " + what + " not supported yet");
-}
 
 const char* kAggregations[] = {"count", "sum", "avg", "min", "max", "stats", "hist", "lhist"};
 
@@ -103,7 +99,7 @@ void IrEmitter::emit_stmt_body(ast::Stmt& stmt) {
   } else if (auto* s = dynamic_cast<ast::For*>(&stmt)) {
     emit_for(*s);
   } else {
-    unsupported(stmt, "this statement");
+    unsupported_at(stmt, "this statement");
   }
 }
 
@@ -125,12 +121,12 @@ void IrEmitter::emit_assign_var(ast::AssignVar& s) {
   }
   if (s.compound) {
     if (!slot_type.is_integer() && slot_type.kind != TypeKind::Pointer)
-      unsupported(s, "compound assignment to a " + slot_type.str() + " variable");
+      unsupported_at(s, "compound assignment to a " + slot_type.str() + " variable");
     auto* cur = widen(load_scalar(scalar_type(slot_type), slot, 8), slot_type);
     auto* rhs = scaled_by_pointee(widen(emit_scalar(*s.value), s.value->type), slot_type);
     bool is_signed = slot_type.is_signed || (s.value->type.is_integer() && s.value->type.is_signed);
     auto* v = apply_compound(b_, *s.compound, cur, rhs, is_signed);
-    if (!v) unsupported(s, "this compound assignment");
+    if (!v) unsupported_at(s, "this compound assignment");
     store_scalar(convert_int(v, Type::u64(), slot_type), slot);
     return;
   }
@@ -153,7 +149,7 @@ void IrEmitter::emit_assign_map(ast::AssignMap& s) {
   if (s.compound) {
     // @m[k] op= v: read (0 if missing), combine, write back.
     if (!um.value.is_integer() && um.value.kind != TypeKind::Pointer)
-      unsupported(s, "compound assignment to a " + um.value.str() + " map");
+      unsupported_at(s, "compound assignment to a " + um.value.str() + " map");
     auto* slot = helpers_.map_lookup(map_ptr(um.gv), key);
     auto* before = b_.GetInsertBlock();
     auto* found = llvm::BasicBlock::Create(ctx_, "map_found", fn_);
@@ -169,7 +165,7 @@ void IrEmitter::emit_assign_map(ast::AssignMap& s) {
     auto* rhs = scaled_by_pointee(widen(emit_scalar(*s.value), s.value->type), um.value);
     bool is_signed = um.value.is_signed || (s.value->type.is_integer() && s.value->type.is_signed);
     auto* v = apply_compound(b_, *s.compound, cur, rhs, is_signed);
-    if (!v) unsupported(s, "this compound assignment");
+    if (!v) unsupported_at(s, "this compound assignment");
     store_scalar(v, value);
   } else {
     emit_into(*s.value, um.value, value, true); // no stale stack bytes in map values
@@ -221,7 +217,7 @@ void IrEmitter::emit_unroll(ast::Unroll& s) {
   else if (auto* param = dynamic_cast<ast::PositionalParam*>(s.count.get()))
     n = std::strtoull(param->value.c_str(), nullptr, 0);
   else
-    unsupported(s, "unroll with a non-literal count");
+    unsupported_at(s, "unroll with a non-literal count");
   // The body emitted N times; `continue` goes to the next copy, `break` past the last.
   auto* done = llvm::BasicBlock::Create(ctx_, "unroll_done", fn_);
   for (uint64_t i = 0; i < n; ++i) {
@@ -246,7 +242,7 @@ void IrEmitter::emit_return() {
 void IrEmitter::emit_jump(ast::Jump& s) {
   if (s.kind == ast::JumpKind::Return && s.value && is_packet_program()) {
     // `return VERDICT;` (packet.cpp): the program's result.
-    if (loop_ctx_) unsupported(s, "a verdict inside a for loop's body");
+    if (loop_ctx_) unsupported_at(s, "a verdict inside a for loop's body");
     b_.CreateRet(widen(emit_scalar(*s.value), s.value->type));
     start_dead_block();
     return;
@@ -255,7 +251,7 @@ void IrEmitter::emit_jump(ast::Jump& s) {
     emit_return();
     return;
   }
-  if (loops_.empty()) unsupported(s, "break/continue outside a loop");
+  if (loops_.empty()) unsupported_at(s, "break/continue outside a loop");
   b_.CreateBr(s.kind == ast::JumpKind::Break ? loops_.back().break_to : loops_.back().continue_to);
   start_dead_block();
 }

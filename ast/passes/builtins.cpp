@@ -233,7 +233,17 @@ void TypeInference::type_usdt_argument(Builtin& n) {
                               " argument" + (args->size() == 1 ? "" : "s"));
       return;
     }
-    is_signed |= (*args)[index].is_signed;
+    const UsdtArgument& arg = (*args)[index];
+    if (arg.kind == UsdtArgument::Kind::Global && !ap->usdt_globals.count(arg.symbol)) {
+      auto sym = kernel_.binary_object_symbol(ap->target, arg.symbol, error);
+      if (!sym) {
+        diags_.error(n.loc, n.name + ": " + ap->name() + " reads global '" + arg.symbol +
+                                "': " + error);
+        return;
+      }
+      ap->usdt_globals[arg.symbol] = sym->first;
+    }
+    is_signed |= arg.is_signed;
   }
   n.type = is_signed ? Type::i64() : Type::u64();
 }

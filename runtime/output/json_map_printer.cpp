@@ -46,7 +46,8 @@ std::string json_stats_map(const codegen::MapDesc& map, const std::vector<MapEnt
 }
 
 std::string json_hist_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
-                          const std::vector<std::string>& probe_names, uint64_t top, uint64_t div) {
+                          const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
+                          bool /*zeroed*/) {
   bool linear = map.value.kind == TypeKind::Lhist;
   std::vector<std::string> elements;
   for (const auto& row : hist_rows(map, entries, top)) {
@@ -63,17 +64,8 @@ std::string json_hist_map(const codegen::MapDesc& map, const std::vector<MapEntr
 std::string format_map_json(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                             const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
                             bool zeroed) {
-  if (div == 0) div = 1;
-  switch (map.value.kind) {
-  case TypeKind::Hist:
-  case TypeKind::Lhist:
-    return json_hist_map(map, entries, probe_names, top, div);
-  case TypeKind::Avg:
-  case TypeKind::Stats:
-    return json_stats_map(map, entries, probe_names, top, div, zeroed);
-  default:
-    return json_value_map(map, entries, probe_names, top, div, zeroed);
-  }
+  return render_map({json_hist_map, json_stats_map, json_value_map}, map, entries, probe_names, top,
+                    div, zeroed);
 }
 
 } // namespace tracelet::runtime

@@ -56,8 +56,8 @@ std::string format_stats_map(const codegen::MapDesc& map, const std::vector<MapE
 }
 
 std::string format_hist_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
-                            const std::vector<std::string>& probe_names, uint64_t top,
-                            uint64_t div) {
+                            const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
+                            bool /*zeroed*/) {
   bool linear = map.value.kind == TypeKind::Lhist;
   auto rows = hist_rows(map, entries, top);
   if (rows.empty()) return "\n";
@@ -77,17 +77,8 @@ std::string format_hist_map(const codegen::MapDesc& map, const std::vector<MapEn
 std::string format_map(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                        const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
                        bool zeroed) {
-  if (div == 0) div = 1;
-  switch (map.value.kind) {
-  case TypeKind::Hist:
-  case TypeKind::Lhist:
-    return format_hist_map(map, entries, probe_names, top, div);
-  case TypeKind::Avg:
-  case TypeKind::Stats:
-    return format_stats_map(map, entries, probe_names, top, div, zeroed);
-  default:
-    return format_value_map(map, entries, probe_names, top, div, zeroed);
-  }
+  return render_map({format_hist_map, format_stats_map, format_value_map}, map, entries,
+                    probe_names, top, div, zeroed);
 }
 
 } // namespace tracelet::runtime

@@ -222,4 +222,21 @@ std::vector<HistRow> hist_rows(const codegen::MapDesc& map, const std::vector<Ma
   return rows;
 }
 
+std::string render_map(const MapRenderers& renderers, const codegen::MapDesc& map,
+                       const std::vector<MapEntry>& entries,
+                       const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
+                       bool zeroed) {
+  if (div == 0) div = 1;
+  switch (map.value.kind) {
+  case ast::TypeKind::Hist:
+  case ast::TypeKind::Lhist:
+    return renderers.hist(map, entries, probe_names, top, div, zeroed);
+  case ast::TypeKind::Avg:
+  case ast::TypeKind::Stats:
+    return renderers.average(map, entries, probe_names, top, div, zeroed);
+  default:
+    return renderers.value(map, entries, probe_names, top, div, zeroed);
+  }
+}
+
 } // namespace tracelet::runtime

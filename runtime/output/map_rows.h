@@ -71,4 +71,17 @@ std::vector<AverageRow> average_rows(const codegen::MapDesc& map,
 std::vector<HistRow> hist_rows(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                                uint64_t top);
 
+// The renderers of one output format, one per shape of map; render_map() picks the one for the
+// map's value kind (hist/lhist, avg/stats, any other value) and reads a `div` of 0 as 1.
+struct MapRenderers {
+  using Render = std::string (*)(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
+                                 const std::vector<std::string>& probe_names, uint64_t top,
+                                 uint64_t div, bool zeroed);
+  Render hist, average, value;
+};
+std::string render_map(const MapRenderers& renderers, const codegen::MapDesc& map,
+                       const std::vector<MapEntry>& entries,
+                       const std::vector<std::string>& probe_names, uint64_t top, uint64_t div,
+                       bool zeroed);
+
 } // namespace tracelet::runtime

@@ -187,6 +187,18 @@ TEST(CliOptions, ExitOfThePidProcessEndsTheRun) {
   EXPECT_LT(seconds, 15) << "the run outlived the traced process";
 }
 
+// An error found while lowering the program (codegen/located_error.h) is printed as the passes
+// print theirs, and nothing runs.
+TEST(CliErrors, CodegenErrorHasLocationSourceLineAndCaret) {
+  auto r = run_tracelet({"-e", "BEGIN { @h[1] = hist(5);\n  delete(@h[1]); printf(\"ran\\n\"); }"});
+  EXPECT_EQ(r.exit_status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "stdin:2:3: error: delete() of one key of a hist()/lhist() map not supported "
+                   "yet\n"
+                   "  delete(@h[1]); printf(\"ran\\n\"); }\n"
+                   "  ^~~~~~~~~~~~~\n");
+}
+
 TEST(CliOptions, ListPatternWithInvalidCharacterIsAnError) {
   for (const char* pattern : {"tracepoint:sys$calls:*", "kprobe:f(x)", "tracepoint:a;b:*"}) {
     auto r = run_tracelet({"-l", pattern});

@@ -114,6 +114,26 @@ RunResult run_with_command(const std::string& script, const std::string& command
   return run_tracelet(spec);
 }
 
+// Runs `script` behind the ready BEGIN on the running `traced` (-p): once attached, writes each
+// of `batches` to its stdin and lets it settle, then calls `after` (if given) with the batch's
+// index; stops tracelet with SIGINT.
+RunResult run_with_pid(StdinTarget& traced, const std::string& script,
+                       const std::vector<std::string>& batches,
+                       const std::function<void(size_t)>& after = {}) {
+  RunSpec spec;
+  spec.args = {"-p", std::to_string(traced.pid()), "-e", ready_begin() + script};
+  spec.ready_marker = kReady;
+  spec.workload = [&] {
+    for (size_t i = 0; i < batches.size(); ++i) {
+      traced.send(batches[i]);
+      settle();
+      if (after) after(i);
+    }
+  };
+  spec.stop_signal = SIGINT;
+  return run_tracelet(spec);
+}
+
 } // namespace
 
 TEST(Watchpoint, AbsoluteAddressWithCommandCountsWritesAndAccesses) {
@@ -133,16 +153,7 @@ TEST(Watchpoint, AbsoluteAddressWithPidAndProbeName) {
   StdinTarget traced(target()); // runs the commands written to it
   ASSERT_GT(traced.pid(), 0);
   std::string a = counter_address();
-  RunSpec spec;
-  spec.args = {"-p", std::to_string(traced.pid()), "-e",
-               ready_begin() + "w:" + a + ":8:w { @[probe, pid] = count(); }"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] {
-    traced.send("gGgGg");
-    settle();
-  };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = run_with_pid(traced, "w:" + a + ":8:w { @[probe, pid] = count(); }", {"gGgGg"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   uint64_t address = std::stoull(a, nullptr, 16);
   EXPECT_NE(r.out.find("@[watchpoint:" + std::to_string(address) + ":8:w, " +
@@ -180,18 +191,9 @@ TEST(Watchpoint, FunctionArgumentWithPid) {
   REQUIRE_BREAKPOINTS();
   StdinTarget traced(target()); // runs the commands written to it
   ASSERT_GT(traced.pid(), 0);
-  RunSpec spec;
-  spec.args = {"-p", std::to_string(traced.pid()), "-e",
-               ready_begin() + "watchpoint:tl_watch_touch+arg1:4:w { @n = count(); }"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] {
-    // Writes only: the read by the function's first instruction runs while the uprobe steps
-    // over it, before the SIGSTOP takes effect, so it may be missed (in bpftrace too).
-    traced.send("000");
-    settle();
-  };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  // Writes only: the read by the function's first instruction runs while the uprobe steps
+  // over it, before the SIGSTOP takes effect, so it may be missed (in bpftrace too).
+  auto r = run_with_pid(traced, "watchpoint:tl_watch_touch+arg1:4:w { @n = count(); }", {"000"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("@n: 3\n"), std::string::npos) << r.out;
   EXPECT_NE(traced.state(), 'T') << "the traced process was left stopped";
@@ -201,25 +203,15 @@ TEST(Watchpoint, AsyncDoesNotStopTheProcess) {
   REQUIRE_BREAKPOINTS();
   StdinTarget traced(target()); // runs the commands written to it
   ASSERT_GT(traced.pid(), 0);
-  RunSpec spec;
   // tl_watch_register passes slot 0 without touching it: the breakpoint is set while the
   // process runs on, then the three writes are counted.
-  spec.args = {"-p", std::to_string(traced.pid()), "-e",
-               ready_begin() +
-                   "asyncwatchpoint:tl_watch_register+arg1:8:w { @n = count(); } "
-                   "uprobe:" +
-                   target() + ":tl_watch_register { @calls = count(); }"};
-  spec.ready_marker = kReady;
   char state_after_register = '?';
-  spec.workload = [&] {
-    traced.send("s");
-    settle();
-    state_after_register = traced.state();
-    traced.send("000");
-    settle();
-  };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = run_with_pid(traced,
+                        "asyncwatchpoint:tl_watch_register+arg1:8:w { @n = count(); } uprobe:" +
+                            target() + ":tl_watch_register { @calls = count(); }",
+                        {"s", "000"}, [&](size_t batch) {
+                          if (batch == 0) state_after_register = traced.state();
+                        });
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("Attaching 3 probes...\n"), std::string::npos) << r.out; // BEGIN too
   EXPECT_NE(r.out.find("@calls: 1\n"), std::string::npos) << r.out;
@@ -231,23 +223,12 @@ TEST(Watchpoint, UnwatchRemovesTheBreakpoint) {
   REQUIRE_BREAKPOINTS();
   StdinTarget traced(target()); // runs the commands written to it
   ASSERT_GT(traced.pid(), 0);
-  RunSpec spec;
-  spec.args = {"-p", std::to_string(traced.pid()), "-e",
-               ready_begin() +
-                   "watchpoint:tl_watch_register+arg1:8:w { @n = count(); } "
-                   "uprobe:" +
-                   target() + ":tl_watch_release { unwatch(arg0); }"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] {
-    traced.send("s000A"); // watched: 3 writes; then unwatch(slot 0)
-    settle();
-    traced.send("00"); // not watched
-    settle();
-    traced.send("s0"); // watched again: 1 write
-    settle();
-  };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  // Watched: 3 writes, then unwatch(slot 0); 2 writes not watched; watched again: 1 write.
+  auto r =
+      run_with_pid(traced,
+                   "watchpoint:tl_watch_register+arg1:8:w { @n = count(); } uprobe:" + target() +
+                       ":tl_watch_release { unwatch(arg0); }",
+                   {"s000A", "00", "s0"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("@n: 4\n"), std::string::npos) << r.out;
 }
@@ -352,19 +333,12 @@ TEST(Watchpoint, RegisterTakenByAnotherTracerIsOneClearLine) {
   StdinTarget traced(target()); // runs the commands written to it
   ASSERT_GT(traced.pid(), 0);
   std::string a = counter_address();
-  RunSpec holder;
-  holder.args = {"-p", std::to_string(traced.pid()), "-e",
-                 ready_begin() + "watchpoint:tl_watch_touch+arg1:8:w { }"};
-  holder.ready_marker = kReady;
   RunResult second;
-  holder.workload = [&] {
-    traced.send("0123");
-    settle();
-    second = run_tracelet(
-        {"-p", std::to_string(traced.pid()), "-e", "watchpoint:" + a + ":8:w { @ = count(); }"});
-  };
-  holder.stop_signal = SIGINT;
-  auto first = run_tracelet(holder);
+  auto first =
+      run_with_pid(traced, "watchpoint:tl_watch_touch+arg1:8:w { }", {"0123"}, [&](size_t) {
+        second = run_tracelet({"-p", std::to_string(traced.pid()), "-e",
+                               "watchpoint:" + a + ":8:w { @ = count(); }"});
+      });
   EXPECT_EQ(first.exit_status, 0) << first.err;
   EXPECT_EQ(second.exit_status, 1) << second.out;
   EXPECT_NE(second.err.find(

@@ -101,7 +101,8 @@ TL_PROBED long tld_opaque(void* p, int** pp) {
   return (long)p + (long)pp;
 }
 
-static void call_all(long i) {
+// Every probed function once (main in tl_calls_main.c).
+void call_all(long i) {
   static struct tld_node second = {.id = 7, .name = "second"};
   static struct tld_node first = {.id = 42,
                                   .name = "first",
@@ -130,22 +131,4 @@ static void call_all(long i) {
   tld_none();
   sink += tld_opaque(&cast, &pv);
   (void)sink;
-}
-
-int main(int argc, char** argv) {
-  if (argc == 3 && strcmp(argv[1], "calls") == 0) {
-    long n = atol(argv[2]);
-    for (long i = 0; i < n; ++i)
-      call_all(i);
-    return 0;
-  }
-  if (argc == 2 && strcmp(argv[1], "stdin") == 0) {
-    char c;
-    long i = 0;
-    while (read(0, &c, 1) == 1)
-      call_all(i++);
-    return 0;
-  }
-  fprintf(stderr, "usage: %s calls N | stdin\n", argv[0]);
-  return 2;
 }

@@ -50,7 +50,8 @@ TL_PROBED long tlx_point_sum(const struct tlx_point* p, const int* scale) {
   return (p->x + p->y) * *scale;
 }
 
-static void call_all(long i) {
+// Every probed function once (main in tl_calls_main.c).
+void call_all(long i) {
   static const struct tlx_point point = {3, 4, "pt", {10, 20}};
   static const int scale = 5;
   volatile long sink = 0;
@@ -62,22 +63,4 @@ static void call_all(long i) {
   sink += tlx_point_sum(&point, &scale);
   sink += getpid(); // a libc function for library uprobes
   (void)sink;
-}
-
-int main(int argc, char** argv) {
-  if (argc == 3 && strcmp(argv[1], "calls") == 0) {
-    long n = atol(argv[2]);
-    for (long i = 0; i < n; ++i)
-      call_all(i);
-    return 0;
-  }
-  if (argc == 2 && strcmp(argv[1], "stdin") == 0) {
-    char c;
-    long i = 0;
-    while (read(0, &c, 1) == 1)
-      call_all(i++);
-    return 0;
-  }
-  fprintf(stderr, "usage: %s calls N | stdin\n", argv[0]);
-  return 2;
 }

@@ -13,6 +13,9 @@
 //   tl:indexed   arr[i%4], the 16 bits after it, i%4 through "base + index*4" specs
 //                (arr = {10, -20, 30, -40}; "-4@(%rdx,%rcx,4) -2@4(%rdx,%rcx,4) 8@%rcx")
 //   tl:guarded   i, only while its semaphore is raised (tl_usdt_guarded.c)
+//   tl:globals   tl_counter = -1000 - i, tl_table[2] = 3 * i, tl_small = i + 7, read from the
+//                globals themselves ("-4@tl_counter(%rip) -8@16+tl_table(%rip)
+//                2@tl_small(%rip)"): where they are depends on the load address (PIE)
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,11 @@
 #include <sys/sdt.h>
 
 void tl_guarded(long i); // tl_usdt_guarded.c
+
+// volatile: gcc names them in the marker's operands instead of copying them to registers.
+volatile int32_t tl_counter;
+volatile int64_t tl_table[4];
+static volatile uint16_t tl_small;
 
 static inline __attribute__((always_inline)) void tl_inlined(long v) {
   DTRACE_PROBE1(tl, inlined, v);
@@ -50,6 +58,10 @@ __attribute__((noinline)) void tl_run(long i, const char* word) {
                    : "d"(arr), "c"(idx)
                    : "memory");
   tl_guarded(i);
+  tl_counter = (int32_t)(-1000 - i);
+  tl_table[2] = 3 * i;
+  tl_small = (uint16_t)(i + 7);
+  DTRACE_PROBE3(tl, globals, tl_counter, tl_table[2], tl_small);
 }
 
 int main(int argc, char** argv) {

@@ -251,6 +251,12 @@ const ErrorCase kCases[] = {
      "stdin:1:14: error: printf() does not return a value\n"
      "BEGIN { $x = printf(\"a\"); }\n"
      "             ^~~~~~~~~~~\n"},
+    // bpftrace 0.17: "print() expects a integer literal (integer provided)".
+    {"BEGIN { @m[1] = 1; $a = 1; print(@m, $a, -1); }",
+     {},
+     "stdin:1:38: error: print() top must be an integer literal, not a computed int64\n"
+     "BEGIN { @m[1] = 1; $a = 1; print(@m, $a, -1); }\n"
+     "                                     ^~\n"},
     {"BEGIN { if (\"a\") { exit(); } }",
      {},
      "stdin:1:13: error: the condition must be an integer, not string[2]\n"

@@ -384,12 +384,58 @@ TEST(Usdt, ArgumentSpecsOfSdtNotes) {
   EXPECT_TRUE(is((*args)[3], K::Memory, 2, false, 32, -8));  // bp - 8
   EXPECT_TRUE(is((*args)[4], K::Constant, 8, false, 0, 42));
   EXPECT_TRUE(is((*args)[5], K::Register, 1, false, 112, 0)); // di
-  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("4@counter(%rip)", &error));
-  EXPECT_EQ(error, "unsupported USDT argument spec '4@counter(%rip)'");
+  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("4@16(%rip)", &error));
+  EXPECT_EQ(error, "unsupported USDT argument spec '4@16(%rip)'");
+  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("4@counter(%rip,%rax,4)", &error));
+  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("4@8+16(%rip)", &error));
+  EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("4@counter(%rax)", &error));
   EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("8@(%rax,%rbx,3)", &error));
   EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("8@(%rax,%rip,8)", &error));
   EXPECT_FALSE(tracelet::ast::parse_usdt_arguments("3@%rax", &error));
   EXPECT_TRUE(tracelet::ast::parse_usdt_arguments("", &error)->empty());
+}
+
+// Globals, "sym(%rip)" as gcc writes them for a global or static variable: the symbol and
+// the offset from it, in every order gas accepts.
+TEST(Usdt, GlobalVariableSpecs) {
+  using K = tracelet::ast::UsdtArgument::Kind;
+  std::string error;
+  auto args = tracelet::ast::parse_usdt_arguments(
+      "-4@counter(%rip) 8@16+arr(%rip) 2@tab+6(%rip) 1@x.1-2(%rip) -8@-8+_g$1(%rip)", &error);
+  ASSERT_TRUE(args) << error;
+  ASSERT_EQ(args->size(), 5u);
+  auto is = [&](size_t i, uint32_t bytes, bool is_signed, const std::string& symbol,
+                int64_t offset) {
+    const auto& a = (*args)[i];
+    return a.kind == K::Global && a.bytes == bytes && a.is_signed == is_signed &&
+           a.symbol == symbol && a.value == offset;
+  };
+  EXPECT_TRUE(is(0, 4, true, "counter", 0));
+  EXPECT_TRUE(is(1, 8, false, "arr", 16));
+  EXPECT_TRUE(is(2, 2, false, "tab", 6));
+  EXPECT_TRUE(is(3, 1, false, "x.1", -2));
+  EXPECT_TRUE(is(4, 8, true, "_g$1", -8));
+}
+
+// Type inference resolves the globals the used arguments read, per attach point (here in the
+// program of -p 42), and locates a symbol the binary does not have at the argument.
+TEST(Usdt, GlobalsResolvedFromTheBinary) {
+  tracelet::test::FakeKernel kernel;
+  kernel.pid = 42;
+  auto a = analyse("usdt::tl:global { @[arg0] = sum(arg1); }", {}, &kernel);
+  ASSERT_TRUE(a->ok) << a->errors();
+  const auto& ap = *a->program->probes[0]->expanded[0];
+  EXPECT_EQ(ap.usdt_globals,
+            (std::map<std::string, uint64_t>{{"counter", 0x4010}, {"table", 0x4020}}));
+  EXPECT_EQ(a->type_of("arg0"), "int64");
+  EXPECT_EQ(a->type_of("arg1"), "uint64");
+  auto gone = analyse("usdt::tl:global { print(arg2); }", {}, &kernel);
+  EXPECT_FALSE(gone->ok);
+  EXPECT_EQ(gone->errors(),
+            "stdin:1:25: error: arg2: usdt:/proc/42/root/bin/y:tl:global reads global 'gone': "
+            "no data symbol 'gone' in /proc/42/root/bin/y\n"
+            "usdt::tl:global { print(arg2); }\n"
+            "                        ^~~~\n");
 }
 
 // Index registers, "disp(%base,%index,scale)": address = base + index * scale + disp.

@@ -151,13 +151,25 @@ std::vector<std::string> FakeKernel::match_binary_functions(const std::string& p
 }
 
 std::vector<ast::UsdtLocation> FakeKernel::usdt_locations(const std::string& path) {
-  if (path == "/bin/y" || path == "/proc/42/root/bin/y") return {{"tl", "probe", "4@%esi", 0x10}};
+  if (path == "/bin/y" || path == "/proc/42/root/bin/y")
+    return {{"tl", "probe", "4@%esi", 0x10},
+            {"tl", "global", "-4@counter(%rip) 8@16+table(%rip) 2@gone(%rip)", 0x1020}};
   if (path != "/bin/x") return {};
   return {{"tl", "twice", "-8@%rdi", 0x400},
           {"prov", "probe", "-4@%eax 8@16(%rsp)", 0x100},
           {"prov", "other", "8@$5", 0x200},
           {"tl", "probe", "8@%rdi", 0x300},
           {"tl", "twice", "-8@%rax", 0x500}};
+}
+
+std::optional<std::pair<uint64_t, uint64_t>>
+FakeKernel::binary_object_symbol(const std::string& path, const std::string& name,
+                                 std::string& error) {
+  bool y = path == "/bin/y" || path == "/proc/42/root/bin/y";
+  if (y && name == "counter") return std::make_pair(0x4010, 4);
+  if (y && name == "table") return std::make_pair(0x4020, 32);
+  error = "no data symbol '" + name + "' in " + path;
+  return std::nullopt;
 }
 
 std::vector<std::string> FakeKernel::match_binary_paths(const std::string& glob) {

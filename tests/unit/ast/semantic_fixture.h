@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,9 +36,15 @@ public:
                                                   const std::string& glob) override;
   std::vector<std::string> needed_libraries(const std::string& path) override;
   // USDT notes of /bin/x: prov:probe ("-4@%eax 8@16(%rsp)"), prov:other ("8@$5"), tl:probe
-  // ("8@%rdi"), tl:twice at two addresses ("-8@%rdi", "-8@%rax"); /bin/y: tl:probe ("4@%esi").
+  // ("8@%rdi"), tl:twice at two addresses ("-8@%rdi", "-8@%rax"); /bin/y: tl:probe ("4@%esi"),
+  // tl:global ("-4@counter(%rip) 8@16+table(%rip) 2@gone(%rip)" at 0x1020).
   // /bin/* matches /bin/x and /bin/y; pid 42 runs /bin/y.
   std::vector<ast::UsdtLocation> usdt_locations(const std::string& path) override;
+  // Data symbols of /bin/y (also as pid 42's program): counter (0x4010, 4 bytes), table
+  // (0x4020, 32 bytes).
+  std::optional<std::pair<uint64_t, uint64_t>> binary_object_symbol(const std::string& path,
+                                                                    const std::string& name,
+                                                                    std::string& error) override;
   std::vector<std::string> match_binary_paths(const std::string& glob) override;
   int traced_pid() override { return pid; }
   std::string process_binary(int pid) override;
