@@ -187,13 +187,11 @@ void TypeInference::visit(PositionalParam& n) {
     n.value = std::to_string(params.size());
     return;
   }
-  std::string text = n.index >= 1 && static_cast<size_t>(n.index) <= params.size()
-                         ? params[n.index - 1]
-                         : std::string();
-  if (text.empty()) {
+  if (n.index < 1 || static_cast<size_t>(n.index) > params.size()) {
     n.value = "0";
     return;
   }
+  const std::string& text = params[n.index - 1]; // "" is an error, as in bpftrace 0.17
   auto number = parse_integer_param(text);
   if (!number) {
     std::string name = "$" + std::to_string(n.index);
