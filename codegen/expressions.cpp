@@ -4,6 +4,7 @@
 
 #include "ast/diagnostics.h"
 #include "ast/registers.h"
+#include "codegen/integer_ops.h"
 #include "codegen/probe_context.h"
 
 #include <algorithm>
@@ -267,7 +268,7 @@ llvm::Value* IrEmitter::emit_binary(ast::Binary& bin) {
     auto* r = bin.op == Op::Eq ? equal : b_.CreateXor(equal, b_.getInt1(true));
     return b_.CreateZExt(r, scalar_type(bin.type));
   }
-  // As bpftrace: comparisons and >> are signed only when both operands are.
+  // As bpftrace: comparisons are signed only when both operands are.
   bool is_signed = (bin.lhs->type.is_integer() && bin.lhs->type.is_signed) &&
                    (bin.rhs->type.is_integer() && bin.rhs->type.is_signed);
   auto* l = widen(emit_scalar(*bin.lhs), bin.lhs->type);
@@ -278,39 +279,8 @@ llvm::Value* IrEmitter::emit_binary(ast::Binary& bin) {
     else
       l = scaled_by_pointee(l, bin.type);
   }
-  llvm::Value* v = nullptr;
+  llvm::Value* v = integer_op(b_, bin.op, l, r);
   switch (bin.op) {
-  case Op::Add:
-    v = b_.CreateAdd(l, r);
-    break;
-  case Op::Sub:
-    v = b_.CreateSub(l, r);
-    break;
-  case Op::Mul:
-    v = b_.CreateMul(l, r);
-    break;
-  // BPF has only unsigned division (as bpftrace); the kernel defines x/0 = 0, x%0 = x.
-  case Op::Div:
-    v = b_.CreateUDiv(l, r);
-    break;
-  case Op::Mod:
-    v = b_.CreateURem(l, r);
-    break;
-  case Op::BitAnd:
-    v = b_.CreateAnd(l, r);
-    break;
-  case Op::BitOr:
-    v = b_.CreateOr(l, r);
-    break;
-  case Op::BitXor:
-    v = b_.CreateXor(l, r);
-    break;
-  case Op::Shl:
-    v = b_.CreateShl(l, r);
-    break;
-  case Op::Shr:
-    v = is_signed ? b_.CreateAShr(l, r) : b_.CreateLShr(l, r);
-    break;
   case Op::Eq:
     v = b_.CreateICmpEQ(l, r);
     break;

@@ -3,6 +3,7 @@
 #include "codegen/located_error.h"
 
 #include "ast/diagnostics.h"
+#include "codegen/integer_ops.h"
 
 #include <cstdlib>
 
@@ -21,37 +22,6 @@ bool is_aggregation_call(const ast::Expr* e) {
   for (const char* f : kAggregations)
     if (c->func == f) return true;
   return false;
-}
-
-// `cur op rhs` on 64-bit values for `x op= rhs`; nullptr for an operator that has no
-// compound form.
-llvm::Value* apply_compound(llvm::IRBuilder<>& b, ast::BinaryOp op, llvm::Value* cur,
-                            llvm::Value* rhs, bool is_signed) {
-  using Op = ast::BinaryOp;
-  switch (op) {
-  case Op::Add:
-    return b.CreateAdd(cur, rhs);
-  case Op::Sub:
-    return b.CreateSub(cur, rhs);
-  case Op::Mul:
-    return b.CreateMul(cur, rhs);
-  case Op::Div:
-    return b.CreateUDiv(cur, rhs); // BPF has only unsigned division
-  case Op::Mod:
-    return b.CreateURem(cur, rhs);
-  case Op::BitAnd:
-    return b.CreateAnd(cur, rhs);
-  case Op::BitOr:
-    return b.CreateOr(cur, rhs);
-  case Op::BitXor:
-    return b.CreateXor(cur, rhs);
-  case Op::Shl:
-    return b.CreateShl(cur, rhs);
-  case Op::Shr:
-    return is_signed ? b.CreateAShr(cur, rhs) : b.CreateLShr(cur, rhs);
-  default:
-    return nullptr;
-  }
 }
 
 } // namespace
@@ -124,8 +94,7 @@ void IrEmitter::emit_assign_var(ast::AssignVar& s) {
       unsupported_at(s, "compound assignment to a " + slot_type.str() + " variable");
     auto* cur = widen(load_scalar(scalar_type(slot_type), slot, 8), slot_type);
     auto* rhs = scaled_by_pointee(widen(emit_scalar(*s.value), s.value->type), slot_type);
-    bool is_signed = slot_type.is_signed || (s.value->type.is_integer() && s.value->type.is_signed);
-    auto* v = apply_compound(b_, *s.compound, cur, rhs, is_signed);
+    auto* v = integer_op(b_, *s.compound, cur, rhs);
     if (!v) unsupported_at(s, "this compound assignment");
     store_scalar(convert_int(v, Type::u64(), slot_type), slot);
     return;
@@ -163,8 +132,7 @@ void IrEmitter::emit_assign_map(ast::AssignMap& s) {
     cur->addIncoming(i64c(0), before);
     cur->addIncoming(loaded, found);
     auto* rhs = scaled_by_pointee(widen(emit_scalar(*s.value), s.value->type), um.value);
-    bool is_signed = um.value.is_signed || (s.value->type.is_integer() && s.value->type.is_signed);
-    auto* v = apply_compound(b_, *s.compound, cur, rhs, is_signed);
+    auto* v = integer_op(b_, *s.compound, cur, rhs);
     if (!v) unsupported_at(s, "this compound assignment");
     store_scalar(v, value);
   } else {

@@ -1,20 +1,17 @@
 // Decoding of integer and string literals, kept out of lexer.l so it can be tested directly.
 #pragma once
 
+#include "ast/integer_literal.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace tracelet::lexer {
 
-// An integer literal as bpftrace writes it: decimal (`1_000_000` separators allowed), octal
-// with a leading 0, hex `0x..`, `AeB` (A * 10^B), with an optional u/l/ul/ll/ull suffix.
-struct IntegerLiteral {
-  bool ok = false;
-  uint64_t value = 0;
-  std::string error; // why it is not a valid literal (e.g. out of range)
-};
-IntegerLiteral parse_integer(std::string_view text);
+// Integer literals: ast/integer_literal.h (probe counts are read the same way).
+using ast::IntegerLiteral;
+using ast::parse_integer;
 
 // The body of a string literal (between the quotes) with its escapes decoded:
 // \n \t \r \\ \" \' \xHH and \NNN (octal, 1 to 3 digits).

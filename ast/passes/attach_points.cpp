@@ -1,6 +1,7 @@
 // Attach points: resolve aliases to the canonical provider, split the parts into
 // target/func/freq/offset, and check each shape. The providers this release cannot run yet
 // (kprobe, uprobe, ...) are still accepted here: the stages that attach them decide.
+#include "ast/integer_literal.h"
 #include "ast/passes/passes.h"
 #include "ast/watchpoints.h"
 
@@ -57,12 +58,12 @@ bool has_wildcard(const std::string& s) {
   return s.find_first_of("*?") != std::string::npos;
 }
 
-// A strictly positive decimal integer, or nullopt.
+// A probe's count as bpftrace 0.17 reads it: any integer literal form (`1e6`, `1_000`, `0x10`,
+// `010`), and not 0; nullopt otherwise.
 std::optional<uint64_t> positive_integer(const std::string& s) {
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v == 0) return std::nullopt;
-  return v;
+  auto lit = parse_integer(s);
+  if (s.empty() || !lit.ok || lit.value == 0) return std::nullopt;
+  return lit.value;
 }
 
 // "func+0x10" / "func+16" -> func, offset. False if the offset is not a number.

@@ -47,8 +47,8 @@ private:
     int64_t value = 0;
     if (p->is_count) {
       value = static_cast<int64_t>(options_.positional_params.size());
-    } else if (auto text = param_text(options_, p->index); text && !text->empty()) {
-      auto number = parse_integer_param(*text);
+    } else if (auto text = param_text(options_, p->index)) {
+      auto number = parse_integer_param(*text); // none for "": given empty, as bpftrace reports
       if (!number) return;
       value = *number;
     }

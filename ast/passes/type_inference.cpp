@@ -187,13 +187,11 @@ void TypeInference::visit(PositionalParam& n) {
     n.value = std::to_string(params.size());
     return;
   }
-  std::string text = n.index >= 1 && static_cast<size_t>(n.index) <= params.size()
-                         ? params[n.index - 1]
-                         : std::string();
-  if (text.empty()) {
+  if (n.index < 1 || static_cast<size_t>(n.index) > params.size()) {
     n.value = "0";
     return;
   }
+  const std::string& text = params[n.index - 1]; // "" is an error, as in bpftrace 0.17
   auto number = parse_integer_param(text);
   if (!number) {
     std::string name = "$" + std::to_string(n.index);
@@ -362,12 +360,12 @@ void TypeInference::visit(Binary& n) {
   };
   if (is_arithmetic(n.op)) {
     if ((n.op == BinaryOp::Div || n.op == BinaryOp::Mod))
-      if (auto* lit = dynamic_cast<Integer*>(n.rhs.get()); lit && lit->value == 0) {
-        diags_.error(n.rhs->loc, "division by zero");
-        return;
-      }
+      if (auto* lit = dynamic_cast<Integer*>(n.rhs.get()); lit && lit->value == 0)
+        diags_.warning(n.rhs->loc, std::string("division by zero: '") + to_string(n.op) +
+                                       " 0' gives the kernel's answer (x / 0 is 0, x % 0 is x)");
     if (l.is_integer() && r.is_integer()) {
-      n.type = l.is_signed || r.is_signed ? Type::i64() : Type::u64();
+      // As bpftrace 0.17: signed only when both operands are (`(uint64)1 - 2` is 2^64 - 1).
+      n.type = l.is_signed && r.is_signed ? Type::i64() : Type::u64();
     } else if (l.kind == TypeKind::Pointer && r.is_integer() &&
                (n.op == BinaryOp::Add || n.op == BinaryOp::Sub)) {
       n.type = l; // pointer arithmetic, in units of the pointee like C (pointer_math.cpp)
@@ -450,8 +448,7 @@ void TypeInference::visit(Unary& n) {
       // As bpftrace: *addr reads a uint64 at an integer address (loads.bt: *kaddr("avenrun")),
       // in the address space the integer came from, else the probe's.
       n.type = Type::u64();
-      n.type.as = t.as != AddrSpace::None ? t.as
-                                              : probe_.default_space();
+      n.type.as = t.as != AddrSpace::None ? t.as : probe_.default_space();
     }
     break;
   case UnaryOp::AddrOf:

@@ -18,12 +18,12 @@
 #include <linux/bpf.h>
 
 #include <algorithm>
-#include <optional>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
@@ -362,8 +362,11 @@ std::vector<std::string> tracepoint_format_args(const std::string& format_text) 
   return args;
 }
 
-std::vector<ListedProbe> list_probes(ast::KernelInfo& kernel, const std::string& pattern,
-                                     bool verbose, std::vector<std::string>& notes, int pid) {
+namespace {
+
+// The probes of one pattern (no comma), sorted.
+std::vector<ListedProbe> list_pattern(ast::KernelInfo& kernel, const std::string& pattern,
+                                      bool verbose, std::vector<std::string>& notes, int pid) {
   ListPattern p = ListPattern::parse(pattern);
   Lister lister(kernel, p, verbose, notes);
   if (pid > 0) { // as bpftrace: only the process's own probes
@@ -398,6 +401,26 @@ std::vector<ListedProbe> list_probes(ast::KernelInfo& kernel, const std::string&
   std::stable_sort(probes.begin(), probes.end(),
                    [](const ListedProbe& a, const ListedProbe& b) { return a.name < b.name; });
   return probes;
+}
+
+} // namespace
+
+std::vector<ListedProbe> list_probes(ast::KernelInfo& kernel, const std::string& pattern,
+                                     bool verbose, std::vector<std::string>& notes, int pid) {
+  // As bpftrace: `-l 'A,B'` lists A's probes, then B's (blanks around a comma do not count).
+  std::vector<ListedProbe> out;
+  std::istringstream parts(pattern);
+  std::string part;
+  bool any = false;
+  while (std::getline(parts, part, ',')) {
+    size_t first = part.find_first_not_of(" \t\n");
+    if (first == std::string::npos) continue;
+    part = part.substr(first, part.find_last_not_of(" \t\n") - first + 1);
+    auto probes = list_pattern(kernel, part, verbose, notes, pid);
+    out.insert(out.end(), probes.begin(), probes.end());
+    any = true;
+  }
+  return any ? out : list_pattern(kernel, pattern, verbose, notes, pid);
 }
 
 std::string format_listing(const std::vector<ListedProbe>& probes) {

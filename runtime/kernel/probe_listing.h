@@ -30,7 +30,8 @@ struct ListedProbe {
   std::vector<std::string> args; // -lv: "int dfd", "const char * filename" (tracepoints)
 };
 
-// Every attachable probe matching `pattern`, sorted by provider then name. `verbose` fills
+// Every attachable probe matching `pattern`, sorted by provider then name; a comma-separated
+// list of patterns lists each one's probes in turn, as bpftrace does. `verbose` fills
 // ListedProbe::args. `notes` receives one line per provider the pattern asked for by name but
 // this kernel cannot attach (e.g. kprobes without CONFIG_KPROBES). With `pid` (-p), only the
 // uprobe and usdt probes of that process's program ("uprobe:/proc/PID/root/bin/x:main").

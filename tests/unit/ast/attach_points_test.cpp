@@ -65,6 +65,22 @@ TEST(AttachPoints, BeginEndAndIntervalUnits) {
             }));
 }
 
+TEST(AttachPoints, CountsTakeEveryIntegerLiteralForm) {
+  // As bpftrace 0.17 (the man page's `hardware:cache-misses:1e6`); the name shows the value.
+  EXPECT_EQ(resolved("i:ms:1e2 {} p:hz:0x63 {} s:cpu-clock:1_000_000 {} i:ms:010 {} "
+                     "h:cache-misses:1e6 {} i:s:5u {}"),
+            (std::vector<std::string>{
+                "interval|ms||100|0|exact",
+                "profile|hz||99|0|exact",
+                "software|cpu-clock||1000000|0|exact",
+                "interval|ms||8|0|exact",
+                "hardware|cache-misses||1000000|0|exact",
+                "interval|s||5|0|exact",
+            }));
+  for (const char* bad : {"i:ms:0 {}", "i:ms:12e1 {}", "i:ms:1e17 {}", "s:cpu:x {}", "i:ms:5x {}"})
+    EXPECT_FALSE(analyse(bad)->ok) << bad;
+}
+
 TEST(AttachPoints, WildcardsInCategoryOrNameNeedExpansion) {
   EXPECT_EQ(resolved("tracepoint:sched:sched_*, t:sys?alls:sys_enter_read {}"),
             (std::vector<std::string>{

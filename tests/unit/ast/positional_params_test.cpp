@@ -30,6 +30,16 @@ TEST(PositionalParams, MissingInAttachPointIsLocatedError) {
       << a->errors();
 }
 
+TEST(PositionalParams, GivenEmptyIsNoNumberButMissingIsZero) {
+  // As bpftrace 0.17: `bpftrace -e '...$1...' ''` is "$1 used numerically but given """.
+  auto empty = analyse("BEGIN { print($1); print(str($1)); }", {""});
+  EXPECT_FALSE(empty->ok);
+  EXPECT_NE(empty->errors().find("$1 used numerically but given \"\""), std::string::npos)
+      << empty->errors();
+  auto missing = analyse("BEGIN { print($2); @h = lhist(1, $2, 10, 1); }", {"5"});
+  EXPECT_TRUE(missing->ok) << missing->errors();
+}
+
 TEST(PositionalParams, LiteralArgumentsOfLhistStrncmpAndStacks) {
   auto a = analyse(R"(BEGIN { @h = lhist(5, $1, $2, $3); $c = strncmp("ab", "ac", $4);
                               @k[kstack($5)] = count(); @u[ustack(perf, $5)] = count(); })",

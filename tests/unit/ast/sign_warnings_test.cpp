@@ -52,6 +52,18 @@ const WarningCase kCases[] = {
      "unsigned to silence warning)\n"
      "BEGIN { @a = 5; @a %= 3; }\n"
      "                   ^~\n"},
+    // A literal zero divisor is no error (bpftrace 0.17 accepts it and prints an undefined
+    // value): the kernel's answer is used.
+    {"BEGIN { $x = 1 / 0; }",
+     "stdin:1:18: warning: division by zero: '/ 0' gives the kernel's answer (x / 0 is 0, x "
+     "% 0 is x)\n"
+     "BEGIN { $x = 1 / 0; }\n"
+     "                 ^\n"},
+    {"BEGIN { $x = 1 % 0; }",
+     "stdin:1:18: warning: division by zero: '% 0' gives the kernel's answer (x / 0 is 0, x "
+     "% 0 is x)\n"
+     "BEGIN { $x = 1 % 0; }\n"
+     "                 ^\n"},
     {"BEGIN { $x = pid + -2; }",
      "stdin:1:18: warning: arithmetic on integers of different signs: 'uint32' and 'int64' can "
      "lead to undefined behavior\n"

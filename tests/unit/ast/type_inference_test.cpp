@@ -24,13 +24,15 @@ TEST(TypeInference, LiteralsAndBuiltins) {
   EXPECT_EQ(a->type_of("elapsed"), "uint64");
 }
 
-TEST(TypeInference, ArithmeticWidensAndKeepsSignedness) {
+// As bpftrace 0.17: signed only when both operands are (`(uint64)1 - 2` prints 2^64 - 1).
+TEST(TypeInference, ArithmeticWidensAndIsSignedOnlyWhenBothOperandsAre) {
   auto a = analyse("BEGIN { $s = -1; $x = pid + nsecs; $y = pid + 1; $z = $s * nsecs; "
-                   "$w = uid ^ gid; $n = -pid; $t = ~pid; }");
+                   "$w = uid ^ gid; $n = -pid; $t = ~pid; $v = $s * 2; }");
   ASSERT_TRUE(a->ok) << a->errors();
   EXPECT_EQ(a->type_of("pid + nsecs"), "uint64");
-  EXPECT_EQ(a->type_of("pid + 1"), "int64");
-  EXPECT_EQ(a->type_of("$s * nsecs"), "int64");
+  EXPECT_EQ(a->type_of("pid + 1"), "uint64");
+  EXPECT_EQ(a->type_of("$s * nsecs"), "uint64");
+  EXPECT_EQ(a->type_of("$s * 2"), "int64");
   EXPECT_EQ(a->type_of("uid ^ gid"), "uint64");
   EXPECT_EQ(a->type_of("-pid"), "int64");
   EXPECT_EQ(a->type_of("~pid"), "uint64");

@@ -56,8 +56,15 @@ TEST(IntegerLiteral, Limits) {
   EXPECT_FALSE(over.ok);
   EXPECT_EQ(over.error, "integer literal out of range");
   EXPECT_FALSE(parse_integer("0x10000000000000000").ok);
-  EXPECT_FALSE(parse_integer("2e19").ok);
-  EXPECT_TRUE(parse_integer("1e19").ok);
+  // As bpftrace 0.17: one digit before the `e`, an exponent of at most 16.
+  EXPECT_EQ(parse_integer("9e16").value, 90000000000000000u);
+  auto coefficient = parse_integer("10e2");
+  EXPECT_FALSE(coefficient.ok);
+  EXPECT_EQ(coefficient.error,
+            "the digit before 'e' of a scientific literal must be 0 to 9, not 10");
+  auto exponent = parse_integer("1e17");
+  EXPECT_FALSE(exponent.ok);
+  EXPECT_EQ(exponent.error, "the exponent of a scientific literal must be at most 16, not 17");
   auto octal = parse_integer("08");
   EXPECT_FALSE(octal.ok);
   EXPECT_EQ(octal.error, "invalid digit '8' in octal literal");

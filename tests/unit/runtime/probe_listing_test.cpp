@@ -70,6 +70,19 @@ TEST(ListProbes, BareWordFindsTracepointsAndRawTracepoints) {
                                                      "tracepoint:sched:sched_switch"}));
 }
 
+TEST(ListProbes, CommaSeparatedPatternsListEachInTurn) {
+  // As bpftrace 0.17 (`bpftrace -l 'k:*socket*,tracepoint:syscalls:*tcp*'` in its man page):
+  // each pattern's probes in the order given, a probe listed again if matched again.
+  FakeKernel kernel;
+  std::vector<std::string> notes;
+  auto probes = list_probes(
+      kernel, "t:syscalls:sys_exit_openat, t:sched:*,t:syscalls:sys_enter_open*,", false, notes);
+  EXPECT_EQ(names(probes), (std::vector<std::string>{"tracepoint:syscalls:sys_exit_openat",
+                                                     "tracepoint:sched:sched_switch",
+                                                     "tracepoint:syscalls:sys_enter_open",
+                                                     "tracepoint:syscalls:sys_enter_openat"}));
+}
+
 TEST(ListProbes, SoftwareEventsWithTrailingColon) {
   FakeKernel kernel;
   std::vector<std::string> notes;
