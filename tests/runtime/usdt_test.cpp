@@ -132,7 +132,8 @@ TEST(Usdt, GlobalVariableArgumentsOfAPieBinary) {
       "usdt:" + kTarget + ":tl:globals { printf(\"%d %d %d\\n\", arg0, arg1, arg2); }",
       {kTarget, "3"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_EQ(r.out, "Attaching 2 probes...\ntracelet-ready\n-1000 0 7\n-1001 3 8\n-1002 6 9\n\n")
+  EXPECT_EQ(r.out,
+            "Attaching 2 probes...\ntracelet-ready\n-1000 0 7\n-1001 3 8\n-1002 6 9\n\n\n")
       << r.err;
 }
 
