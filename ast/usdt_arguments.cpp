@@ -71,7 +71,9 @@ int64_t extend(int64_t v, uint32_t bytes, bool is_signed) {
 }
 
 bool is_symbol(const std::string& s) {
-  auto first = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.'; };
+  auto first = [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+  };
   if (s.empty() || !first(s[0])) return false;
   return std::all_of(s.begin(), s.end(), [&](char c) {
     return first(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';

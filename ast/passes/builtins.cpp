@@ -237,8 +237,8 @@ void TypeInference::type_usdt_argument(Builtin& n) {
     if (arg.kind == UsdtArgument::Kind::Global && !ap->usdt_globals.count(arg.symbol)) {
       auto sym = kernel_.binary_object_symbol(ap->target, arg.symbol, error);
       if (!sym) {
-        diags_.error(n.loc, n.name + ": " + ap->name() + " reads global '" + arg.symbol +
-                                "': " + error);
+        diags_.error(n.loc,
+                     n.name + ": " + ap->name() + " reads global '" + arg.symbol + "': " + error);
         return;
       }
       ap->usdt_globals[arg.symbol] = sym->first;

@@ -16,8 +16,8 @@ namespace {
 
 using tracelet::test::run_command;
 using tracelet::test::run_tracelet;
-using tracelet::test::trace_while;
 using tracelet::test::RunSpec;
+using tracelet::test::trace_while;
 
 const std::string kTarget = TL_USDT_TARGET;
 
@@ -59,8 +59,7 @@ private:
 
 // Runs `script` behind a ready BEGIN with -p on `target`; once attached, has the target run
 // its markers `runs` times and exit, then stops tracelet with SIGINT.
-tracelet::test::RunResult trace_pid_runs(StdinTarget& target, const std::string& script,
-                                         int runs) {
+tracelet::test::RunResult trace_pid_runs(StdinTarget& target, const std::string& script, int runs) {
   RunSpec spec;
   spec.args = {"-p", std::to_string(target.pid()), "-e",
                "BEGIN { printf(\"ready\\n\"); } " + script};
@@ -128,11 +127,11 @@ TEST(Usdt, ArgumentsOfEveryShapeSizeAndSign) {
 // (docs/differences.md), so the values are the ones the target stores.
 TEST(Usdt, GlobalVariableArgumentsOfAPieBinary) {
   REQUIRE_BPF();
-  auto r = trace_while(
-      "usdt:" + kTarget + ":tl:globals { printf(\"%d %d %d\\n\", arg0, arg1, arg2); }",
-      {kTarget, "3"});
+  auto r =
+      trace_while("usdt:" + kTarget + ":tl:globals { printf(\"%d %d %d\\n\", arg0, arg1, arg2); }",
+                  {kTarget, "3"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_EQ(r.out, "Attaching 2 probes...\ntracelet-ready\n-1000 0 7\n-1001 3 8\n-1002 6 9\n\n")
+  EXPECT_EQ(r.out, "Attaching 2 probes...\ntracelet-ready\n-1000 0 7\n-1001 3 8\n-1002 6 9\n\n\n")
       << r.err;
 }
 
