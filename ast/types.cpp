@@ -64,13 +64,6 @@ Type Type::of_record(std::shared_ptr<const RecordDef> def, AddrSpace as) {
   return t;
 }
 
-Type Type::ctx() {
-  Type t;
-  t.kind = TypeKind::Ctx;
-  t.bytes = 8;
-  return t;
-}
-
 Type Type::probe() {
   Type t;
   t.kind = TypeKind::Probe;
@@ -177,7 +170,6 @@ uint64_t Type::size() const {
   case TypeKind::Buffer:
   case TypeKind::MacAddr: return bytes;
   case TypeKind::Pointer:
-  case TypeKind::Ctx:
   case TypeKind::Probe:
   case TypeKind::KStack:
   case TypeKind::UStack:
@@ -263,8 +255,9 @@ bool Type::compatible(const Type& o) const {
       if (!elems[i].compatible(o.elems[i]))
         return false;
     return true;
-  case TypeKind::Pointer:
-    return pointee && o.pointee && pointee->compatible(*o.pointee);
+  case TypeKind::Pointer: // the context pointer is not interchangeable with a copy elsewhere
+    return pointee && o.pointee && pointee->compatible(*o.pointee) &&
+           (as == AddrSpace::Ctx) == (o.as == AddrSpace::Ctx);
   case TypeKind::Record: return record == o.record || (record && o.record && record->name == o.record->name);
   case TypeKind::Lhist:
     return lhist_min == o.lhist_min && lhist_max == o.lhist_max && lhist_step == o.lhist_step;
@@ -298,11 +291,11 @@ std::string Type::str() const {
       s += (i ? "," : "") + elems[i].str();
     return s + ")";
   }
-  case TypeKind::Pointer: return (pointee ? pointee->str() : "void") + " *";
+  case TypeKind::Pointer: // "(ctx) struct pt_regs *", as bpftrace spells the context pointer
+    return (as == AddrSpace::Ctx ? "(ctx) " : "") + (pointee ? pointee->str() : "void") + " *";
   case TypeKind::Array:
     return (pointee ? pointee->str() : "?") + "[" + std::to_string(count) + "]";
   case TypeKind::Record: return record ? record->name : "struct ?";
-  case TypeKind::Ctx: return "ctx";
   case TypeKind::Probe: return "probe";
   case TypeKind::KStack:
   case TypeKind::UStack: {

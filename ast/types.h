@@ -21,8 +21,6 @@ enum class TypeKind {
   Pointer, // pointee + address space
   Record,  // a struct or union: from BTF, a C definition in the script, or a tracepoint format
   Array,   // fixed-size array of `pointee`
-  Ctx,     // the probe context pointer (BPF program's r1); `args` on tracepoints is a Pointer to
-           // a Record named "struct <category>_<name>_args" instead
   Probe,   // the `probe` builtin: an index into CompiledProgram::probe_names, stored as u64
   // Values the runtime symbolizes when printing (see runtime/symbols/symbols.h). All are one u64:
   KStack, // kstack: the stack id in the stack map of this mode/depth (negative: no stack)
@@ -55,7 +53,10 @@ enum class TypeKind {
 // Packet: a header inside the packet of an xdp/tc program. Such a pointer's value is the
 // header's offset in the packet plus one (0: the packet has no such header); codegen/packet.cpp
 // bounds-checks every read through it.
-enum class AddrSpace { None, Kernel, User, Packet };
+// Ctx: the probe's context (the `ctx` builtin, its casts to other struct pointers, the records
+// and arrays inside it). The value is the program's context pointer; codegen reads its fields
+// with direct loads at constant offsets (codegen/context_reads.cpp), as the verifier requires.
+enum class AddrSpace { None, Kernel, User, Packet, Ctx };
 
 struct Type;
 using TypePtr = std::shared_ptr<const Type>;
@@ -106,7 +107,6 @@ struct Type {
   static Type pointer(Type pointee, AddrSpace as = AddrSpace::Kernel);
   static Type array(Type elem, uint64_t count);
   static Type of_record(std::shared_ptr<const RecordDef> def, AddrSpace as = AddrSpace::Kernel);
-  static Type ctx();
   static Type probe();
   static Type aggregation(TypeKind kind); // Count..Hist
   static Type lhist(int64_t min, int64_t max, int64_t step);

@@ -87,6 +87,8 @@ llvm::Value* IrEmitter::emit_builtin_scalar(ast::Builtin& b) {
     v = emit_usdt_argument(b);
   } else if (ap_ && is_context_builtin(n, *ap_)) {
     v = emit_context_builtin(b_, ctx_arg_, n, *ap_); // arg0..argN, retval
+  } else if (n == "ctx") { // its fields are read from ctx_arg_ itself (context_reads.cpp)
+    v = b_.CreatePtrToInt(ctx_arg_, b_.getInt64Ty());
   } else if (n == "args" && is_tracepoint_args(b)) {
     v = b_.CreatePtrToInt(ctx_arg_, b_.getInt64Ty());
   } else {

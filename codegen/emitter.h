@@ -149,8 +149,22 @@ private:
   // Address (i64) of field `f` in kernel/user memory: pointer + offset, or the address of a
   // record value in memory + offset (fields.cpp).
   llvm::Value* field_address(ast::FieldAccess& f);
-  // `n` bytes of the tracepoint record at `offset` into dst, as aligned ctx loads (fields.cpp).
-  void copy_from_ctx(llvm::Value* dst, uint64_t offset, uint64_t n);
+  // `n` bytes of the context at `offset` into dst, as aligned ctx loads of at most `max_load`
+  // bytes each (fields.cpp).
+  void copy_from_ctx(llvm::Value* dst, uint64_t offset, uint64_t n, uint64_t max_load = 8);
+  // A char[n] of the context at `offset` into a string of dst_bytes, NUL-terminated (fields.cpp).
+  void copy_string_from_ctx(llvm::Value* dst, uint64_t dst_bytes, uint64_t offset, uint64_t n,
+                            bool zero_tail);
+
+  // ---- values inside the probe's context: `ctx` and what it points to (context_reads.cpp)
+  // True if `e` (a field, element or `*p`) lies in the context (AddrSpace::Ctx): read with
+  // direct loads at constant offsets from the program's context pointer.
+  bool in_context(ast::Expr& e) const;
+  // Byte offset in the context of `e` (in_context), or of what a context pointer points to.
+  uint64_t context_offset(ast::Expr& e) const;
+  llvm::Value* emit_context_scalar(ast::Expr& e); // an integer or pointer in the context
+  void emit_context_value_into(ast::Expr& e, const ast::Type& dst_type, llvm::Value* dst,
+                               bool zero_tail);
 
   // ---- values that live in kernel or user memory (kernel_memory.cpp)
   // True if `e` is a value read through probe_read (a field or element of a record in memory,

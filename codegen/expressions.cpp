@@ -20,8 +20,8 @@ namespace {
 
 bool is_scalar(const Type& t) {
   return t.kind == TypeKind::Integer || t.kind == TypeKind::Pointer || t.kind == TypeKind::Probe ||
-         t.kind == TypeKind::Ctx || t.kind == TypeKind::KStack || t.kind == TypeKind::UStack ||
-         t.kind == TypeKind::KSym || t.kind == TypeKind::Username || t.kind == TypeKind::Strerror;
+         t.kind == TypeKind::KStack || t.kind == TypeKind::UStack || t.kind == TypeKind::KSym ||
+         t.kind == TypeKind::Username || t.kind == TypeKind::Strerror;
 }
 
 // Size of a type spelled in sizeof(): integer names and pointers; 0 if unknown here.
@@ -246,6 +246,10 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
     auto* base = emit_addr(*n->base);
     auto offs = n->base->type.offsets();
     convert_memory(e.type, byte_ptr(base, offs.at(n->index)), dst_type, dst, zero_tail);
+    return;
+  }
+  if (in_context(e)) { // `*ctx`, `ctx->regs`, an array in ctx (context_reads.cpp)
+    emit_context_value_into(e, dst_type, dst, zero_tail);
     return;
   }
   if (is_memory_value(e)) { // `*p`, `p->arr[i]` of a record, array or string

@@ -1,5 +1,5 @@
-// Field access: tracepoint records straight from the context (direct ctx loads are allowed
-// in tracepoint programs), other records through probe_read_{kernel,user}.
+// Field access: tracepoint records and the records of `ctx` straight from the context (direct
+// ctx loads are allowed there), other records through probe_read_{kernel,user}.
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"
@@ -68,6 +68,11 @@ llvm::Value* IrEmitter::emit_field_scalar(ast::FieldAccess& f) {
   } else if (is_tracepoint_args(*f.base)) {
     raw = load_scalar(b_.getIntNTy(field.type->size() * 8), byte_ptr(ctx_arg_, field.offset),
                       alignment_of(field.offset));
+  } else if (in_context(f)) {
+    // A field of `ctx` (or of a record inside it): a direct load (context_reads.cpp).
+    uint64_t offset = context_offset(f);
+    raw = load_scalar(b_.getIntNTy(field.type->size() * 8), byte_ptr(ctx_arg_, offset),
+                      alignment_of(offset));
   } else if (is_stack_record(*f.base)) {
     // A record already copied onto the stack (a variable holding a struct).
     uint64_t read_bytes = field.type->size() ? field.type->size() : bytes;
@@ -104,9 +109,9 @@ llvm::Value* IrEmitter::field_address(ast::FieldAccess& f) {
 // later block (a predicate's `args->comm == "x"`, then printf("%s", args->comm) in the
 // body), which the verifier refuses ("dereference of modified ctx ptr"). A load's constant
 // offset stays in the instruction. Each load is aligned to its own size, as ctx reads must be.
-void IrEmitter::copy_from_ctx(llvm::Value* dst, uint64_t offset, uint64_t n) {
+void IrEmitter::copy_from_ctx(llvm::Value* dst, uint64_t offset, uint64_t n, uint64_t max_load) {
   for (uint64_t done = 0; done < n;) {
-    uint64_t chunk = alignment_of(offset + done);
+    uint64_t chunk = std::min(alignment_of(offset + done), max_load);
     while (chunk > n - done)
       chunk /= 2;
     auto* v = load_scalar(b_.getIntNTy(static_cast<unsigned>(chunk * 8)),
@@ -116,9 +121,24 @@ void IrEmitter::copy_from_ctx(llvm::Value* dst, uint64_t offset, uint64_t n) {
   }
 }
 
+void IrEmitter::copy_string_from_ctx(llvm::Value* dst, uint64_t dst_bytes, uint64_t offset,
+                                     uint64_t size, bool zero_tail) {
+  uint64_t n = std::min(size, dst_bytes);
+  copy_from_ctx(dst, offset, n);
+  if (dst_bytes > n) {
+    if (zero_tail)
+      zero_bytes(byte_ptr(dst, n), dst_bytes - n);
+    else
+      store_scalar(b_.getInt8(0), byte_ptr(dst, n));
+  } else {
+    store_scalar(b_.getInt8(0), byte_ptr(dst, dst_bytes - 1));
+  }
+}
+
 void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm::Value* dst,
                                 bool zero_tail) {
   if (is_packet_field(f)) return emit_packet_field_into(f, dst_type, dst); // packet.cpp
+  if (in_context(f)) return emit_context_value_into(f, dst_type, dst, zero_tail);
   const ast::Field& field = find_field(f, tracepoint_record(f));
   if (dst_type.kind != TypeKind::String) {
     // Tuples/records by value: copy the bytes.
@@ -147,16 +167,7 @@ void IrEmitter::emit_field_into(ast::FieldAccess& f, const Type& dst_type, llvm:
       return;
     }
     // char[N] inline in the record.
-    uint64_t n = std::min(field.type->size(), dst_bytes);
-    copy_from_ctx(dst, field.offset, n);
-    if (dst_bytes > n) {
-      if (zero_tail)
-        zero_bytes(byte_ptr(dst, n), dst_bytes - n);
-      else
-        store_scalar(b_.getInt8(0), byte_ptr(dst, n));
-    } else {
-      store_scalar(b_.getInt8(0), byte_ptr(dst, dst_bytes - 1));
-    }
+    copy_string_from_ctx(dst, dst_bytes, field.offset, field.type->size(), zero_tail);
     return;
   }
   if (is_stack_record(*f.base)) {

@@ -12,6 +12,7 @@ using ast::Type;
 using ast::TypeKind;
 
 bool IrEmitter::is_memory_value(ast::Expr& e) {
+  if (in_context(e)) return false; // read with direct loads (context_reads.cpp)
   if (auto* f = dynamic_cast<ast::FieldAccess*>(&e)) {
     // tracepoint records are read from the context directly (fields.cpp)
     if (is_tracepoint_args(*f->base)) return false;
@@ -43,7 +44,8 @@ llvm::Value* IrEmitter::memory_address(ast::Expr& e) {
 namespace tracelet::codegen {
 
 bool IrEmitter::is_stack_record(ast::Expr& e) {
-  return e.type.kind == TypeKind::Record && !is_memory_value(e) && !is_tracepoint_args(e);
+  return e.type.kind == TypeKind::Record && !is_memory_value(e) && !is_tracepoint_args(e) &&
+         !in_context(e);
 }
 
 } // namespace tracelet::codegen

@@ -34,6 +34,7 @@ llvm::Value* IrEmitter::emit_deref(ast::Unary& u) {
 }
 
 llvm::Value* IrEmitter::emit_index(ast::Index& ix) {
+  if (in_context(ix)) return emit_context_scalar(ix); // an array in ctx (context_reads.cpp)
   const Type& p = ix.base->type;
   if (p.kind == TypeKind::Array && p.pointee) {
     // An array inside a record in memory (BTF): read the element, any index.

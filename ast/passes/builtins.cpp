@@ -39,7 +39,7 @@ const std::vector<BuiltinDef>& builtin_table() {
 // bpftrace builtins that tracelet does not implement yet: named as such, not as typos.
 const std::vector<std::string>& unsupported_builtins() {
   static const std::vector<std::string> names = {
-      "ctx", "jiffies",
+      "jiffies",
   };
   return names;
 }
@@ -92,6 +92,7 @@ void TypeInference::visit(Builtin& n) {
       return;
     }
   if (n.name == "curtask") return type_curtask(n); // kernel_types.cpp
+  if (n.name == "ctx") return type_ctx(n);         // context_builtin.cpp
   if (is_stack_arg_name(n.name)) return type_stack_arg(n, probe_, diags_); // register_access.cpp
   if ((n.name == "args" || n.name == "retval" || n.name == "func" || is_register_arg(n.name)) &&
       probe_.unresolved)

@@ -119,6 +119,13 @@ void TypeInference::visit(Call& n) {
 }
 
 void TypeInference::type_call(Call& n, bool assigned_to_map) {
+  int errors = diags_.error_count();
+  type_call_by_signature(n, assigned_to_map);
+  // ctx as an argument, unless the call was refused already (context_builtin.cpp)
+  if (diags_.error_count() == errors && !check_context_arguments(n)) n.type = Type::none();
+}
+
+void TypeInference::type_call_by_signature(Call& n, bool assigned_to_map) {
   n.type = Type::none();
   if (type_byte_order_call(n)) return; // packet_probes.cpp
   const auto& table = signatures();

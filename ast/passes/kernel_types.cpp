@@ -113,7 +113,9 @@ void TypeInference::type_address_of(Unary& n) {
     return;
   }
   Type target = n.operand->type;
-  AddrSpace as = target.as == AddrSpace::None ? AddrSpace::Kernel : target.as;
+  // &ctx->field: an address in the context, a plain kernel address from here on.
+  AddrSpace as =
+      target.as == AddrSpace::None || target.as == AddrSpace::Ctx ? AddrSpace::Kernel : target.as;
   n.type = Type::pointer(std::move(target), as);
 }
 

@@ -8,6 +8,7 @@ std::optional<Type> unify(const Type& a, const Type& b) {
   case TypeKind::Integer: // (tuple elements of different sizes share the wider layout)
     return a.bytes >= b.bytes ? a : Type::integer(b.bytes, a.is_signed);
   case TypeKind::Pointer: // as bpftrace: a map of int32 * may be assigned an int64 *
+    if ((a.as == AddrSpace::Ctx) != (b.as == AddrSpace::Ctx)) return std::nullopt; // ctx: direct
     return a;
   case TypeKind::String:
   case TypeKind::Buffer: // buf() values of different lengths share the largest layout

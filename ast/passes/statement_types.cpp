@@ -7,6 +7,10 @@ namespace tracelet::ast::passes {
 // other compound operators are not defined on pointers.
 bool TypeInference::pointer_step_ok(BinaryOp op, const Type& pointer, const Type& value,
                                     const Location& loc) {
+  if (pointer.as == AddrSpace::Ctx) { // it would no longer be the context
+    diags_.error(loc, "ctx cannot be moved: ctx + n is a kernel pointer of its own");
+    return false;
+  }
   if ((op == BinaryOp::Add || op == BinaryOp::Sub) && value.is_integer()) return true;
   diags_.error(loc, std::string("'") + to_string(op) + "=' cannot combine " + pointer.str() +
                         " and " + value.str() + ": a pointer takes only += and -= of an integer");
@@ -56,6 +60,9 @@ void TypeInference::visit(AssignMap& n) {
         return;
       }
       stored = n.value->type;
+    } else if (holds_context(n.value->type)) {
+      diags_.error(n.value->loc,
+                   "ctx cannot be stored in a map (as in bpftrace): store (uint64)ctx");
     } else {
       stored = storage_type(*n.value, "map " + m.name);
     }

@@ -286,6 +286,11 @@ std::optional<Type> TypeInference::key_type_of(Map& m) {
       diags_.error(k->loc, "a tuple cannot be a map key: use several keys, as in @m[a, b]");
       ok = false;
     } else {
+      if (holds_context(k->type)) {
+        diags_.error(k->loc, "ctx cannot be a map key (as in bpftrace): use (uint64)ctx");
+        ok = false;
+        continue;
+      }
       keys.push_back(map_storage(k->type));
     }
   }
@@ -374,6 +379,8 @@ void TypeInference::visit(Binary& n) {
     } else {
       mismatch();
     }
+    // ctx + n points past the context: kernel memory, read with probe_read_kernel.
+    if (n.type.as == AddrSpace::Ctx) n.type.as = AddrSpace::Kernel;
     return;
   }
   bool ok = false;
@@ -421,6 +428,10 @@ void TypeInference::visit(Unary& n) {
                    "++ and -- need an integer or a pointer, not " + n.operand->type.str());
       return;
     }
+    if (n.operand->type.as == AddrSpace::Ctx && n.operand->type.kind == TypeKind::Pointer) {
+      diags_.error(n.operand->loc, "ctx cannot be moved: ctx + n is a kernel pointer of its own");
+      return;
+    }
     n.type = n.operand->type;
     return;
   }
@@ -442,6 +453,7 @@ void TypeInference::visit(Unary& n) {
     break;
   case UnaryOp::Deref:
     if (t.kind == TypeKind::Pointer && t.pointee) {
+      if (t.as == AddrSpace::Ctx && !check_context_deref(n)) return; // context_builtin.cpp
       n.type = *t.pointee;
       n.type.as = t.as;
     } else if (t.is_integer()) {
@@ -531,6 +543,7 @@ void TypeInference::visit(FieldAccess& n) {
   }
   n.type = *f->type;
   if (n.type.kind != TypeKind::Integer) n.type.as = t.as;
+  if (t.as == AddrSpace::Ctx && !check_context_field(n, *record)) n.type = Type::none();
 }
 
 void TypeInference::visit(TupleIndex& n) {
@@ -565,6 +578,7 @@ void TypeInference::visit(Index& n) {
     diags_.error(n.loc, "cannot index a value of type " + t.str());
     return;
   }
+  if (t.as == AddrSpace::Ctx && !check_context_index(n)) return; // context_builtin.cpp
   n.type = *t.pointee;
   n.type.as = t.as;
 }
@@ -640,6 +654,11 @@ void TypeInference::visit(Cast& n) {
     return;
   }
   n.type = *target;
+  if (n.operand->type.as == AddrSpace::Ctx && n.operand->type.kind == TypeKind::Pointer) {
+    n.type.as = AddrSpace::Ctx;
+    if (!check_context_cast(n, *target)) n.type = Type::none(); // context_builtin.cpp
+    return;
+  }
   // A pointer lives where the value it was cast from points (curtask, a kernel pointer
   // field, uptr(arg0)), through any chain of casts; an integer from nowhere in particular
   // points into the probe's default space (user memory in uprobes and syscalls).

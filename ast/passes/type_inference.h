@@ -116,6 +116,7 @@ private:
 
   // functions.cpp
   void type_call(Call& n, bool assigned_to_map);
+  void type_call_by_signature(Call& n, bool assigned_to_map);
   void type_aggregation(Call& n);
   void type_map_function(Call& n);
   void type_map_query(Call& n); // len(), has_key()
@@ -146,6 +147,15 @@ private:
   // constants, process builtins in packet probes; ntohs/ntohl/htons/htonl.
   bool type_packet_builtin(Builtin& n);
   bool type_byte_order_call(Call& n);
+
+  // context_builtin.cpp: ctx, and what may be done with the context pointer
+  void type_ctx(Builtin& n);
+  bool check_context_field(FieldAccess& n, const RecordDef& record);
+  bool check_context_cast(Cast& n, const Type& target);
+  bool check_context_index(Index& n);
+  bool check_context_deref(Unary& n);
+  bool check_context_arguments(Call& n);
+  const RecordDef* probe_context_record();
 
   // kernel_types.cpp: kernel records from BTF, curtask, named constants
   void type_curtask(Builtin& n);
@@ -188,6 +198,9 @@ private:
   std::optional<bool> constant_string_condition(Expr& cond);
   bool pointer_step_ok(BinaryOp op, const Type& pointer, const Type& value, const Location& loc);
 };
+
+// Whether `t` is the context pointer, or a tuple holding it (context_builtin.cpp).
+bool holds_context(const Type& t);
 
 // Integers widen to 64 bits keeping their sign; everything else (tuples too: their elements
 // keep their sizes, as in bpftrace) is unchanged.

@@ -134,8 +134,6 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
   }
   case TypeKind::Pointer: // as bpftrace 0.17 prints a pointer-valued map: @t: -131387287321856
     return std::to_string(read_signed(data, 8));
-  case TypeKind::Ctx:
-    return std::to_string(read_unsigned(data, 8));
   case TypeKind::Inet:
     return format_inet(data);
   case TypeKind::MacAddr:

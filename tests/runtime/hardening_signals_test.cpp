@@ -37,13 +37,6 @@ pid_t our_tracelet() {
   return found;
 }
 
-size_t count_of(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t pos = 0; (pos = text.find(what, pos)) != std::string::npos; pos += what.size())
-    ++n;
-  return n;
-}
-
 } // namespace
 
 TEST(ExitSignals, SighupRunsEndPrintsMapsAndDetaches) {

@@ -199,4 +199,11 @@ char StdinTarget::state() const {
   return paren == std::string::npos || paren + 2 >= line.size() ? '?' : line[paren + 2];
 }
 
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t pos = 0; (pos = text.find(what, pos)) != std::string::npos; pos += what.size())
+    ++n;
+  return n;
+}
+
 } // namespace tracelet::test

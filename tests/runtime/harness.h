@@ -50,6 +50,9 @@ int count_bpf_links();
 // The whole content of a file ("" if it cannot be read).
 std::string read_file(const std::string& path);
 
+// How many times `what` occurs in `text` (without overlaps).
+size_t count_of(const std::string& text, const std::string& what);
+
 // A test binary started as `PATH stdin`: it acts on each byte written to it (the workload
 // targets' "stdin" mode), so a test can trace a process that is already running (-p). On
 // destruction its stdin closes (it exits), it is continued if a test left it stopped, and

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdarg>
+#include <regex>
 #include <sstream>
 
 namespace tracelet::testing {
@@ -201,6 +202,14 @@ int count_helper_calls(const std::string& ir, int helper_id) {
   for (size_t pos = ir.find(needle); pos != std::string::npos; pos = ir.find(needle, pos + 1))
     ++n;
   return n;
+}
+
+std::vector<int> ctx_offsets(const std::string& ir) {
+  std::vector<int> out;
+  std::regex gep(R"(getelementptr inbounds i8, i8\* %ctx, i64 (\d+))");
+  for (std::sregex_iterator it(ir.begin(), ir.end(), gep), end; it != end; ++it)
+    out.push_back(std::stoi((*it)[1]));
+  return out;
 }
 
 } // namespace tracelet::testing

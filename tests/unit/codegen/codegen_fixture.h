@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tracelet::testing {
 
@@ -40,6 +41,9 @@ std::string load_into_kernel(const codegen::CompiledProgram& program);
 
 // Why loading cannot be tested here ("" if it can): not root, or no tracefs.
 std::string kernel_unavailable_reason();
+
+// Offsets of the context loads in `ir`: "getelementptr inbounds i8, i8* %ctx, i64 N", in order.
+std::vector<int> ctx_offsets(const std::string& ir);
 
 // Number of `call <id>`-style helper calls in the IR: inttoptr (i64 <id> to ...).
 int count_helper_calls(const std::string& ir, int helper_id);

@@ -188,6 +188,17 @@ protected:
   }
 };
 
+TEST_F(PacketTestRun, CtxIsTheSkBuffOrTheXdpMd) {
+  std::vector<uint8_t> packet = tcp_packet(0);
+  TestRun len("tc:lo:ingress { return ctx->len == pktlen ? ctx->len + 0x10000 : 1; }");
+  ASSERT_TRUE(len.ok());
+  EXPECT_EQ(len.run(packet), 0x10000u + packet.size());
+  // BPF_PROG_TEST_RUN runs XDP on the loopback device's first queue.
+  TestRun queue("xdp:lo { return ctx->rx_queue_index + 7; }");
+  ASSERT_TRUE(queue.ok());
+  EXPECT_EQ(queue.run(packet), 7u);
+}
+
 TEST_F(PacketTestRun, ReadsTheLastByteAndZeroOnePast) {
   // urg_ptr is the packet's last two bytes.
   TestRun last("xdp:lo { return ntohs(tcp->urg_ptr) + 0x10000; }");

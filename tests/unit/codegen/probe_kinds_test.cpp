@@ -5,7 +5,6 @@
 #include "runtime/kernel/kernel_features.h"
 
 #include <cstring>
-#include <regex>
 
 namespace tracelet::testing {
 namespace {
@@ -17,15 +16,6 @@ std::string function_ir(const std::string& ir, const std::string& section) {
   size_t begin = ir.rfind("define ", at);
   size_t end = ir.find("\n}\n", at);
   return ir.substr(begin, end - begin);
-}
-
-// Offsets of the context loads: "getelementptr inbounds i8, i8* %ctx, i64 N" in order.
-std::vector<int> ctx_offsets(const std::string& fn_ir) {
-  std::vector<int> out;
-  std::regex gep(R"(getelementptr inbounds i8, i8\* %ctx, i64 (\d+))");
-  for (std::sregex_iterator it(fn_ir.begin(), fn_ir.end(), gep), end; it != end; ++it)
-    out.push_back(std::stoi((*it)[1]));
-  return out;
 }
 
 TEST(ProbeKindsIr, KprobeArgumentsComeFromPtRegsInAbiOrder) {
