@@ -9,6 +9,9 @@
 # passes, LLVM, no verifier load), shown as the `bpftrace` rows (skip with NO_BPFTRACE=1).
 # Both tools refuse more than 512 probes by default: the bench raises BPFTRACE_MAX_PROBES
 # (and tracelet's BPFTRACE_MAX_BPF_PROGS).
+# Where the time goes, per stage: `build/tracelet -d times --dry-run FILE`. 20k probes need
+# more open files than many limits allow: tracelet raises RLIMIT_NOFILE, and where the hard
+# limit stops it, --dry-run verifies in batches (runtime/open_files.h).
 # Run as root after building tracelet:   bench/compile_scaling.sh [SIZES...] (default 1000 5000 20000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,13 @@ tracelet=${TRACELET:-build/tracelet}
 [[ -x $tracelet ]] || { echo "$tracelet missing: build tracelet first" >&2; exit 1; }
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(1000 5000 20000)
+tracefs=/sys/kernel/tracing
+[[ -d $tracefs/events/syscalls ]] || tracefs=/sys/kernel/debug/tracing
+# No tracefs mounted (bpftrace needs it): run again in a mount namespace of our own with it.
+if [[ ! -d $tracefs/events/syscalls && -z ${SCALING_UNSHARED:-} ]]; then
+  exec env SCALING_UNSHARED=1 unshare -m --propagation private bash -c \
+    'mount -t tracefs nodev /sys/kernel/tracing && exec "$0" "$@"' "$PWD/bench/compile_scaling.sh" "$@"
+fi
 tracefs=/sys/kernel/tracing
 [[ -d $tracefs/events/syscalls ]] || tracefs=/sys/kernel/debug/tracing
 export BPFTRACE_MAX_PROBES=1000000 BPFTRACE_MAX_BPF_PROGS=1000000

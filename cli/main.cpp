@@ -3,6 +3,7 @@
 #include "ast/diagnostics.h"
 #include "ast/passes/semantic.h"
 #include "ast/printer.h"
+#include "ast/stage_times.h"
 #include "ast/watchpoints.h"
 #include "cli/command_line.h"
 #include "cli/environment.h"
@@ -41,6 +42,7 @@ constexpr const char* kUsage = R"(USAGE:
 OPTIONS:
     -e 'program'   execute this program
     -d ast|ir|all  print the typed AST, the LLVM IR, or both, before running
+    -d times       print how long each stage of compiling and loading took (on stderr)
     --dry-run      compile and load every program into the kernel verifier, attach nothing
     -p PID         attach uprobes and usdt probes to this process only; exit when it exits
     --usdt-file-activation  accepted for bpftrace compatibility: usdt semaphores are
@@ -144,10 +146,12 @@ CliOptions parse_args(int argc, char** argv) {
         o.debug_ast = true;
       else if (what == "ir")
         o.debug_ir = true;
+      else if (what == "times")
+        tracelet::StageTimer::enable(true);
       else if (what == "all")
         o.debug_ast = o.debug_ir = true;
       else
-        usage_error("-d takes ast, ir or all, not '" + what + "'");
+        usage_error("-d takes ast, ir, times or all, not '" + what + "'");
     } else if (a == "-p") {
       o.run.pid = parse_pid(value("-p"));
     } else if (a == "--usdt-file-activation") {
@@ -300,7 +304,9 @@ int main(int argc, char** argv) {
     Diagnostics diags;
     parser::set_include_dirs(opts.include_dirs);
     parser::set_include_files(opts.include_files);
+    StageTimer parse_timer("parse");
     auto program = parser::parse(opts.program_name, opts.program_text, diags);
+    parse_timer.stop();
     if (!program) {
       diags.print(std::cerr);
       return 1;

@@ -1,5 +1,6 @@
 #include "codegen/codegen.h"
 
+#include "ast/stage_times.h"
 #include "codegen/emitter.h"
 #include "codegen/llvm_diagnostics.h"
 #include "codegen/target.h"
@@ -83,7 +84,10 @@ CompiledProgram compile(ast::Program& program, const CodegenOptions& options) {
   LlvmDiagnostics llvm_errors(ctx);
   CompiledProgram out;
   out.hist_sums = options.hist_sums; // read by the hist()/lhist() emitter
-  IrEmitter(ctx, module, out, options.helper_checks, options.syscall_dispatch).emit(program);
+  {
+    StageTimer timer("codegen: IR emission");
+    IrEmitter(ctx, module, out, options.helper_checks, options.syscall_dispatch).emit(program);
+  }
   out.elf = compile_to_elf(module, options.ir_out);
   if (!llvm_errors.errors().empty()) throw located_llvm_error(llvm_errors.errors().front(), out);
   return out;

@@ -1,6 +1,7 @@
 #include "codegen/target.h"
 
 #include "ast/diagnostics.h"
+#include "ast/stage_times.h"
 
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
@@ -76,12 +77,17 @@ std::vector<uint8_t> compile_to_elf(llvm::Module& module, std::ostream* ir_out) 
   auto& machine = bpf_target_machine();
   std::string problems;
   llvm::raw_string_ostream problems_out(problems);
+  StageTimer verify_timer("codegen: IR verifier");
   if (llvm::verifyModule(module, &problems_out)) {
     problems_out.flush();
     std::string first_line = problems.substr(0, problems.find('\n'));
     throw Error("internal error: generated IR is invalid: " + first_line);
   }
-  optimise(module, machine);
+  verify_timer.stop();
+  {
+    StageTimer timer("codegen: LLVM optimisation");
+    optimise(module, machine);
+  }
   if (ir_out) {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -91,6 +97,7 @@ std::vector<uint8_t> compile_to_elf(llvm::Module& module, std::ostream* ir_out) 
   }
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream os(buffer);
+  StageTimer timer("codegen: LLVM object emission");
   llvm::legacy::PassManager pm;
   if (machine.addPassesToEmitFile(pm, os, nullptr, llvm::CGFT_ObjectFile))
     throw Error("LLVM's BPF target cannot emit an object file");

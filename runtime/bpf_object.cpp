@@ -162,6 +162,8 @@ BpfObject::BpfObject(const std::vector<uint8_t>& elf, bool verbose) : verbose_(v
              : " (" + trim(starts_with(detail, "libbpf: ") ? detail.substr(8) : detail) + ")"));
   }
   obj_.reset(obj);
+  bpf_program* prog;
+  bpf_object__for_each_program(prog, obj) programs_.emplace(bpf_program__name(prog), prog);
 }
 
 void BpfObject::load() {
@@ -184,7 +186,8 @@ void BpfObject::load() {
 }
 
 bpf_program* BpfObject::program(const std::string& func_name) const {
-  bpf_program* prog = bpf_object__find_program_by_name(obj_.get(), func_name.c_str());
+  auto it = programs_.find(func_name);
+  bpf_program* prog = it == programs_.end() ? nullptr : it->second;
   if (!prog) throw Error("BPF program '" + func_name + "' is missing from the compiled object");
   return prog;
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tracelet::runtime {
@@ -68,6 +69,8 @@ public:
   void load();
 
   bpf_object* get() const { return obj_.get(); }
+  // By name from an index built at open (libbpf's own lookup is a linear scan: with one
+  // program per probe, looking every probe up was quadratic in the number of probes).
   bpf_program* program(const std::string& func_name) const; // throws if absent
   bpf_map* map(const std::string& elf_name) const;          // throws if absent
   int map_fd(const std::string& elf_name) const;            // after load; throws if absent
@@ -77,6 +80,7 @@ private:
     void operator()(bpf_object* obj) const { bpf_object__close(obj); }
   };
   std::unique_ptr<bpf_object, ObjectDeleter> obj_;
+  std::unordered_map<std::string, bpf_program*> programs_;
   bool verbose_ = false;
   // The verifier's log, BPFTRACE_LOG_SIZE bytes (runtime/tunables.h): filled when a program is
   // rejected, and for every program with -v (a log that does not fit fails the load, as in

@@ -4,6 +4,7 @@
 #include "runtime/runner.h"
 
 #include "ast/diagnostics.h"
+#include "ast/stage_times.h"
 #include "runtime/attach/attach.h"
 #include "runtime/attach/detach.h"
 #include "runtime/attach/watchpoint.h"
@@ -12,6 +13,7 @@
 #include "runtime/map_limits.h"
 #include "runtime/map_reader.h"
 #include "runtime/metrics/metrics_server.h"
+#include "runtime/open_files.h"
 #include "runtime/output/cgroup_paths.h"
 #include "runtime/output/output.h"
 #include "runtime/output/user_values.h"
@@ -29,6 +31,7 @@
 #include <optional>
 #include <poll.h>
 #include <set>
+#include <span>
 
 namespace tracelet::runtime {
 
@@ -36,10 +39,14 @@ namespace {
 
 constexpr int kPollTimeoutMs = 100;
 
-// libbpf must load exactly the programs codegen described and attach none by itself.
-void configure_programs(BpfObject& obj, const codegen::CompiledProgram& program) {
+// libbpf must load exactly the programs codegen described (those in [first, last) of them)
+// and attach none by itself.
+void configure_programs(BpfObject& obj, const codegen::CompiledProgram& program, size_t first = 0,
+                        size_t last = SIZE_MAX) {
+  std::span<const codegen::ProgramDesc> descs(program.programs);
+  descs = descs.subspan(first, std::min(last, descs.size()) - first);
   std::set<std::string> wanted;
-  for (const auto& desc : program.programs) {
+  for (const auto& desc : descs) {
     obj.program(desc.func_name); // throws if codegen's description and ELF disagree
     wanted.insert(desc.func_name);
   }
@@ -50,9 +57,9 @@ void configure_programs(BpfObject& obj, const codegen::CompiledProgram& program)
   }
   // Programs the kernel refuses to load at all (fentry where fentry is refused) stay unloaded:
   // a run stops earlier (check_attachable), a dry run reports them as not verified.
-  for (const auto& desc : program.programs)
+  for (const auto& desc : descs)
     if (kernel_refuses_load(desc)) bpf_program__set_autoload(obj.program(desc.func_name), false);
-  for (const auto& desc : program.programs)
+  for (const auto& desc : descs)
     prepare_packet_program(obj.program(desc.func_name), desc); // tc: the tcx attach type
 }
 
@@ -67,6 +74,26 @@ int dry_run_status(const codegen::CompiledProgram& program) {
                    fentry_unavailable(desc).c_str());
     }
   return refused == program.programs.size() ? 1 : 0;
+}
+
+// A dry run whose programs do not all fit in the open-file limit at once: the object is loaded
+// again for each batch of `batch` programs, each batch's programs closed (the object with them)
+// once the verifier has passed them.
+void dry_run_in_batches(const codegen::CompiledProgram& program, const RunOptions& options,
+                        size_t batch) {
+  for (size_t first = 0; first < program.programs.size(); first += batch) {
+    BpfObject obj(program.elf, options.verbose);
+    configure_programs(obj, program, first, first + batch);
+    apply_map_keys_max(obj, program, options.map_keys_max);
+    obj.load();
+  }
+}
+
+size_t count_maps(const BpfObject& obj) {
+  size_t n = 0;
+  bpf_map* map;
+  bpf_object__for_each_map(map, obj.get())++ n;
+  return n;
 }
 
 void fill_start_time(const BpfObject& obj, const codegen::CompiledProgram& program) {
@@ -151,13 +178,32 @@ void serve_events(EventReader* reader, const EventHandler& handler, const RunOpt
 int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   // Nothing could ever stop such a run but a signal.
   if (program.programs.empty()) throw Error("the program has no probes to attach");
+  StageTimer open_timer("libbpf: open");
   BpfObject obj(program.elf, options.verbose);
+  open_timer.stop();
+  // Enough open files for every program, map and link, or one clear error before loading (a
+  // dry run verifies in batches instead).
+  OpenFilesNeeded files = open_files_needed(program, count_maps(obj), options.dry_run);
+  size_t file_limit = raise_open_file_limit(files.total());
+  if (file_limit < files.total()) {
+    size_t others = files.total() - files.programs;
+    if (!options.dry_run || file_limit <= others)
+      throw Error(open_file_limit_error(files, file_limit));
+    StageTimer timer("libbpf: load in batches (maps, relocations, verifier)");
+    dry_run_in_batches(program, options, file_limit - others);
+    return dry_run_status(program);
+  }
+  StageTimer configure_timer("libbpf: configure");
   configure_programs(obj, program);
   apply_map_keys_max(obj, program, options.map_keys_max);
+  configure_timer.stop();
   // Before loading, so that a probe this kernel cannot attach stops the run with its reason
   // rather than with the load failure it would cause.
   if (!options.dry_run) check_attachable(program);
-  obj.load();
+  {
+    StageTimer timer("libbpf: load (maps, relocations, verifier)");
+    obj.load();
+  }
   if (options.dry_run) return dry_run_status(program);
   fill_start_time(obj, program);
 
@@ -200,6 +246,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   }
   {
     std::vector<Link> links; // on an error, destroyed with this block: detaches everything
+    StageTimer attach_timer("attach");
     for (const auto& desc : program.programs) {
       if (is_begin_end(desc.provider)) continue;
       if (is_watchpoint_program(desc))
@@ -209,12 +256,15 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
           links.push_back(std::move(link));
       if (options.verbose) std::fprintf(stderr, "tracelet: attached %s\n", desc.probe_name.c_str());
     }
+    attach_timer.stop();
     if (metrics) metrics->set_probes_attached(program.programs.size());
     run_programs(obj, program, "BEGIN");
     if (options.child) options.child->start();
     serve_events(reader ? &*reader : nullptr, handler, options, program, map_fds, *output);
+    StageTimer detach_timer("detach");
     detach_all(links);
     watchpoints.detach();
+    detach_timer.stop();
   }
 
   // Like bpftrace: probes detached, END runs, its events are served, maps printed. What the
