@@ -1,6 +1,7 @@
 // run() end to end on this kernel, with a hand-written BPF object (bpf/runner_test.bpf.c)
 // standing in for codegen's output. Skipped unless root with clang available.
 #include "ast/diagnostics.h"
+#include "runtime/kernel/tracefs.h"
 #include "runtime/runner.h"
 #include "test_values.h"
 
@@ -170,6 +171,9 @@ TEST(Runner, BeginIntervalPrintExitEndAndMaps) {
 
 TEST(Runner, TracepointFiresAndIsDetached) {
   REQUIRE_TEST_OBJECT();
+  // The tool finds tracefs while compiling (mounting its own where none is); this test attaches
+  // a ready object, so it asks the same way first.
+  tracelet::runtime::tracefs_dir();
   auto p = base_program();
   p.programs = {getppid_tracepoint(), program("end", "END", "END")};
   std::atomic<bool> done = false;
