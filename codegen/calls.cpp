@@ -2,6 +2,7 @@
 #include "codegen/emitter.h"
 
 #include "ast/diagnostics.h"
+#include "ast/literals.h"
 #include "codegen/watchpoint_events.h"
 
 #include <algorithm>
@@ -24,11 +25,12 @@ ast::Map& map_arg(ast::Call& c) {
   return *m;
 }
 
+// print()'s top and div: literals (type inference checked), possibly negated. A negative one
+// is taken as uint64, as bpftrace 0.17 does (top -1 prints every element).
 uint64_t literal_arg(ast::Call& c, size_t i) {
   if (c.args.size() <= i) return 0;
-  if (auto* n = dynamic_cast<ast::Integer*>(c.args[i].get())) return n->value;
-  fail(*c.args[i],
-       c.func + "() takes integer literals after the map; other values not supported yet");
+  if (auto v = ast::integer_literal(*c.args[i])) return static_cast<uint64_t>(*v);
+  fail(*c.args[i], "internal error: " + c.func + "() without a literal top or div");
 }
 
 } // namespace
@@ -124,7 +126,7 @@ void IrEmitter::emit_delete(ast::Call& c) {
     // prints "@c: 0", sum/min/max/hist nothing).
     TypeKind kind = um.value.kind;
     emit_map_action(c, kind == TypeKind::Avg || kind == TypeKind::Stats ? EventKind::ZeroMap
-                                                                         : EventKind::ClearMap);
+                                                                        : EventKind::ClearMap);
     return;
   }
   if (um.bucketed) fail(c, "delete() of one key of a hist()/lhist() map not supported yet");

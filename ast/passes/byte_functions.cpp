@@ -7,20 +7,12 @@
 //   strcontains(h, needle)  uint64: 1 if needle occurs in h, else 0
 //   macaddr(p)              macaddr: 6 bytes read from p (a pointer, an address or an array)
 #include "ast/inet.h"
+#include "ast/literals.h"
 #include "ast/passes/type_inference.h"
 
 namespace tracelet::ast::passes {
 
 namespace {
-
-// An integer literal, possibly negated.
-std::optional<int64_t> integer_literal(const Expr& e) {
-  if (auto* i = dynamic_cast<const Integer*>(&e)) return static_cast<int64_t>(i->value);
-  if (auto* u = dynamic_cast<const Unary*>(&e); u && u->op == UnaryOp::Neg)
-    if (auto* i = dynamic_cast<const Integer*>(u->operand.get()))
-      return -static_cast<int64_t>(i->value);
-  return std::nullopt;
-}
 
 // Bytes held by value (an array or a string) rather than pointed to.
 bool is_byte_value(const Type& t) {
@@ -66,7 +58,7 @@ void TypeInference::type_byte_function(Call& n) {
     const Expr& addr = *n.args.back();
     if (addr.type.is_integer()) {
       n.type = Type::inet();
-    } else if (addr.type.kind == TypeKind::Array ||
+    } else if (addr.type.kind == TypeKind::Array || addr.type.is_string() || // char[4], "abc"
                (addr.type.kind == TypeKind::Record && addr.type.record &&
                 (addr.type.record->name == "struct in6_addr" ||
                  addr.type.record->name == "struct in_addr"))) {

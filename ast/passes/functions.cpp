@@ -1,5 +1,6 @@
 // Calls: the signature table (name, number of arguments, where the call may appear) and the
 // type rules of each function.
+#include "ast/literals.h"
 #include "ast/passes/register_access.h"
 #include "ast/passes/type_inference.h"
 
@@ -71,7 +72,7 @@ const std::vector<Signature>& signatures() {
       {"strerror", 1, 1, CallKind::Value},
       {"debugf", 1, SIZE_MAX, CallKind::Statement},
       {"unwatch", 1, 1, CallKind::Statement}, // watchpoints: ast/watchpoints.h
-      {"reg", 1, 1, CallKind::Value}, // register_access.cpp
+      {"reg", 1, 1, CallKind::Value},         // register_access.cpp
   };
   return table;
 }
@@ -93,15 +94,6 @@ std::string expected_args(const Signature& s) {
     return s.min_args == 0 ? "no arguments" : plural(s.min_args, "argument");
   if (s.max_args == SIZE_MAX) return "at least " + plural(s.min_args, "argument");
   return std::to_string(s.min_args) + " to " + std::to_string(s.max_args) + " arguments";
-}
-
-// An integer literal, possibly negated: lhist() bounds must be known at compile time.
-std::optional<int64_t> literal_integer(const Expr& e) {
-  if (auto* i = dynamic_cast<const Integer*>(&e)) return static_cast<int64_t>(i->value);
-  if (auto* u = dynamic_cast<const Unary*>(&e); u && u->op == UnaryOp::Neg)
-    if (auto* i = dynamic_cast<const Integer*>(u->operand.get()))
-      return -static_cast<int64_t>(i->value);
-  return std::nullopt;
 }
 
 TypeKind aggregation_kind(const std::string& name) {
@@ -213,7 +205,7 @@ void TypeInference::type_aggregation(Call& n) {
   const char* names[] = {"min", "max", "step"};
   int64_t bounds[3];
   for (int i = 0; i < 3; ++i) {
-    auto v = literal_integer(*n.args[i + 1]);
+    auto v = integer_literal(*n.args[i + 1]);
     if (!v) {
       diags_.error(n.args[i + 1]->loc,
                    std::string("lhist() ") + names[i] + " must be an integer literal");
@@ -235,6 +227,12 @@ void TypeInference::type_aggregation(Call& n) {
     diags_.error(n.args[2]->loc, "lhist() max must be greater than min (" +
                                      std::to_string(bounds[1]) +
                                      " <= " + std::to_string(bounds[0]) + ")");
+    return;
+  }
+  if (bounds[2] > bounds[1] - bounds[0]) { // as bpftrace 0.17: no bucket would fit
+    diags_.error(n.args[3]->loc, "lhist() step " + std::to_string(bounds[2]) +
+                                     " is larger than the range " +
+                                     std::to_string(bounds[1] - bounds[0]) + " from min to max");
     return;
   }
   n.type = Type::lhist(bounds[0], bounds[1], bounds[2]);
@@ -293,9 +291,13 @@ void TypeInference::type_print(Call& n) {
     for (size_t i = 1; i < n.args.size(); ++i) {
       walk(n.args[i]);
       const Expr& a = *n.args[i];
-      if (!a.type.is_none() && !a.type.is_integer())
+      if (a.type.is_none()) continue;
+      if (!a.type.is_integer())
         diags_.error(a.loc, std::string("print() ") + (i == 1 ? "top" : "div") +
                                 " must be an integer, not " + a.type.str());
+      else if (!integer_literal(a)) // as bpftrace 0.17; a positional parameter is one
+        diags_.error(a.loc, std::string("print() ") + (i == 1 ? "top" : "div") +
+                                " must be an integer literal");
     }
     return;
   }

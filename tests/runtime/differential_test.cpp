@@ -5,6 +5,7 @@
 // Case files may start with comment lines that configure the run:
 //   // args: 5 hello      positional parameters passed to both tools
 //   // env: NAME=VALUE    environment variables set for both tools (BPFTRACE_STRLEN=10 ...)
+//   // options: -f json   command-line options given to both tools before the program
 //   // expect: error      bpftrace rejects the program; tracelet must reject it too (only the
 //                         exit statuses are compared)
 // tests/differential/known-differences.txt lists `NNN-name.bt: reason` for cases where
@@ -72,6 +73,7 @@ std::string trim(const std::string& s) {
 }
 
 struct CaseOptions {
+  std::vector<std::string> options; // before the program file
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;
   bool expect_error = false;
@@ -115,6 +117,10 @@ CaseOptions read_case_options(const fs::path& path) {
       std::istringstream words(body.substr(5));
       for (std::string w; words >> w;)
         o.args.push_back(w);
+    } else if (body.rfind("options:", 0) == 0) {
+      std::istringstream words(body.substr(8));
+      for (std::string w; words >> w;)
+        o.options.push_back(w);
     } else if (body.rfind("env:", 0) == 0) {
       std::istringstream words(body.substr(4));
       for (std::string w; words >> w;) {
@@ -173,6 +179,7 @@ Output run_reference(const std::string& bpftrace, const DiffCase& c, const CaseO
   if (!timeout_tool.empty())
     argv = {timeout_tool, "--kill-after=2", std::to_string(kTimeoutSeconds)};
   argv.push_back(bpftrace);
+  argv.insert(argv.end(), o.options.begin(), o.options.end());
   argv.push_back(c.path.string());
   argv.insert(argv.end(), o.args.begin(), o.args.end());
   Output r;
@@ -183,6 +190,7 @@ Output run_reference(const std::string& bpftrace, const DiffCase& c, const CaseO
 
 Output run_candidate(const DiffCase& c, const CaseOptions& o) {
   RunSpec spec;
+  spec.args = o.options;
   spec.args.push_back(c.path.string());
   spec.args.insert(spec.args.end(), o.args.begin(), o.args.end());
   spec.timeout = std::chrono::seconds(kTimeoutSeconds);
