@@ -85,12 +85,13 @@ void IrEmitter::emit_aggregation(ast::Map& m, ast::Call& c) {
     out_.maps[um.desc_index].value.is_signed = c.args[0]->type.is_signed;
   }
   const TypeKind kind = um.value.kind;
+  // The key first, then the value, as bpftrace 0.17: `@[$i--] = sum($i)` sums the new $i.
+  auto* key = emit_map_key(m, um);
   llvm::Value* v = nullptr;
   if (kind != TypeKind::Count) {
     if (c.args.empty()) throw Error("internal error: " + c.func + "() without an argument");
     v = widen(emit_scalar(*c.args[0]), c.args[0]->type);
   }
-  auto* key = emit_map_key(m, um);
   auto field = [&](llvm::Value* base, uint64_t index) { return byte_ptr(base, index * 8); };
   auto load = [&](llvm::Value* p) { return load_scalar(b_.getInt64Ty(), p, 8); };
   auto add_to = [&](llvm::Value* p, llvm::Value* delta) {

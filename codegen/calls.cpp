@@ -126,7 +126,7 @@ void IrEmitter::emit_delete(ast::Call& c) {
     // prints "@c: 0", sum/min/max/hist nothing).
     TypeKind kind = um.value.kind;
     emit_map_action(c, kind == TypeKind::Avg || kind == TypeKind::Stats ? EventKind::ZeroMap
-                                                                         : EventKind::ClearMap);
+                                                                        : EventKind::ClearMap);
     return;
   }
   if (um.bucketed) fail_at(c, "delete() of one key of a hist()/lhist() map not supported yet");

@@ -276,8 +276,10 @@ private:
   // Builds the BPF key of `m` (keyless: a zero u64/u32) on the stack.
   llvm::Value* emit_map_key(ast::Map& m, const UserMap& um);
   llvm::Value* map_ptr(llvm::GlobalVariable* gv);
-  llvm::Value* emit_map_scalar(ast::Map& m);                            // lookup; 0 if missing
-  std::pair<UserMap&, llvm::Value*> emit_map_value_lookup(ast::Map& m); // null if missing
+  // Lookups at m's key, or at `key` when given (already emitted); a missing element reads as
+  // 0 (emit_map_scalar) or is a null pointer (emit_map_value_lookup).
+  llvm::Value* emit_map_scalar(ast::Map& m, llvm::Value* key = nullptr);
+  std::pair<UserMap&, llvm::Value*> emit_map_value_lookup(ast::Map& m, llvm::Value* key = nullptr);
   void emit_map_into(ast::Map& m, const ast::Type& dst_type, llvm::Value* dst, bool zero_tail);
   void emit_map_update(llvm::GlobalVariable* gv, llvm::Value* key, llvm::Value* value);
   llvm::Value* emit_map_query(ast::Call& c); // len(@m), has_key(@m, k)
@@ -327,7 +329,7 @@ private:
   Helpers helpers_;
   MapRegistry maps_;
   BtfDebugInfo debug_info_;
-  bool uses_callback_ = false; // fn_ passes a callback (loops.cpp, len())
+  bool uses_callback_ = false;            // fn_ passes a callback (loops.cpp, len())
   int helper_checks_ = 0;                 // as CodegenOptions::helper_checks
   bool syscall_dispatch_ = true;          // as CodegenOptions::syscall_dispatch
   const Location* current_loc_ = nullptr; // see LocationScope

@@ -405,15 +405,17 @@ llvm::Value* IrEmitter::emit_incdec(ast::Unary& u) {
   bool inc = u.op == ast::UnaryOp::PreInc || u.op == ast::UnaryOp::PostInc;
   bool post = u.op == ast::UnaryOp::PostInc || u.op == ast::UnaryOp::PostDec;
   const Type& t = u.operand->type;
-  auto* old_value = emit_scalar(*u.operand);
+  // A map element's key is evaluated once, for the read and the write (`@m[$i++]++`).
+  auto* m = dynamic_cast<ast::Map*>(u.operand.get());
+  llvm::Value* key = m ? emit_map_key(*m, user_map(*m)) : nullptr;
+  auto* old_value = m ? emit_map_scalar(*m, key) : emit_scalar(*u.operand);
   auto* step = scaled_by_pointee(llvm::ConstantInt::get(old_value->getType(), 1), t);
   auto* new_value = inc ? b_.CreateAdd(old_value, step) : b_.CreateSub(old_value, step);
   if (auto* var = dynamic_cast<ast::Variable*>(u.operand.get())) {
     auto& slot = vars_.at(var->binding);
     store_scalar(convert_int(new_value, t, slot.second), slot.first);
-  } else if (auto* m = dynamic_cast<ast::Map*>(u.operand.get())) {
+  } else if (m) {
     auto& um = user_map(*m);
-    auto* key = emit_map_key(*m, um);
     auto* buf = stack_buffer(um.value.size(), "map_value");
     store_scalar(convert_int(new_value, t, um.value), buf);
     emit_map_update(um.gv, key, buf);

@@ -54,18 +54,18 @@ void IrEmitter::emit_map_update(llvm::GlobalVariable* gv, llvm::Value* key, llvm
 }
 
 // Looks up `m[keys]` for reading; the pointer is null when the entry is missing.
-std::pair<UserMap&, llvm::Value*> IrEmitter::emit_map_value_lookup(ast::Map& m) {
+std::pair<UserMap&, llvm::Value*> IrEmitter::emit_map_value_lookup(ast::Map& m, llvm::Value* key) {
   auto& um = user_map(m);
   if (um.bucketed) // hist/lhist: refused by type inference (aggregation_reads.cpp)
     throw Error("internal error: reading the value of hist map " + m.name);
-  auto* key = emit_map_key(m, um);
+  if (!key) key = emit_map_key(m, um);
   auto* value = helpers_.map_lookup(map_ptr(um.gv), key);
   check_map_lookup(value);
   return {um, value};
 }
 
-llvm::Value* IrEmitter::emit_map_scalar(ast::Map& m) {
-  auto [um, value] = emit_map_value_lookup(m);
+llvm::Value* IrEmitter::emit_map_scalar(ast::Map& m, llvm::Value* key) {
+  auto [um, value] = emit_map_value_lookup(m, key);
   auto* before = b_.GetInsertBlock();
   auto* found = llvm::BasicBlock::Create(ctx_, "map_found", fn_);
   auto* done = llvm::BasicBlock::Create(ctx_, "map_read", fn_);

@@ -24,6 +24,22 @@ bool is_aggregation_call(const ast::Expr* e) {
   return false;
 }
 
+// Whether evaluating `e` changes a variable or a map element (++ or --), so that the order in
+// which a statement evaluates its parts shows in its result.
+bool increments(ast::Expr& e) {
+  struct Finder : ast::Visitor {
+    bool found = false;
+    void visit(ast::Unary& u) override {
+      using Op = ast::UnaryOp;
+      found = found || u.op == Op::PreInc || u.op == Op::PreDec || u.op == Op::PostInc ||
+              u.op == Op::PostDec;
+      ast::Visitor::visit(u);
+    }
+  } finder;
+  e.accept(finder);
+  return finder.found;
+}
+
 } // namespace
 
 void IrEmitter::start_dead_block() {
@@ -113,30 +129,28 @@ void IrEmitter::emit_assign_map(ast::AssignMap& s) {
   bool first_use = maps_.find_user(s.map->name) == nullptr;
   UserMap& um = user_map(*s.map);
   if (first_use && um.value.is_aggregation()) copy_aggregation_sign(*s.map, *s.value, um);
-  auto* key = emit_map_key(*s.map, um);
   auto* value = stack_buffer(um.value.size(), "map_value");
+  llvm::Value* key = nullptr;
   if (s.compound) {
-    // @m[k] op= v: read (0 if missing), combine, write back.
+    // @m[k] op= v is bpftrace's @m[k] = @m[k] op v: read (0 if missing), evaluate v,
+    // combine, and write back at the key evaluated again (it differs only if k or v has a
+    // ++ or --: `@m[$i] += $i++` writes at the new $i, as in bpftrace 0.17).
     if (!um.value.is_integer() && um.value.kind != TypeKind::Pointer)
       unsupported_at(s, "compound assignment to a " + um.value.str() + " map");
-    auto* slot = helpers_.map_lookup(map_ptr(um.gv), key);
-    auto* before = b_.GetInsertBlock();
-    auto* found = llvm::BasicBlock::Create(ctx_, "map_found", fn_);
-    auto* done = llvm::BasicBlock::Create(ctx_, "map_read", fn_);
-    b_.CreateCondBr(b_.CreateIsNull(slot), done, found);
-    b_.SetInsertPoint(found);
-    auto* loaded = load_scalar(b_.getInt64Ty(), slot, 8);
-    b_.CreateBr(done);
-    b_.SetInsertPoint(done);
-    auto* cur = b_.CreatePHI(b_.getInt64Ty(), 2);
-    cur->addIncoming(i64c(0), before);
-    cur->addIncoming(loaded, found);
+    key = emit_map_key(*s.map, um);
+    auto* cur = widen(emit_map_scalar(*s.map, key), s.map->type);
     auto* rhs = scaled_by_pointee(widen(emit_scalar(*s.value), s.value->type), um.value);
     auto* v = integer_op(b_, *s.compound, cur, rhs);
     if (!v) unsupported_at(s, "this compound assignment");
     store_scalar(v, value);
+    bool again = increments(*s.value);
+    for (auto& k : s.map->keys)
+      again = again || increments(*k);
+    if (again) key = emit_map_key(*s.map, um);
   } else {
+    // The value first, then the key, as bpftrace 0.17: `@[$i] = --$i` writes at the new $i.
     emit_into(*s.value, um.value, value, true); // no stale stack bytes in map values
+    key = emit_map_key(*s.map, um);
   }
   emit_map_update(um.gv, key, value);
 }

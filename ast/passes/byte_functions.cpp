@@ -58,7 +58,7 @@ void TypeInference::type_byte_function(Call& n) {
     const Expr& addr = *n.args.back();
     if (addr.type.is_integer()) {
       n.type = Type::inet();
-    } else if (addr.type.kind == TypeKind::Array ||
+    } else if (addr.type.kind == TypeKind::Array || addr.type.is_string() || // char[4], "abc"
                (addr.type.kind == TypeKind::Record && addr.type.record &&
                 (addr.type.record->name == "struct in6_addr" ||
                  addr.type.record->name == "struct in_addr"))) {

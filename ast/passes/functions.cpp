@@ -72,7 +72,7 @@ const std::vector<Signature>& signatures() {
       {"strerror", 1, 1, CallKind::Value},
       {"debugf", 1, SIZE_MAX, CallKind::Statement},
       {"unwatch", 1, 1, CallKind::Statement}, // watchpoints: ast/watchpoints.h
-      {"reg", 1, 1, CallKind::Value}, // register_access.cpp
+      {"reg", 1, 1, CallKind::Value},         // register_access.cpp
   };
   return table;
 }
@@ -234,6 +234,12 @@ void TypeInference::type_aggregation(Call& n) {
     diags_.error(n.args[2]->loc, "lhist() max must be greater than min (" +
                                      std::to_string(bounds[1]) +
                                      " <= " + std::to_string(bounds[0]) + ")");
+    return;
+  }
+  if (bounds[2] > bounds[1] - bounds[0]) { // as bpftrace 0.17: no bucket would fit
+    diags_.error(n.args[3]->loc, "lhist() step " + std::to_string(bounds[2]) +
+                                     " is larger than the range " +
+                                     std::to_string(bounds[1] - bounds[0]) + " from min to max");
     return;
   }
   n.type = Type::lhist(bounds[0], bounds[1], bounds[2]);

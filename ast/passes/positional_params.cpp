@@ -1,8 +1,8 @@
 // Positional parameters where bpftrace needs a constant: in attach points
 // (`interval:ms:$1`, `uprobe:$1:main`), as the literal arguments of lhist() bounds, strncmp()
-// lengths and kstack()/ustack() depths, and as `str($1 + N)` (the argument from its N-th
-// character). Runs before the other passes: attach points get the argument's text, literal
-// positions an Integer node, so that every later pass and codegen see plain constants.
+// lengths, kstack()/ustack() depths and print()'s top and div, and as `str($1 + N)` (the argument
+// from its N-th character). Runs before the other passes: attach points get the argument's text,
+// literal positions an Integer node, so that every later pass and codegen see plain constants.
 #include "ast/passes/passes.h"
 
 #include <cctype>
@@ -28,6 +28,9 @@ public:
     Visitor::visit(n);
     if (n.func == "lhist") {
       for (size_t i = 1; i < n.args.size() && i <= 3; ++i)
+        make_literal(n.args[i]);
+    } else if (n.func == "print") {
+      for (size_t i = 1; i < n.args.size(); ++i) // print(@m, $1, $2): top and div
         make_literal(n.args[i]);
     } else if (n.func == "strncmp" && n.args.size() == 3) {
       make_literal(n.args[2]);

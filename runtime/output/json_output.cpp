@@ -60,6 +60,10 @@ std::string json_value(const ast::Type& type, const uint8_t* data,
   case ast::TypeKind::Username:
   case ast::TypeKind::Strerror:
   case ast::TypeKind::CgroupPath:
+  case ast::TypeKind::KSym: // ksym(), usym(): "vfs_read"
+  case ast::TypeKind::USym:
+  case ast::TypeKind::KStack: // "\n        frame\n...", as in text with its newlines escaped
+  case ast::TypeKind::UStack:
     // (a strftime() Timestamp is not quoted: bpftrace 0.17 prints it bare)
     return "\"" + json_escape(format_value(type, data, probe_names)) + "\"";
   case ast::TypeKind::Tuple: {
@@ -80,21 +84,6 @@ std::string json_value(const ast::Type& type, const uint8_t* data,
   }
 }
 
-namespace {
-
-// A key element as text. The key is a single text in bpftrace's JSON, so its elements are
-// written as format_key writes them; 64-bit integers signed, as bpftrace 0.17 reads keys.
-std::string key_element_text(const ast::Type& type, const uint8_t* data,
-                             const std::vector<std::string>& probe_names) {
-  if (type.is_integer() && type.bytes == 8) return std::to_string(read_signed(data, 8));
-  if (type.kind == ast::TypeKind::Pointer) return format_pointer_key(data); // "0x20"
-  if (type.kind == ast::TypeKind::Record || type.kind == ast::TypeKind::Array)
-    return format_record_or_array(type, data, probe_names, /*in_key=*/true);
-  return format_value(type, data, probe_names);
-}
-
-} // namespace
-
 std::string json_key(const ast::Type& key, const uint8_t* data,
                      const std::vector<std::string>& probe_names) {
   std::string joined;
@@ -102,10 +91,10 @@ std::string json_key(const ast::Type& key, const uint8_t* data,
     auto offsets = key.offsets();
     for (size_t i = 0; i < key.elems.size(); ++i) {
       if (i) joined += ",";
-      joined += key_element_text(key.elems[i], data + offsets[i], probe_names);
+      joined += format_key_element(key.elems[i], data + offsets[i], probe_names);
     }
   } else if (!key.is_none()) {
-    joined = key_element_text(key, data, probe_names);
+    joined = format_key_element(key, data, probe_names);
   }
   return "\"" + json_escape(joined) + "\"";
 }

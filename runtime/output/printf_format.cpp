@@ -102,8 +102,12 @@ std::string format_argument(const Spec& spec, const ast::Type& type, const uint8
   switch (spec.conversion) {
   case 'p':
     return c_format(base + "p", reinterpret_cast<void*>(raw));
-  case 'c':
-    return c_format(base + "c", static_cast<int>(static_cast<unsigned char>(raw)));
+  case 'c': {
+    // bpftrace 0.17 keeps a conversion's text as a C string: a NUL character ends it
+    // (printf("[%c]", 0) prints "[]", "%-3c" of 0 prints nothing).
+    std::string text = c_format(base + "c", static_cast<int>(static_cast<unsigned char>(raw)));
+    return text.substr(0, text.find('\0'));
+  }
   default:
     break;
   }

@@ -161,8 +161,6 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
   }
 }
 
-namespace {
-
 // bpftrace 0.17 prints 64-bit integer keys as signed whatever their type: @m[(uint64)-1] shows
 // as @m[-1] (narrower keys are widened first, so (uint32)4294967295 stays 4294967295).
 std::string format_key_element(const ast::Type& type, const uint8_t* data,
@@ -175,8 +173,6 @@ std::string format_key_element(const ast::Type& type, const uint8_t* data,
     return format_symbolized(type, data, /*indent=*/4); // bpftrace indents key frames by 4
   return format_value(type, data, probe_names);
 }
-
-} // namespace
 
 std::string format_pointer_key(const uint8_t* data) {
   char hex[24];

@@ -32,6 +32,11 @@ std::string format_value(const ast::Type& type, const uint8_t* data,
 // A pointer in a map key, as bpftrace shows it: hex, "0x20" (values print in decimal).
 std::string format_pointer_key(const uint8_t* data);
 
+// One element of a map key as text, in the text output and (joined by ",") in a JSON key:
+// 64-bit integers signed, pointers in hex, stack frames indented by 4 rather than 8.
+std::string format_key_element(const ast::Type& type, const uint8_t* data,
+                               const std::vector<std::string>& probe_names);
+
 // A map key as bpftrace shows it after the map name: "" for a keyless map, "[1]", "[a, 2]".
 std::string format_key(const ast::Type& key, const uint8_t* data,
                        const std::vector<std::string>& probe_names);

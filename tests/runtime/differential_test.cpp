@@ -5,6 +5,7 @@
 // Case files may start with comment lines that configure the run:
 //   // args: 5 hello      positional parameters passed to both tools
 //   // env: NAME=VALUE    environment variables set for both tools (BPFTRACE_STRLEN=10 ...)
+//   // options: -f json   command-line options given to both tools before the program
 //   // expect: error      bpftrace rejects the program; tracelet must reject it too (only the
 //                         exit statuses are compared)
 //   // options: -I include   options given to both tools before the program file
@@ -135,6 +136,10 @@ CaseOptions read_case_options(const fs::path& path) {
       std::istringstream words(body.substr(5));
       for (std::string w; words >> w;)
         o.args.push_back(w);
+    } else if (body.rfind("options:", 0) == 0) {
+      std::istringstream words(body.substr(8));
+      for (std::string w; words >> w;)
+        o.options.push_back(w);
     } else if (body.rfind("env:", 0) == 0) {
       std::istringstream words(body.substr(4));
       for (std::string w; words >> w;) {

@@ -44,3 +44,14 @@ TEST(JsonOutput, MapLines) {
             "{\"type\": \"map\", \"data\": {\"@x\": {\"a\": 1, \"b\": 2}}}\n");
   EXPECT_EQ(json_map_line("map", "@x", true, {}), "");
 }
+
+TEST(JsonOutput, SymbolValuesAreQuoted) {
+  // bpftrace 0.17: print(ksym(0)) is {"data": "0"}, a kstack value "\n        frame\n".
+  uint8_t addr[16] = {0x36, 0x11, 0x40}; // 0x401136 (no symbol context: printed in hex)
+  EXPECT_EQ(json_value(tracelet::ast::Type::ksym(), addr, {}), "\"0x401136\"");
+  EXPECT_EQ(json_value(tracelet::ast::Type::usym(), addr, {}), "\"0x401136\"");
+  EXPECT_EQ(json_value(tracelet::ast::Type::stack(false), addr, {}), "\"\\n\"");
+  auto t = tracelet::ast::Type::tuple({tracelet::ast::Type::ksym(), tracelet::ast::Type::i64()});
+  uint8_t pair[16] = {0x36, 0x11, 0x40, 0, 0, 0, 0, 0, 2};
+  EXPECT_EQ(json_value(t, pair, {}), "[\"0x401136\",2]");
+}

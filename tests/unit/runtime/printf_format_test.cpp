@@ -93,6 +93,13 @@ TEST(PrintfFormat, StringsStopAtNul) {
   EXPECT_EQ(fmt("%s\n", full), "wxyz\n");
 }
 
+TEST(PrintfFormat, CharZeroPrintsNothing) {
+  // bpftrace 0.17: printf("a%cXY%dZ|%3c|%-3c|\n", 0, 5, 0, 0) prints "aXY5Z|  ||".
+  Bytes a({i64(), i64(), i64(), i64()});
+  a.i(0, 0).i(1, 5).i(2, 0).i(3, 0);
+  EXPECT_EQ(fmt("a%cXY%dZ|%3c|%-3c|\n", a), "aXY5Z|  ||\n");
+}
+
 TEST(PrintfFormat, ArgumentsKeepTheirOwnSizeAndSign) {
   Bytes a({Type::integer(4, true), Type::integer(4, false), Type::integer(2, true)});
   a.i(0, -1).i(1, 0xffffffff).i(2, -1);
