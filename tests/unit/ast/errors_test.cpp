@@ -206,11 +206,6 @@ const ErrorCase kCases[] = {
      "stdin:1:30: error: lhist() step 20 is larger than the range 10 from min to max\n"
      "BEGIN { @c = lhist(1, 0, 10, 20); }\n"
      "                             ^~\n"},
-    {"BEGIN { @m[1] = 1; $t = 1; print(@m, $t); }",
-     {},
-     "stdin:1:38: error: print() top must be an integer literal\n"
-     "BEGIN { @m[1] = 1; $t = 1; print(@m, $t); }\n"
-     "                                     ^~\n"},
     {"BEGIN { @c = lhist(1, 0, pid, 1); }",
      {},
      "stdin:1:26: error: lhist() max must be an integer literal\n"
