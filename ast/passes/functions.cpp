@@ -315,7 +315,7 @@ void TypeInference::type_print(Call& n) {
   }
   const Expr& v = *n.args[0];
   if (v.type.is_none()) return report_missing_value(v, diags_);
-  if (!is_storable(v.type) || v.type.is_aggregation() || v.type.kind == TypeKind::Pointer)
+  if (!storable(v.type) || v.type.is_aggregation() || v.type.kind == TypeKind::Pointer)
     diags_.error(v.loc, "print() cannot print a value of type " + v.type.str());
 }
 

@@ -49,6 +49,36 @@ const RecordDef* TypeInference::complete_record(const RecordDef* record, const L
   return def.get();
 }
 
+bool TypeInference::storable(const Type& t) {
+  complete_value_records(t, 0);
+  return is_storable(t);
+}
+
+void TypeInference::complete_value_records(const Type& t, int depth) {
+  if (depth > 32) return; // records nest by value only finitely; a guard against bad BTF
+  switch (t.kind) {
+  case TypeKind::Record: {
+    if (!t.record) return;
+    if (t.record->fields_pending) {
+      // BTF records are completed in place: every type sharing this one sees the fields.
+      if (auto def = kernel_.kernel_record(t.record->name)) kept_records_.push_back(def);
+    }
+    for (const auto& f : t.record->fields)
+      if (f.type) complete_value_records(*f.type, depth + 1);
+    return;
+  }
+  case TypeKind::Array:
+    if (t.pointee) complete_value_records(*t.pointee, depth + 1);
+    return;
+  case TypeKind::Tuple:
+    for (const auto& e : t.elems)
+      complete_value_records(e, depth + 1);
+    return;
+  default:
+    return;
+  }
+}
+
 std::optional<uint64_t> TypeInference::member_offset(const RecordDef& record,
                                                      const std::string& path, const Location& loc) {
   const RecordDef* current = &record;

@@ -264,7 +264,7 @@ std::optional<Type> TypeInference::storage_type(const Expr& value, const std::st
     report_missing_value(value, diags_);
     return std::nullopt;
   }
-  if (!is_storable(value.type)) {
+  if (!storable(value.type)) {
     diags_.error(value.loc, "cannot store a value of type " + value.type.str() + " in " + target);
     return std::nullopt;
   }
@@ -279,7 +279,7 @@ std::optional<Type> TypeInference::key_type_of(Map& m) {
     if (k->type.is_none()) {
       report_missing_value(*k, diags_);
       ok = false;
-    } else if (!is_storable(k->type) || k->type.is_aggregation()) {
+    } else if (!storable(k->type) || k->type.is_aggregation()) {
       diags_.error(k->loc, "a value of type " + k->type.str() + " cannot be a map key");
       ok = false;
     } else if (k->type.kind == TypeKind::Tuple) {
@@ -680,7 +680,7 @@ void TypeInference::visit(Tuple& n) {
     } else if (auto element = aggregation_element_type(e->type)) {
       elems.push_back(*element); // `(@q, 1)`: the aggregation's value (aggregation_reads.cpp)
       continue;
-    } else if (!is_storable(e->type) || e->type.is_aggregation()) {
+    } else if (!storable(e->type) || e->type.is_aggregation()) {
       diags_.error(e->loc, "a tuple cannot hold a value of type " + e->type.str());
       ok = false;
     }

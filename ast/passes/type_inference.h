@@ -166,6 +166,11 @@ private:
   // (complete) record replaces the stub in `base`'s type.
   const RecordDef* complete_record(const RecordDef* record, const Location& loc,
                                    const std::string& field, Expr* base = nullptr);
+  // is_storable() once every kernel record held by value in `t` (members of members, array
+  // elements; not pointer targets) has its fields: `print(curtask->se.load)` stores a BTF
+  // record whose layout was known only by name until then.
+  bool storable(const Type& t);
+  void complete_value_records(const Type& t, int depth);
   // Byte offset of the member path "a.b.c" in `record`; error reported if there is none.
   std::optional<uint64_t> member_offset(const RecordDef& record, const std::string& path,
                                         const Location& loc);

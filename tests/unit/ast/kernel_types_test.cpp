@@ -39,6 +39,7 @@ public:
         {"cpus", shared(Type::array(Type::integer(8, false), 4)), 2000},
         {"nsproxy", shared(Type::pointer(Type::of_record(nsproxy_))), 1960},
         {"parent", shared(Type::pointer(Type::of_record(task_))), 1456},
+        {"ns_copy", shared(Type::of_record(nsproxy_)), 2100}, // by value, completed lazily
     };
   }
   std::shared_ptr<const ast::RecordDef> kernel_record(const std::string& name) override {
@@ -88,6 +89,19 @@ TEST(KernelTypes, CurtaskChainsThroughLazilyCompletedRecords) {
   EXPECT_EQ(a->type_of("curtask->nsproxy->uts_ns->name"), "struct new_utsname");
   EXPECT_EQ(a->type_of("curtask->nsproxy->uts_ns->name.nodename"), "string[65]");
   EXPECT_EQ(a->type_of("curtask->parent->tgid"), "int32");
+}
+
+TEST(KernelTypes, RecordsHeldByValueAreCompletedToBePrintedOrStored) {
+  // bpftrace prints `print(curtask->se.load)` as { .weight = ..., .inv_weight = ... }: a BTF
+  // record reached as a member is known by name only until its value is printed or stored.
+  for (const char* source :
+       {"BEGIN { print(curtask->ns_copy); }", "BEGIN { @v = curtask->ns_copy; }",
+        "BEGIN { @k[curtask->ns_copy] = count(); }", "BEGIN { @t = (curtask->ns_copy, 1); }"}) {
+    BtfKernel kernel;
+    auto a = test::analyse(source, {}, &kernel);
+    ASSERT_TRUE(a->ok) << source << "\n" << a->errors();
+    EXPECT_EQ(a->type_of("curtask->ns_copy"), "struct nsproxy") << source;
+  }
 }
 
 TEST(KernelTypes, CastsBitfieldsArraysSizeofOffsetof) {
