@@ -26,7 +26,7 @@ void print_info(std::ostream& out) {
       << "  libbpf: " << libbpf_version_string() << "\n"
       << "  unsafe uprobe: no\n"
       << "  bfd: no\n"
-      << "  libdw (DWARF support): no\n\n";
+      << "  libdw (DWARF support): yes\n\n"; // runtime/symbols/dwarf.cpp
   for (const auto& section : runtime::probe_kernel_features()) {
     out << section.title << "\n";
     for (const auto& [name, value] : section.items)

@@ -25,6 +25,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -36,6 +38,14 @@
 namespace tracelet::runtime {
 
 namespace {
+
+// bpftrace's test harnesses set __BPFTRACE_NOTIFY_PROBES_ATTACHED and start their workload
+// when this line appears on stderr: after every probe is attached, before BEGIN runs.
+void notify_probes_attached() {
+  if (!std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) return;
+  std::fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
+  std::fflush(stderr);
+}
 
 constexpr int kPollTimeoutMs = 100;
 
@@ -258,6 +268,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     }
     attach_timer.stop();
     if (metrics) metrics->set_probes_attached(program.programs.size());
+    notify_probes_attached();
     run_programs(obj, program, "BEGIN");
     if (options.child) options.child->start();
     serve_events(reader ? &*reader : nullptr, handler, options, program, map_fds, *output);

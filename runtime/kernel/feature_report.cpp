@@ -68,14 +68,18 @@ std::vector<FeatureSection> probe_kernel_features() {
                   {"override_return", yes_no(helper(kp, BPF_FUNC_override_return))},
                   {"get_boot_ns", yes_no(helper(kp, BPF_FUNC_ktime_get_boot_ns))},
                   {"get_func_ip", yes_no(helper(kp, BPF_FUNC_get_func_ip))},
-                  {"get_stack", yes_no(helper(kp, BPF_FUNC_get_stack))}}});
+                  {"get_stack", yes_no(helper(kp, BPF_FUNC_get_stack))},
+                  // path() and skboutput() are not implemented (both need fentry programs).
+                  {"dpath", "no"},
+                  {"skboutput", "no"}}});
   bool loops = loads_loop();
   out.push_back({"Kernel features",
                  {{"Instruction limit", loops ? "1000000" : "4096"},
                   {"Loop support", yes_no(loops)},
                   {"btf", yes_no(exists("/sys/kernel/btf/vmlinux"))},
                   {"map batch", yes_no(map_batch())},
-                  {"uprobe refcount",
+                  // Named as bpftrace 0.17 names it: its runtime tests look for this line.
+                  {"uprobe refcount (depends on Build:bcc bpf_attach_uprobe refcount)",
                    yes_no(exists("/sys/bus/event_source/devices/uprobe/format/ref_ctr_offset"))}}});
   auto map = [](bpf_map_type t) { return yes_no(libbpf_probe_bpf_map_type(t, nullptr) == 1); };
   out.push_back({"Map types",
@@ -93,6 +97,10 @@ std::vector<FeatureSection> probe_kernel_features() {
                   {"perf_event", prog(BPF_PROG_TYPE_PERF_EVENT)},
                   {"kfunc", yes_no(kernel_loads_fentry())},
                   {"raw_tp_special", prog(BPF_PROG_TYPE_RAW_TRACEPOINT)},
+                  // iter: probes and kprobe_multi attachment are not implemented.
+                  {"iter:task", "no"},
+                  {"iter:task_file", "no"},
+                  {"kprobe_multi", "no"},
                   {"xdp", prog(BPF_PROG_TYPE_XDP)},
                   {"sched_cls", prog(BPF_PROG_TYPE_SCHED_CLS)}}});
   out.push_back({"Attach",

@@ -228,17 +228,46 @@ TEST(CliInfo, SectionsAndAgreementWithBpftrace) {
   if (shell("bpftrace --info", &reference) != 0 ||
       reference.find("Kernel helpers") == std::string::npos)
     GTEST_SKIP() << "bpftrace --info is not available to compare with";
+  // Every line bpftrace prints, we print too (test harnesses grep for them, e.g. "uprobe
+  // refcount (depends on Build:bcc bpf_attach_uprobe refcount): yes"); where it reports the
+  // kernel, the answer is the same.
   int compared = 0;
-  for (const char* title : {"Kernel helpers", "Kernel features", "Map types"}) {
+  for (const char* title :
+       {"Build", "Kernel helpers", "Kernel features", "Map types", "Probe types"}) {
     auto ours = info_section(r.out, title);
     for (const auto& [name, value] : info_section(reference, title)) {
       auto it = ours.find(name);
-      if (it == ours.end()) continue;
+      EXPECT_NE(it, ours.end()) << title << ": no line for " << name;
+      if (it == ours.end() || std::string(title) == "Build" || std::string(title) == "Probe types")
+        continue;
       EXPECT_EQ(it->second, value) << title << ": " << name;
       ++compared;
     }
   }
+  EXPECT_EQ(info_section(r.out, "Build")["libdw (DWARF support)"], "yes");
   EXPECT_GE(compared, 15) << "too few features in common with bpftrace --info:\n" << reference;
+}
+
+TEST(CliEnvironment, NotifyProbesAttachedForTestHarnesses) {
+  // bpftrace's runtime test engine sets __BPFTRACE_NOTIFY_PROBES_ATTACHED and starts the
+  // workload when the line arrives (stderr): after "Attaching", before BEGIN's output.
+  REQUIRE_BPF();
+  std::string out;
+  int status = shell("__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 " + quoted(tracelet_binary()) +
+                         " -e 'BEGIN { printf(\"begin\\n\"); exit(); }'",
+                     &out);
+  ASSERT_EQ(status, 0) << out;
+  auto attaching = out.find("Attaching 1 probe...\n");
+  auto notify = out.find("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n");
+  auto begin = out.find("begin\n");
+  ASSERT_NE(attaching, std::string::npos) << out;
+  ASSERT_NE(notify, std::string::npos) << out;
+  ASSERT_NE(begin, std::string::npos) << out;
+  EXPECT_LT(attaching, notify) << out;
+  EXPECT_LT(notify, begin) << out;
+  // Without the variable, nothing extra.
+  auto plain = run_tracelet({"-e", "BEGIN { exit(); }"});
+  EXPECT_EQ(plain.err.find("__BPFTRACE_NOTIFY"), std::string::npos) << plain.err;
 }
 
 TEST(CliEnvironment, MaxProbesStopsAWildcardAtOnce) {
