@@ -41,6 +41,21 @@ namespace {
 
 // bpftrace's test harnesses set __BPFTRACE_NOTIFY_PROBES_ATTACHED and start their workload
 // when this line appears on stderr: after every probe is attached, before BEGIN runs.
+// The kernel runs the consumers of one uprobe address newest first: uprobes (and usdt probes,
+// built on them) attach in reverse program order, so that probes sharing an address run in
+// program order, as in bpftrace. Other kinds run in attach order.
+std::vector<const codegen::ProgramDesc*> attach_order(const codegen::CompiledProgram& program) {
+  auto is_uprobe_kind = [](const codegen::ProgramDesc& d) {
+    return d.provider == "uprobe" || d.provider == "uretprobe" || d.provider == "usdt";
+  };
+  std::vector<const codegen::ProgramDesc*> order;
+  for (const auto& desc : program.programs)
+    if (!is_uprobe_kind(desc)) order.push_back(&desc);
+  for (auto it = program.programs.rbegin(); it != program.programs.rend(); ++it)
+    if (is_uprobe_kind(*it)) order.push_back(&*it);
+  return order;
+}
+
 void notify_probes_attached() {
   if (!std::getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) return;
   std::fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stderr);
@@ -257,7 +272,8 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   {
     std::vector<Link> links; // on an error, destroyed with this block: detaches everything
     StageTimer attach_timer("attach");
-    for (const auto& desc : program.programs) {
+    for (const auto* desc_ptr : attach_order(program)) {
+      const auto& desc = *desc_ptr;
       if (is_begin_end(desc.provider)) continue;
       if (is_watchpoint_program(desc))
         watchpoints.attach(desc);
