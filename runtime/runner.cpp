@@ -271,6 +271,10 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
   }
   {
     std::vector<Link> links; // on an error, destroyed with this block: detaches everything
+    // BEGIN runs before the other probes attach, as in bpftrace: no event precedes it, and
+    // `BEGIN { @start = nsecs } interval:s:1 { ... }` sees a whole second. Its output waits in
+    // the event buffer until serve_events(), after the attach.
+    run_programs(obj, program, "BEGIN");
     StageTimer attach_timer("attach");
     for (const auto* desc_ptr : attach_order(program)) {
       const auto& desc = *desc_ptr;
@@ -285,7 +289,6 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     attach_timer.stop();
     if (metrics) metrics->set_probes_attached(program.programs.size());
     notify_probes_attached();
-    run_programs(obj, program, "BEGIN");
     if (options.child) options.child->start();
     serve_events(reader ? &*reader : nullptr, handler, options, program, map_fds, *output);
     StageTimer detach_timer("detach");

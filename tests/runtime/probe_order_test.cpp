@@ -134,4 +134,17 @@ TEST(ProbeOrder, UprobesUretprobesAndUsdtOnOneAddressRunInProgramOrder) {
   EXPECT_EQ(probe_lines(d.out), repeated({"1", "2", "3"}, 2)) << d.out;
 }
 
+TEST(ProbeOrder, BeginRunsBeforeTheOtherProbesAttach) {
+  // bpftrace 0.17 runs BEGIN first: a busy tracepoint never sees BEGIN's map unset, and an
+  // interval's first tick comes a whole period after BEGIN (its runtime test call.printf_llu).
+  REQUIRE_BPF();
+  auto r = run_tracelet({"-e", R"(
+      BEGIN { @start = nsecs; }
+      tracepoint:raw_syscalls:sys_enter /@start == 0/ { @early = count(); }
+      interval:ms:200 { printf("elapsed %d\n", (nsecs - @start) / 1000000 >= 200); exit(); })"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_NE(r.out.find("elapsed 1\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("@early: "), r.out.find("@early: 0\n")) << r.out;
+}
+
 } // namespace
