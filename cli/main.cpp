@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -134,7 +135,13 @@ CliOptions parse_args(int argc, char** argv) {
       tracelet::cli::print_tools(std::cout);
       std::exit(0);
     } else if (a == "--version" || a == "-V") {
-      std::cout << "tracelet v" << TRACELET_VERSION << "\n";
+      // Installed as `bpftrace` (a link), scripts that check the version see the release
+      // whose language we follow first (docs/differences.md).
+      if (std::filesystem::path(argv[0]).filename() == "bpftrace")
+        std::cout << "bpftrace v" << TRACELET_BPFTRACE_VERSION << " (tracelet v" << TRACELET_VERSION
+                  << ")\n";
+      else
+        std::cout << "tracelet v" << TRACELET_VERSION << "\n";
       std::exit(0);
     } else if (a == "-e") {
       o.program_text = value("-e");

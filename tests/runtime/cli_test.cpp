@@ -113,6 +113,24 @@ TEST(CliStdin, ErrorsInAStdinProgramNameStdin) {
   EXPECT_NE(out.find("        ^"), std::string::npos) << out;
 }
 
+TEST(CliOptions, VersionNamesBpftraceWhenInstalledAsBpftrace) {
+  // Scripts gate features on `bpftrace --version` (bpftrace's own runtime tests expect
+  // "^bpftrace v\\d"): installed as a link named bpftrace, tracelet names the release whose
+  // language it follows, and itself.
+  std::string out;
+  ASSERT_EQ(shell(quoted(tracelet_binary()) + " --version", &out), 0) << out;
+  EXPECT_EQ(out.rfind("tracelet v", 0), 0u) << out;
+  char dir_template[] = "/tmp/tl-version-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  std::string link = std::string(dir_template) + "/bpftrace";
+  ASSERT_EQ(symlink(tracelet_binary().c_str(), link.c_str()), 0);
+  int status = shell(quoted(link) + " --version", &out);
+  unlink(link.c_str());
+  rmdir(dir_template);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_EQ(out.rfind("bpftrace v0.17.0 (tracelet v", 0), 0u) << out;
+}
+
 TEST(CliOptions, BundledShortOptions) {
   REQUIRE_BPF();
   // -q and -e in one argument: no "Attaching" line, the program runs.
