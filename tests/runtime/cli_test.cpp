@@ -122,7 +122,7 @@ TEST(CliOptions, VersionNamesBpftraceWhenInstalledAsBpftrace) {
   EXPECT_EQ(out.rfind("tracelet v", 0), 0u) << out;
   char dir_template[] = "/tmp/tl-version-XXXXXX";
   ASSERT_NE(mkdtemp(dir_template), nullptr);
-  std::string link = std::string(dir_template) + "/bpftrace";
+  const std::string link = std::string(dir_template) + "/bpftrace";
   ASSERT_EQ(symlink(tracelet_binary().c_str(), link.c_str()), 0);
   int status = shell(quoted(link) + " --version", &out);
   unlink(link.c_str());
