@@ -124,6 +124,7 @@ TEST(CliOptions, VersionNamesBpftraceWhenInstalledAsBpftrace) {
   ASSERT_NE(mkdtemp(dir_template), nullptr);
   const std::string link = std::string(dir_template) + "/bpftrace";
   ASSERT_EQ(symlink(tracelet_binary().c_str(), link.c_str()), 0);
+  out.clear();
   int status = shell(quoted(link) + " --version", &out);
   unlink(link.c_str());
   rmdir(dir_template);
