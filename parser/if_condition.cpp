@@ -45,11 +45,57 @@ template <class F> std::string replace_words(const std::string& text, F on_word)
   return out;
 }
 
+// `condition` with every `__has_include(<x.h>)`, `__has_include("x.h")` (and clang's
+// `__has_include_next`, looked up the same way) replaced by 1 or 0, padded to keep columns.
+std::optional<std::string>
+replace_has_include(const std::string& condition, const Location& loc,
+                    const std::function<bool(const std::string&, bool)>& has_include,
+                    Diagnostics& diags) {
+  std::string text;
+  size_t i = 0;
+  for (size_t at = condition.find("__has_include"); at != std::string::npos;
+       at = condition.find("__has_include", i)) {
+    size_t word_end = at + 13;
+    if (condition.compare(word_end, 5, "_next") == 0) word_end += 5;
+    if ((at > 0 && ident_char(condition[at - 1])) ||
+        (word_end < condition.size() && ident_char(condition[word_end]))) {
+      text += condition.substr(i, word_end - i);
+      i = word_end;
+      continue;
+    }
+    size_t open = condition.find_first_not_of(" \t", word_end);
+    size_t name_at =
+        open == std::string::npos ? open : condition.find_first_not_of(" \t", open + 1);
+    char quote = name_at == std::string::npos ? '\0' : condition[name_at];
+    char close_quote = quote == '<' ? '>' : quote == '"' ? '"' : '\0';
+    size_t name_end = close_quote ? condition.find(close_quote, name_at + 1) : std::string::npos;
+    size_t close =
+        name_end == std::string::npos ? name_end : condition.find_first_not_of(" \t", name_end + 1);
+    if (open == std::string::npos || condition[open] != '(' || name_end == std::string::npos ||
+        name_end == name_at + 1 || close == std::string::npos || condition[close] != ')') {
+      diags.error(loc, "__has_include in #if needs a header: __has_include(<x.h>) or "
+                       "__has_include(\"x.h\")");
+      return std::nullopt;
+    }
+    std::string header = condition.substr(name_at + 1, name_end - name_at - 1);
+    text += condition.substr(i, at - i);
+    text += has_include(header, quote == '"') ? "1" : "0";
+    text.append(close - at, ' ');
+    i = close + 1;
+  }
+  return text + condition.substr(i);
+}
+
 } // namespace
 
-std::optional<bool> evaluate_if_condition(const std::string& condition, const Location& loc,
-                                          const std::set<std::string>& defined,
-                                          const MacroTable& macros, Diagnostics& diags) {
+std::optional<bool>
+evaluate_if_condition(const std::string& original, const Location& loc,
+                      const std::set<std::string>& defined, const MacroTable& macros,
+                      const std::function<bool(const std::string&, bool)>& has_include,
+                      Diagnostics& diags) {
+  auto replaced = replace_has_include(original, loc, has_include, diags);
+  if (!replaced) return std::nullopt;
+  const std::string& condition = *replaced;
   // `defined NAME`, `defined ( NAME )`: before macro expansion, so NAME is not expanded.
   std::string text;
   for (size_t i = 0; i < condition.size();) {

@@ -198,7 +198,7 @@ private:
       bool taking = active(st) && defined_.count(macro) == (name == "ifdef" ? 1u : 0u);
       st.stack.push_back({active(st), taking, taking, false, loc});
     } else if (name == "if") {
-      bool taking = active(st) && condition(rest, loc, line);
+      bool taking = active(st) && condition(rest, loc, line, st);
       st.stack.push_back({active(st), taking, taking, false, loc});
     } else if (name == "elif" || name == "else") {
       if (st.stack.empty() || st.stack.back().seen_else) {
@@ -207,7 +207,7 @@ private:
       }
       auto& c = st.stack.back();
       c.seen_else = name == "else";
-      c.taking = c.enclosing_active && !c.taken && (c.seen_else || condition(rest, loc, line));
+      c.taking = c.enclosing_active && !c.taken && (c.seen_else || condition(rest, loc, line, st));
       c.taken = c.taken || c.taking;
     } else if (name == "endif") {
       if (st.stack.empty()) {
@@ -248,11 +248,17 @@ private:
   }
 
   // The value of an #if/#elif condition (`line`: the directive, to locate the condition).
-  bool condition(const std::string& cond, const Location& loc, const std::string& line) {
+  bool condition(const std::string& cond, const Location& loc, const std::string& line,
+                 const FileState& st) {
     Location at = loc;
     size_t col = line.find(cond);
     if (col != std::string::npos && line.find('\n') > col) at.col = static_cast<int>(col) + 1;
-    auto value = evaluate_if_condition(cond, at, defined_, macros_, diags_);
+    // On disk, as clang answers it: a kernel header that #include accepts without a file
+    // (types come from BTF) is not there for __has_include.
+    auto has_include = [&st](const std::string& header, bool quoted) {
+      return !find_header(header, quoted, st.dir).path.empty();
+    };
+    auto value = evaluate_if_condition(cond, at, defined_, macros_, has_include, diags_);
     return value.value_or(false);
   }
 

@@ -142,6 +142,30 @@ TEST_F(IncludeTest, Conditionals) {
   EXPECT_EQ(ast.find("int: 3\n"), std::string::npos) << ast;
 }
 
+TEST_F(IncludeTest, HasIncludeAsksTheDiskWithTheIncludeSearchOrder) {
+  // As clang answers it for bpftrace 0.17: "x.h" next to the script or in an -I directory,
+  // <x.h> in the system directories; a kernel header #include would accept without a file
+  // is not there for __has_include.
+  write("here.h", "");
+  write("inc/there.h", "");
+  parser::set_include_dirs({"inc"});
+  auto r = parse_text("#if __has_include(\"here.h\") && __has_include(<there.h>) && "
+                      "__has_include( <stdio.h> ) && __has_include_next(<stdio.h>)\n"
+                      "#define A 1\n#else\n#define A 2\n#endif\n"
+                      "#if __has_include(\"absent.h\") || __has_include(<linux/no_such_header.h>)\n"
+                      "#define B 3\n#else\n#define B 4\n#endif\n"
+                      "BEGIN { @ = A * 10 + B; }");
+  ASSERT_NE(r.program, nullptr) << r.messages();
+  std::string ast = dump(*r.program);
+  EXPECT_NE(ast.find("int: 1\n"), std::string::npos) << ast;
+  EXPECT_NE(ast.find("int: 4\n"), std::string::npos) << ast;
+  auto bad = parse_text("#if __has_include\n#endif\nBEGIN { }");
+  EXPECT_EQ(bad.messages(), "stdin:1:5: error: __has_include in #if needs a header: "
+                            "__has_include(<x.h>) or __has_include(\"x.h\")\n"
+                            "#if __has_include\n"
+                            "    ^~~~~~~~~~~~~\n");
+}
+
 TEST_F(IncludeTest, CommentsAndLineContinuations) {
   write("cont.h",
         "/* #define HIDDEN 1\n   struct hidden { int x; }; */\n"
