@@ -17,6 +17,7 @@
 #include "runtime/output/cgroup_paths.h"
 #include "runtime/output/output.h"
 #include "runtime/output/user_values.h"
+#include "runtime/program_stats.h"
 #include "runtime/signals.h"
 #include "runtime/symbols/symbols.h"
 #include "runtime/traced_process.h"
@@ -229,6 +230,7 @@ int run(const codegen::CompiledProgram& program, const RunOptions& options) {
     StageTimer timer("libbpf: load (maps, relocations, verifier)");
     obj.load();
   }
+  if (options.verbose) print_program_stats(obj, program, stderr);
   if (options.dry_run) return dry_run_status(program);
   fill_start_time(obj, program);
 

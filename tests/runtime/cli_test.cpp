@@ -14,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <unistd.h>
 
@@ -130,6 +131,26 @@ TEST(CliOptions, VersionNamesBpftraceWhenInstalledAsBpftrace) {
   rmdir(dir_template);
   ASSERT_EQ(status, 0) << out;
   EXPECT_EQ(out.rfind("bpftrace v0.17.0 (tracelet v", 0), 0u) << out;
+}
+
+TEST(CliOptions, VerboseShowsEachProgramsIdAndVerifierCount) {
+  // bpftrace -v shows each program's id and the verifier's "processed N insns (limit
+  // 1000000)": how close a probe is to the limit.
+  REQUIRE_BPF();
+  auto r = run_tracelet({"-v", "--dry-run", "-e",
+                         "BEGIN { @a = 1; } tracepoint:syscalls:sys_enter_getppid { @[comm] = "
+                         "count(); } END { print(@a); }"});
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  std::regex line(R"(tracelet: loaded (\S+) \(program id [1-9][0-9]*\): ([1-9][0-9]*) )"
+                  R"(instructions, the verifier processed ([1-9][0-9]*) \(limit 1000000\)\n)");
+  std::vector<std::string> probes;
+  for (std::sregex_iterator it(r.err.begin(), r.err.end(), line), end; it != end; ++it)
+    probes.push_back((*it)[1]);
+  EXPECT_EQ(probes,
+            (std::vector<std::string>{"BEGIN", "tracepoint:syscalls:sys_enter_getppid", "END"}))
+      << r.err;
+  auto quiet = run_tracelet({"--dry-run", "-e", "BEGIN { exit(); }"});
+  EXPECT_EQ(quiet.err.find("tracelet: loaded"), std::string::npos) << quiet.err;
 }
 
 TEST(CliOptions, BundledShortOptions) {
