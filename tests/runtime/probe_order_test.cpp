@@ -99,37 +99,28 @@ TEST(ProbeOrder, DispatcherGivesUpSharedSyscallsOnly) {
   EXPECT_EQ(probe_lines(r.out), (std::vector<std::string>{"1", "2"})) << r.out;
 }
 
+// `<attach point> { printf("<line>\n"); }`, one probe of a program that prints its place.
+std::string printing_probe(const std::string& attach_point, const std::string& line) {
+  return attach_point + " { printf(\"" + line + "\\n\"); }\n";
+}
+
 TEST(ProbeOrder, UprobesUretprobesAndUsdtOnOneAddressRunInProgramOrder) {
   // The kernel runs the consumers of one uprobe newest first; bpftrace 0.17 runs them in
   // program order (its runtime test probe.uprobe_order), and so must we.
   REQUIRE_BPF();
-  const std::string uprobe_target = TL_UPROBE_TARGET;
-  auto u = run_tracelet({"-q", "-c", uprobe_target + " calls 2", "-e",
-                         "uprobe:" + uprobe_target +
-                             ":tl_square { printf(\"1\\n\"); }\n"
-                             "uprobe:" +
-                             uprobe_target +
-                             ":tl_square { printf(\"2\\n\"); }\n"
-                             "uretprobe:" +
-                             uprobe_target +
-                             ":tl_square { printf(\"3\\n\"); }\n"
-                             "uretprobe:" +
-                             uprobe_target +
-                             ":tl_square { printf(\"4\\n\"); }\n"
-                             "uprobe:" +
-                             uprobe_target + ":tl_square { printf(\"5\\n\"); }"});
+  const std::string square = std::string(TL_UPROBE_TARGET) + ":tl_square";
+  auto u = run_tracelet(
+      {"-q", "-c", std::string(TL_UPROBE_TARGET) + " calls 2", "-e",
+       printing_probe("uprobe:" + square, "1") + printing_probe("uprobe:" + square, "2") +
+           printing_probe("uretprobe:" + square, "3") + printing_probe("uretprobe:" + square, "4") +
+           printing_probe("uprobe:" + square, "5")});
   ASSERT_EQ(u.exit_status, 0) << u.err;
   EXPECT_EQ(probe_lines(u.out), repeated({"1", "2", "5", "3", "4"}, 2)) << u.out;
 
-  const std::string usdt_target = TL_USDT_TARGET;
-  auto d = run_tracelet({"-q", "-c", usdt_target + " 2", "-e",
-                         "usdt:" + usdt_target +
-                             ":tl:wide { printf(\"1\\n\"); }\n"
-                             "usdt:" +
-                             usdt_target +
-                             ":tl:wide { printf(\"2\\n\"); }\n"
-                             "usdt:" +
-                             usdt_target + ":tl:wide { printf(\"3\\n\"); }"});
+  const std::string wide = "usdt:" + std::string(TL_USDT_TARGET) + ":tl:wide";
+  auto d = run_tracelet(
+      {"-q", "-c", std::string(TL_USDT_TARGET) + " 2", "-e",
+       printing_probe(wide, "1") + printing_probe(wide, "2") + printing_probe(wide, "3")});
   ASSERT_EQ(d.exit_status, 0) << d.err;
   EXPECT_EQ(probe_lines(d.out), repeated({"1", "2", "3"}, 2)) << d.out;
 }
