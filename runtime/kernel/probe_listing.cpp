@@ -228,10 +228,12 @@ public:
     }
     for (const auto& path : paths) {
       size_t skip = provider.size() + 1 + path.size() + 1; // "provider:path:"
+      // The binary as the pattern names it may be a library name ("libc") that the listed
+      // path spells out: only the provider and the symbol part are compared.
       list_binary(provider, path, [&](const std::string& name) {
-        if (provider != "usdt") return pattern_.matches(name);
-        return ast::glob_match(pattern_.provider_glob, provider) &&
-               usdt_matches(symbol_glob, name.substr(skip));
+        if (!ast::glob_match(pattern_.provider_glob, provider)) return false;
+        if (provider != "usdt") return ast::glob_match(symbol_glob, name.substr(skip));
+        return usdt_matches(symbol_glob, name.substr(skip));
       });
     }
   }

@@ -281,6 +281,9 @@ std::vector<std::vector<std::string>> listing_cases() {
       {"-l", "uprobe:" + dir + "/tl_usdt_*:tl_r*"},
       {"-l", "usdt:" + dir + "/tl_usdt_targe*:*:consts"},
       {"-l", "uprobe:/usr/lib/x86_64-linux-gnu/libc.so.*:mallo*"},
+      // A library by name: the listing spells out its path.
+      {"-l", "uprobe:libc:getpi*"},
+      {"-l", "uretprobe:libc:getpid"},
   };
 }
 
