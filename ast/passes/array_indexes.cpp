@@ -41,8 +41,7 @@ bool TypeInference::check_array_index(Index& n) {
   if (auto index = literal_index(*n.index)) {
     if (*index < 0 || static_cast<uint64_t>(*index) >= array.count) {
       diags_.error(n.loc, "the index " + std::to_string(*index) +
-                              " is out of bounds for array of size " +
-                              std::to_string(array.count));
+                              " is out of bounds for array of size " + std::to_string(array.count));
       return false;
     }
     return true;
