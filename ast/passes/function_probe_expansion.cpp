@@ -39,12 +39,15 @@ bool has_wildcard(const std::string& s) {
 
 // The files a uprobe or usdt target names: every executable a path glob matches (a relative
 // one from the current directory, as bpftrace: `.*/bin/x` is ./bin/x and ../bin/x), else the
-// binary or library it names. Empty (an error reported) if none.
+// binary or library it names. Empty (an error reported) if none. A match in the current
+// directory itself is named ./x: a bare name would be looked up as a library or program.
 std::vector<std::string> named_binaries(const AttachPoint& ap, KernelInfo& kernel,
                                         Diagnostics& diags) {
   if (has_wildcard(ap.target)) {
     auto paths = kernel.match_binary_paths(ap.target);
     if (paths.empty()) diags.error(ap.loc, "no executable file matches '" + ap.target + "'");
+    for (auto& path : paths)
+      if (path.find('/') == std::string::npos) path = "./" + path;
     return paths;
   }
   std::string path = kernel.resolve_binary(ap.target);

@@ -34,9 +34,10 @@ protected:
     fs::remove_all(root_, ec);
   }
 
-  // Runs `script` from DIR/work; once attached, runs `programs` (paths under DIR) in turn.
-  RunResult trace(const std::string& script, const std::vector<std::vector<std::string>>& runs) {
-    ScopedCwd cwd(root_ / "work");
+  // Runs `script` from DIR/`from`; once attached, runs `runs` (programs under DIR) in turn.
+  RunResult trace(const std::string& script, const std::vector<std::vector<std::string>>& runs,
+                  const fs::path& from = "work") {
+    ScopedCwd cwd(root_ / from);
     RunSpec spec;
     spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); } " + script};
     spec.ready_marker = "ready\n";
@@ -81,6 +82,15 @@ TEST_F(PathGlobs, GlobWithoutDotsMatchesBelowTheCurrentDirectory) {
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(count_of(r.out, "uprobe:progs/tl_uprobe_target:tl_square\n"), 1u) << r.out;
   EXPECT_EQ(count_of(r.out, "../"), 0u) << r.out;
+}
+
+TEST_F(PathGlobs, AGlobWithoutASlashMatchesInTheCurrentDirectory) {
+  REQUIRE_BPF();
+  // Named ./tl_uprobe_target (bpftrace 0.17 lists it as tl_uprobe_target but cannot attach).
+  auto r = trace("uprobe:tl_uprobe_tar*:tl_square { printf(\"%s\\n\", probe); }",
+                 {{"work/progs/tl_uprobe_target", "calls", "1"}}, "work/progs");
+  ASSERT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(count_of(r.out, "uprobe:./tl_uprobe_target:tl_square\n"), 1u) << r.out;
 }
 
 TEST_F(PathGlobs, UsdtAttachesToEveryRelativeMatch) {
