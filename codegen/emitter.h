@@ -185,6 +185,11 @@ private:
   llvm::Value* emit_deref(ast::Unary& u);
   llvm::Value* emit_index(ast::Index& ix);
   llvm::Value* emit_array_element(ast::Index& ix);
+  // An element of an array held on the stack (a variable, a map value, an element or member
+  // of one): not in ctx nor read from memory. Its address is the array's plus a constant.
+  bool is_stack_element(ast::Expr& e);
+  uint64_t constant_element_offset(ast::Index& ix); // index * element size; a literal index
+  llvm::Value* stack_element_address(ast::Index& ix);
 
   // ---- values and memory (values.cpp)
   llvm::Type* scalar_type(const ast::Type& t);

@@ -152,6 +152,8 @@ llvm::Value* IrEmitter::emit_addr(ast::Expr& e, bool zero_tail) {
     auto it = vars_.find(n->binding);
     if (it != vars_.end() && it->second.second == e.type) return it->second.first;
   }
+  if (is_stack_element(e)) // `$a[1]` of `int a[2][2]`: inside the array, not a copy
+    return stack_element_address(static_cast<ast::Index&>(e));
   auto* buf = stack_buffer(e.type.size(), "tmp");
   emit_into(e, e.type, buf, zero_tail);
   return buf;
@@ -254,6 +256,11 @@ void IrEmitter::emit_into(ast::Expr& e, const Type& dst_type, llvm::Value* dst, 
   }
   if (is_memory_value(e)) { // `*p`, `p->arr[i]` of a record, array or string
     emit_memory_value_into(e, dst_type, dst, zero_tail);
+    return;
+  }
+  if (is_stack_element(e)) { // an array or record element of an array held by value
+    convert_memory(e.type, stack_element_address(static_cast<ast::Index&>(e)), dst_type, dst,
+                   zero_tail);
     return;
   }
   unsupported_at(e, "a value of type " + e.type.str() + " here");

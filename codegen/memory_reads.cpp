@@ -50,15 +50,8 @@ llvm::Value* IrEmitter::emit_index(ast::Index& ix) {
 }
 
 llvm::Value* IrEmitter::emit_array_element(ast::Index& ix) {
-  // Arrays are indexed with constants only: the verifier allows ctx and stack accesses at
-  // known offsets.
   const Type& array = ix.base->type;
   const Type& elem = *array.pointee;
-  auto* literal = dynamic_cast<ast::Integer*>(ix.index.get());
-  if (!literal || literal->value >= array.count)
-    fail_at(ix, "array index must be a literal within the array's " + std::to_string(array.count) +
-                    " elements (other indexes not supported yet)");
-  uint64_t offset = literal->value * elem.size();
   llvm::Type* ty = b_.getIntNTy(static_cast<unsigned>(elem.size() * 8));
   auto* field = dynamic_cast<ast::FieldAccess*>(ix.base.get());
   if (field && is_tracepoint_args(*field->base)) {
@@ -66,10 +59,30 @@ llvm::Value* IrEmitter::emit_array_element(ast::Index& ix) {
     const ast::RecordDef* own = tracepoint_record(*field);
     const ast::Field* f = (own ? own : field->base->type.pointee->record.get())->find(field->field);
     if (!f) throw Error("internal error: no field " + field->field);
+    uint64_t offset = constant_element_offset(ix);
     return convert_int(load_scalar(ty, byte_ptr(ctx_arg_, f->offset + offset)), elem, ix.type);
   }
-  auto* base = emit_addr(*ix.base);
-  return convert_int(load_scalar(ty, byte_ptr(base, offset)), elem, ix.type);
+  return convert_int(load_scalar(ty, stack_element_address(ix)), elem, ix.type);
+}
+
+bool IrEmitter::is_stack_element(ast::Expr& e) {
+  auto* ix = dynamic_cast<ast::Index*>(&e);
+  return ix && ix->base->type.kind == TypeKind::Array && !in_context(e) && !is_memory_value(e);
+}
+
+uint64_t IrEmitter::constant_element_offset(ast::Index& ix) {
+  // Arrays off the stack or ctx are indexed with constants only (the verifier allows those
+  // accesses at known offsets); type inference refused other indexes.
+  const Type& array = ix.base->type;
+  auto* literal = dynamic_cast<ast::Integer*>(ix.index.get());
+  if (!literal || literal->value >= array.count)
+    fail_at(ix, "array index must be a literal within the array's " + std::to_string(array.count) +
+                    " elements (other indexes not supported yet)");
+  return literal->value * array.pointee->size();
+}
+
+llvm::Value* IrEmitter::stack_element_address(ast::Index& ix) {
+  return byte_ptr(emit_addr(*ix.base), constant_element_offset(ix));
 }
 
 } // namespace tracelet::codegen

@@ -33,6 +33,32 @@ AttachPointPtr concrete(const AttachPoint& pattern, const std::string& target,
   return ap;
 }
 
+bool has_wildcard(const std::string& s) {
+  return s.find_first_of("*?[") != std::string::npos;
+}
+
+// The files a uprobe or usdt target names: every executable a path glob matches (a relative
+// one from the current directory, as bpftrace: `.*/bin/x` is ./bin/x and ../bin/x), else the
+// binary or library it names. Empty (an error reported) if none. A match in the current
+// directory itself is named ./x: a bare name would be looked up as a library or program.
+std::vector<std::string> named_binaries(const AttachPoint& ap, KernelInfo& kernel,
+                                        Diagnostics& diags) {
+  if (has_wildcard(ap.target)) {
+    auto paths = kernel.match_binary_paths(ap.target);
+    if (paths.empty()) diags.error(ap.loc, "no executable file matches '" + ap.target + "'");
+    for (auto& path : paths)
+      if (path.find('/') == std::string::npos) path = "./" + path;
+    return paths;
+  }
+  std::string path = kernel.resolve_binary(ap.target);
+  if (path.empty()) {
+    diags.error(ap.loc, ap.provider + " target '" + ap.target +
+                            "' is neither an existing file nor a known library or program");
+    return {};
+  }
+  return {path};
+}
+
 // A named symbol absent from the library itself, looked up in the libraries it names in
 // DT_NEEDED (one level, as the dynamic linker would find it for a caller of this library).
 // The attach point then names the library that has it. Empty if none has it.
@@ -44,24 +70,30 @@ std::string library_defining(const std::string& path, const std::string& func, K
 
 void expand_uprobe(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
                    const std::function<void(AttachPointPtr)>& add, const MissingFunction& missing) {
-  std::string path = kernel.resolve_binary(ap.target);
-  if (path.empty()) {
-    diags.error(ap.loc, ap.provider + " target '" + ap.target +
-                            "' is neither an existing file nor a known library or program");
-    return;
+  auto paths = named_binaries(ap, kernel, diags);
+  bool any = false;
+  for (const auto& path : paths) {
+    if (is_address(ap.func)) {
+      add(concrete(ap, path, ap.func));
+      any = true;
+      continue;
+    }
+    auto matches = kernel.match_binary_functions(path, ap.func);
+    if (matches.empty() && !has_wildcard(ap.func))
+      if (std::string lib = library_defining(path, ap.func, kernel); !lib.empty()) {
+        add(concrete(ap, lib, ap.func));
+        any = true;
+        continue;
+      }
+    for (const auto& name : matches)
+      add(concrete(ap, path, name));
+    any = any || !matches.empty();
   }
-  if (is_address(ap.func)) return add(concrete(ap, path, ap.func));
-  auto matches = kernel.match_binary_functions(path, ap.func);
-  if (matches.empty() && !ap.need_expansion)
-    if (std::string lib = library_defining(path, ap.func, kernel); !lib.empty())
-      return add(concrete(ap, lib, ap.func));
-  if (matches.empty()) {
-    missing(ap.loc, ap.need_expansion ? "no function in " + path + " matches '" + ap.func + "'"
-                                      : "function '" + ap.func + "' not found in " + path);
-    return;
-  }
-  for (const auto& name : matches)
-    add(concrete(ap, path, name));
+  if (any || paths.empty()) return;
+  std::string where = paths.size() == 1 ? paths[0] : "'" + ap.target + "'";
+  missing(ap.loc, has_wildcard(ap.func) || paths.size() > 1
+                      ? "no function in " + where + " matches '" + ap.func + "'"
+                      : "function '" + ap.func + "' not found in " + where);
 }
 
 // On a kernel without kprobes that loads fentry, a kprobe (kretprobe) at a function's entry
@@ -90,37 +122,20 @@ void expand_kernel_function(const AttachPoint& ap, KernelInfo& kernel, Diagnosti
     add(as_fentry_if_needed(concrete(ap, ap.target, name), kernel, diags));
 }
 
-bool has_wildcard(const std::string& s) {
-  return s.find_first_of("*?[") != std::string::npos;
-}
-
-// The files a usdt target stands for: the program of -p PID when it is empty, every executable
-// a path glob matches, else the binary or library it names. Empty (an error reported) if none.
+// The files a usdt target stands for: the program of -p PID when it is empty, else those it
+// names (named_binaries).
 std::vector<std::string> usdt_binaries(const AttachPoint& ap, KernelInfo& kernel,
                                        Diagnostics& diags) {
-  if (ap.target.empty()) {
-    int pid = kernel.traced_pid();
-    if (pid <= 0) {
-      diags.error(ap.loc, "usdt probe without a binary needs -p PID (its program is used): "
-                          "write usdt:<binary>:[<provider>:]<probe> or add -p");
-      return {};
-    }
-    std::string path = kernel.process_binary(pid);
-    if (path.empty()) diags.error(ap.loc, "no process with pid " + std::to_string(pid));
-    return path.empty() ? std::vector<std::string>{} : std::vector<std::string>{path};
-  }
-  if (has_wildcard(ap.target)) {
-    auto paths = kernel.match_binary_paths(ap.target);
-    if (paths.empty()) diags.error(ap.loc, "no executable file matches '" + ap.target + "'");
-    return paths;
-  }
-  std::string path = kernel.resolve_binary(ap.target);
-  if (path.empty()) {
-    diags.error(ap.loc, "usdt target '" + ap.target +
-                            "' is neither an existing file nor a known library or program");
+  if (!ap.target.empty()) return named_binaries(ap, kernel, diags);
+  int pid = kernel.traced_pid();
+  if (pid <= 0) {
+    diags.error(ap.loc, "usdt probe without a binary needs -p PID (its program is used): "
+                        "write usdt:<binary>:[<provider>:]<probe> or add -p");
     return {};
   }
-  return {path};
+  std::string path = kernel.process_binary(pid);
+  if (path.empty()) diags.error(ap.loc, "no process with pid " + std::to_string(pid));
+  return path.empty() ? std::vector<std::string>{} : std::vector<std::string>{path};
 }
 
 // usdt:<binary>:[<provider>:]<probe>: one concrete attach point per matching marker copy,

@@ -578,7 +578,8 @@ void TypeInference::visit(Index& n) {
     diags_.error(n.loc, "cannot index a value of type " + t.str());
     return;
   }
-  if (t.as == AddrSpace::Ctx && !check_context_index(n)) return; // context_builtin.cpp
+  if (t.kind == TypeKind::Array && !check_array_index(n)) return; // array_indexes.cpp
+  if (t.as == AddrSpace::Ctx && !check_context_index(n)) return;  // context_builtin.cpp
   n.type = *t.pointee;
   n.type.as = t.as;
 }

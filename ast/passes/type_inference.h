@@ -157,6 +157,9 @@ private:
   bool check_context_arguments(Call& n);
   const RecordDef* probe_context_record();
 
+  // array_indexes.cpp: literal indexes within bounds; stack-held arrays take only those
+  bool check_array_index(Index& n);
+
   // kernel_types.cpp: kernel records from BTF, curtask, named constants
   void type_curtask(Builtin& n);
   bool type_named_constant(Builtin& n);

@@ -107,22 +107,6 @@ private:
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
-// Makes `dir` the current directory (of this process and so of the tools it runs) while it
-// lives.
-class ScopedCwd {
-public:
-  explicit ScopedCwd(const fs::path& dir) : old_(fs::current_path()) { fs::current_path(dir); }
-  ~ScopedCwd() {
-    std::error_code ec;
-    fs::current_path(old_, ec);
-  }
-  ScopedCwd(const ScopedCwd&) = delete;
-  ScopedCwd& operator=(const ScopedCwd&) = delete;
-
-private:
-  fs::path old_;
-};
-
 // Reads the leading `// key: value` comment lines of a case.
 CaseOptions read_case_options(const fs::path& path) {
   CaseOptions o;

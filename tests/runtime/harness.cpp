@@ -165,6 +165,15 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
+ScopedCwd::ScopedCwd(const std::filesystem::path& dir) : old_(std::filesystem::current_path()) {
+  std::filesystem::current_path(dir);
+}
+
+ScopedCwd::~ScopedCwd() {
+  std::error_code ec;
+  std::filesystem::current_path(old_, ec);
+}
+
 StdinTarget::StdinTarget(const std::string& path) {
   int p[2];
   if (pipe2(p, O_CLOEXEC) != 0) return;

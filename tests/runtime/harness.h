@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <sys/types.h>
@@ -52,6 +53,19 @@ std::string read_file(const std::string& path);
 
 // How many times `what` occurs in `text` (without overlaps).
 size_t count_of(const std::string& text, const std::string& what);
+
+// Makes `dir` the current directory (of this process and so of the tools it runs) while it
+// lives.
+class ScopedCwd {
+public:
+  explicit ScopedCwd(const std::filesystem::path& dir);
+  ~ScopedCwd();
+  ScopedCwd(const ScopedCwd&) = delete;
+  ScopedCwd& operator=(const ScopedCwd&) = delete;
+
+private:
+  std::filesystem::path old_;
+};
 
 // A test binary started as `PATH stdin`: it acts on each byte written to it (the workload
 // targets' "stdin" mode), so a test can trace a process that is already running (-p). On

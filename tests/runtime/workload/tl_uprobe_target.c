@@ -50,10 +50,30 @@ TL_PROBED long tlx_point_sum(const struct tlx_point* p, const int* scale) {
   return (p->x + p->y) * *scale;
 }
 
+// Arrays of arrays and of structs in user memory, for scripts that index them once copied
+// into variables and maps (tests/runtime/array_values_test.cpp). Not named tl_*.
+struct tlx_pair {
+  int a;
+  int b;
+};
+
+struct tlx_grid {
+  int y[2][2];
+  struct tlx_pair pairs[2];
+  long z[2][2][2];
+};
+
+TL_PROBED long tlx_grid_corner(const struct tlx_grid* g) {
+  __asm__ volatile("" ::: "memory");
+  return g->y[1][1];
+}
+
 // Every probed function once (main in tl_calls_main.c).
 void call_all(long i) {
   static const struct tlx_point point = {3, 4, "pt", {10, 20}};
   static const int scale = 5;
+  static const struct tlx_grid grid = {
+      {{5, 6}, {7, 8}}, {{1, 2}, {3, 4}}, {{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}}};
   volatile long sink = 0;
   sink += tl_add(i, 100);
   sink += tl_sum6(1, 2, 3, 4, 5, 6);
@@ -61,6 +81,7 @@ void call_all(long i) {
   sink += tl_square(7);
   sink += tl_greet("tracelet");
   sink += tlx_point_sum(&point, &scale);
+  sink += tlx_grid_corner(&grid);
   sink += getpid(); // a libc function for library uprobes
   (void)sink;
 }

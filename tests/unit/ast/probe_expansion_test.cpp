@@ -111,6 +111,24 @@ TEST(FunctionProbeExpansion, UprobeWildcardsOffsetsAndAddresses) {
                                 "uprobe:/bin/x:f+16", "uprobe:/bin/x:0x4005d0"}));
 }
 
+// A path glob names every executable it matches (the fake kernel's /bin/x and /bin/y; only
+// /bin/x has f and g): each match is an attach point named with its path.
+TEST(FunctionProbeExpansion, UprobePathGlobs) {
+  auto a = analyse("uprobe:/bin/*:f, uretprobe:/bin/*:g, u:/bin/*:0x10 { @ = count(); }");
+  ASSERT_TRUE(a->ok) << a->errors();
+  EXPECT_EQ(expanded_names(*a->program->probes[0]),
+            (std::vector<std::string>{"uprobe:/bin/x:f", "uretprobe:/bin/x:g", "uprobe:/bin/x:0x10",
+                                      "uprobe:/bin/y:0x10"}));
+  auto none = analyse("uprobe:/bin/*:nope { } uprobe:/nowhere/*:f { }");
+  EXPECT_FALSE(none->ok);
+  EXPECT_EQ(none->errors(), "stdin:1:1: error: no function in '/bin/*' matches 'nope'\n"
+                            "uprobe:/bin/*:nope { } uprobe:/nowhere/*:f { }\n"
+                            "^~~~~~~~~~~~~~~~~~\n"
+                            "stdin:1:24: error: no executable file matches '/nowhere/*'\n"
+                            "uprobe:/bin/*:nope { } uprobe:/nowhere/*:f { }\n"
+                            "                       ^~~~~~~~~~~~~~~~~~~\n");
+}
+
 TEST(FunctionProbeExpansion, KernelFunctionWildcards) {
   auto a = analyse("kprobe:vfs_read*, kr:do_nanosleep, fentry:vfs_w* { @[func] = count(); }");
   ASSERT_TRUE(a->ok) << a->errors();
