@@ -2,6 +2,8 @@
 
 #include "runtime/kernel/interfaces.h"
 
+#include "runtime/kernel/kernel_features.h"
+#include "runtime/kernel/perf_events.h"
 #include "runtime/kernel/tracefs.h"
 #include "runtime/symbols/dwarf.h"
 
@@ -42,17 +44,6 @@ constexpr ProviderName kProviders[] = {
     {"hardware", "h"},   {"kfunc", nullptr},  {"kprobe", "k"}, {"rawtracepoint", "rt"},
     {"software", "s"},   {"tracepoint", "t"}, {"fentry", "f"}, {"uprobe", "u"},
     {"uretprobe", "ur"}, {"usdt", "U"},
-};
-
-// bpftrace 0.17's software and hardware event names.
-constexpr const char* kSoftwareEvents[] = {
-    "alignment-faults", "bpf-output",  "context-switches", "cpu-clock",
-    "cpu-migrations",   "dummy",       "emulation-faults", "major-faults",
-    "minor-faults",     "page-faults", "task-clock",
-};
-constexpr const char* kHardwareEvents[] = {
-    "backend-stalls",   "branch-instructions", "branch-misses",   "bus-cycles",   "cache-misses",
-    "cache-references", "cpu-cycles",          "frontend-stalls", "instructions", "ref-cycles",
 };
 
 std::string expand_alias(const std::string& provider) {
@@ -257,19 +248,30 @@ public:
     }
   }
 
+  // software and hardware events, from bpftrace's table whatever the machine has (as
+  // bpftrace: a VM without a PMU still lists hardware events; attaching one says why not).
+  // A glob lists each event it matches ("hardware:cpu*" -> "hardware:cpu-cycles:"); a name
+  // or alias without one is listed as given ("software:faults:") and must be known when the
+  // pattern names the provider. A count after the event ("software:cpu-clock:1000") is ignored.
   void events(const std::string& provider) {
-    if (provider == "hardware" && !exists("/sys/bus/event_source/devices/cpu")) {
-      if (pattern_.provider_glob == provider)
-        notes_.push_back("hardware probes are not listed: this machine exposes no hardware "
-                         "performance counters");
+    if (!pattern_.bare_word.empty()) {
+      for (const auto& e : perf_events(provider))
+        add(provider + ":" + e.name + ":");
       return;
     }
-    if (provider == "hardware")
-      for (const char* e : kHardwareEvents)
-        add("hardware:" + std::string(e) + ":");
-    else
-      for (const char* e : kSoftwareEvents)
-        add("software:" + std::string(e) + ":");
+    std::string event = split_once(pattern_.rest_glob).first;
+    if (event.find_first_of("*?[") != std::string::npos) {
+      for (const auto& e : perf_events(provider))
+        if (ast::glob_match(event, e.name)) out_.push_back({provider + ":" + e.name + ":", {}});
+    } else if (find_perf_event(provider, event)) {
+      out_.push_back({provider + ":" + event + ":", {}});
+    } else if (pattern_.provider_glob == provider) {
+      throw Error(event.empty() ? provider + " probe must have a " + provider + " event name"
+                                : event + " is not a " + provider + " probe");
+    }
+    if (provider == "hardware" && pattern_.provider_glob == provider && !kernel_has_hardware_pmu())
+      notes_.push_back("this machine exposes no hardware performance counters: hardware events "
+                       "cannot attach here");
   }
 
   std::vector<ListedProbe> take() { return std::move(out_); }

@@ -39,6 +39,9 @@ RunResult trace_while(const std::string& script, const std::vector<std::string>&
 int run_command(const std::vector<std::string>& argv, std::string* out = nullptr);
 
 std::string workload_binary(); // path of tl_workload
+// bpftrace 0.17 to compare with: $TRACELET_REFERENCE_BPFTRACE, else /usr/bin/bpftrace; "" if
+// neither is there (the comparisons are then skipped).
+std::string reference_bpftrace();
 std::string tracelet_binary();
 
 // GTEST_SKIP()s with the reason unless we are root with BPF available.
