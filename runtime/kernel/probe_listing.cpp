@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -156,6 +157,19 @@ bool usdt_matches(const std::string& glob, const std::string& provider_name) {
   return ast::glob_match(glob, provider_name.substr(provider_name.find(':') + 1));
 }
 
+// Whether the binary glob of a -p listing names `path` ("/proc/PID/root/usr/lib/libx.so"): ""
+// and "*" name every file, any other glob the files whose path ends with it made absolute.
+bool names_file(const std::string& binary, const std::string& path) {
+  if (binary.empty() || binary == "*") return true;
+  std::string absolute = binary;
+  if (binary[0] != '/') {
+    char cwd[PATH_MAX];
+    if (!::getcwd(cwd, sizeof cwd)) return false;
+    absolute = std::string(cwd) + "/" + binary;
+  }
+  return ast::glob_match("*" + absolute, path);
+}
+
 class Lister {
 public:
   Lister(ast::KernelInfo& kernel, const ListPattern& pattern, bool verbose,
@@ -227,24 +241,31 @@ public:
     }
   }
 
-  // -p PID: the uprobe and usdt probes (uretprobe when asked for by name) of the process's
-  // program, as "/proc/PID/root/<path>"; the pattern's binary, if any, is not compared.
+  // -p PID: the uprobe probes (uretprobe when asked for by name) of the process's program and
+  // the usdt probes of its program and of the libraries it maps, as "/proc/PID/root/<path>".
+  // A binary in a usdt pattern picks the files whose path ends with it made absolute
+  // ("usdt:/lib/libx.so:*"); uprobes are those of the program whatever binary is named.
   void process_probes(int pid) {
-    std::string path = process_binary_path(pid);
-    if (path.empty()) throw Error("no process with pid " + std::to_string(pid));
-    const std::string symbol_glob = split_once(pattern_.rest_glob).second;
+    std::vector<std::string> files = process_files(pid);
+    if (files.empty()) throw Error("no process with pid " + std::to_string(pid));
+    const auto [binary, rest] = split_once(pattern_.rest_glob);
+    const std::string symbol_glob = rest;
     bool has_binary = pattern_.rest_glob.find(':') != std::string::npos;
     for (const char* provider : {"uprobe", "uretprobe", "usdt"}) {
       bool wanted = provider == std::string("uretprobe") ? pattern_.provider_glob == provider
                                                          : pattern_.wants_provider(provider);
       if (!wanted) continue;
-      size_t skip = std::strlen(provider) + 1 + path.size() + 1; // "provider:path:"
-      list_binary(provider, path, [&](const std::string& name) {
-        if (!pattern_.bare_word.empty()) return pattern_.matches(name);
-        std::string glob = has_binary ? symbol_glob : pattern_.rest_glob;
-        if (provider == std::string("usdt")) return usdt_matches(glob, name.substr(skip));
-        return ast::glob_match(glob, name.substr(skip));
-      });
+      bool usdt = provider == std::string("usdt");
+      for (const auto& path : usdt ? files : std::vector<std::string>{files.front()}) {
+        if (usdt && has_binary && pattern_.bare_word.empty() && !names_file(binary, path)) continue;
+        size_t skip = std::strlen(provider) + 1 + path.size() + 1; // "provider:path:"
+        list_binary(provider, path, [&](const std::string& name) {
+          if (!pattern_.bare_word.empty()) return pattern_.matches(name);
+          std::string glob = has_binary ? symbol_glob : pattern_.rest_glob;
+          if (usdt) return usdt_matches(glob, name.substr(skip));
+          return ast::glob_match(glob, name.substr(skip));
+        });
+      }
     }
   }
 
