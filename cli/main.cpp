@@ -48,6 +48,7 @@ OPTIONS:
     -p PID         attach uprobes and usdt probes to this process only; exit when it exits
     --usdt-file-activation  accepted for bpftrace compatibility: usdt semaphores are
                    always raised in every process that maps the file (without -p)
+    --btf          accepted for bpftrace compatibility: kernel types always come from BTF
     -l [PATTERN]   list the probes this kernel can attach, matching PATTERN (wildcards);
                    -l 'struct NAME' (union, enum): the kernel's types of that name
     -lv [PATTERN]  the same, with tracepoint arguments and type definitions
@@ -159,6 +160,9 @@ CliOptions parse_args(int argc, char** argv) {
     } else if (a == "--usdt-file-activation") {
       // The kernel raises usdt semaphores (uprobe ref_ctr_offset) in every process mapping
       // the file, those started later too: what this flag asks bpftrace for.
+    } else if (a == "--btf") {
+      // bpftrace's "force BTF" (over kernel headers): tracelet reads kernel types from BTF
+      // only, and only when a script uses them.
     } else if (a == "-l" || a == "-lv") {
       o.list = true;
       o.list_args = o.list_args || a == "-lv";
