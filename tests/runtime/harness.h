@@ -53,6 +53,9 @@ int count_bpf_links();
 // The whole content of a file ("" if it cannot be read).
 std::string read_file(const std::string& path);
 
+// The lines of `text`, without their '\n'.
+std::vector<std::string> lines_of(const std::string& text);
+
 // How many times `what` occurs in `text` (without overlaps).
 size_t count_of(const std::string& text, const std::string& what);
 

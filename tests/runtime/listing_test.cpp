@@ -5,21 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <sstream>
 
 namespace {
 
+using tracelet::test::lines_of;
 using tracelet::test::reference_bpftrace;
 using tracelet::test::run_command;
 using tracelet::test::run_tracelet;
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    out.push_back(line);
-  return out;
-}
 
 TEST(EventListing, HardwareEventsAreListedWithoutAPmu) {
   // bpftrace's runtime test "it lists hardware events": `-l | grep hardware`.
@@ -35,7 +27,7 @@ TEST(EventListing, WildcardedProviderType) {
   // "listing with wildcarded probe type": the provider glob picks hardware and software only.
   auto r = run_tracelet({"-l", "*ware:*"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  auto listed = lines(r.out);
+  auto listed = lines_of(r.out);
   EXPECT_EQ(listed.size(), 21u) << r.out;
   for (const auto& line : listed)
     EXPECT_TRUE(line.rfind("hardware:", 0) == 0 || line.rfind("software:", 0) == 0) << line;
@@ -69,7 +61,7 @@ TEST(TypeListing, StructNamesAndDefinitions) {
 }
 
 TEST(TypeListing, WildcardsUnionsEnumsAndNothingFound) {
-  auto tasks = lines(run_tracelet({"-l", "struct task_*"}).out);
+  auto tasks = lines_of(run_tracelet({"-l", "struct task_*"}).out);
   ASSERT_FALSE(tasks.empty());
   EXPECT_TRUE(std::is_sorted(tasks.begin(), tasks.end()));
   EXPECT_NE(std::find(tasks.begin(), tasks.end(), "struct task_struct"), tasks.end());
