@@ -73,10 +73,11 @@ public:
   virtual std::vector<UsdtLocation> usdt_locations(const std::string& /*path*/) { return {}; }
   // The executable regular files whose path matches `glob` ("/usr/lib/*/libc.so.*"), sorted.
   virtual std::vector<std::string> match_binary_paths(const std::string& /*glob*/) { return {}; }
-  // -p PID: the traced process (0 without -p); usdt probes without a binary use its program,
-  // as "/proc/PID/root/<path>" (bpftrace's spelling). "" if the process is gone.
+  // -p PID: the traced process (0 without -p); usdt probes without a binary are those of its
+  // program and of the libraries it maps, each file as "/proc/PID/root/<path>" (bpftrace's
+  // spelling), the program first. Empty if the process is gone.
   virtual int traced_pid() { return 0; }
-  virtual std::string process_binary(int /*pid*/) { return ""; }
+  virtual std::vector<std::string> process_files(int /*pid*/) { return {}; }
   // The libraries the ELF file `path` names in DT_NEEDED, resolved to files, in order; empty
   // if none or unreadable. A symbol missing from a library is looked up in these (glibc 2.34
   // moved libpthread's functions into libc.so.6 and left libpthread.so.0 a stub).

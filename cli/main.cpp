@@ -19,6 +19,7 @@
 #include "runtime/child_process.h"
 #include "runtime/kernel/probe_listing.h"
 #include "runtime/kernel/tracefs.h"
+#include "runtime/kernel/type_listing.h"
 #include "runtime/metrics/metrics_address.h"
 #include "runtime/output_file.h"
 #include "runtime/runner.h"
@@ -48,8 +49,10 @@ OPTIONS:
     -p PID         attach uprobes and usdt probes to this process only; exit when it exits
     --usdt-file-activation  accepted for bpftrace compatibility: usdt semaphores are
                    always raised in every process that maps the file (without -p)
-    -l [PATTERN]   list the probes this kernel can attach, matching PATTERN (wildcards)
-    -lv [PATTERN]  the same, with tracepoint arguments
+    --btf          accepted for bpftrace compatibility: kernel types always come from BTF
+    -l [PATTERN]   list the probes this kernel can attach, matching PATTERN (wildcards);
+                   -l 'struct NAME' (union, enum): the kernel's types of that name
+    -lv [PATTERN]  the same, with tracepoint arguments and type definitions
     -f text|json   output format (json: one object per line, as bpftrace)
     -o FILE        write the output to FILE instead of stdout
     -B none|line|full  output buffering (default: line)
@@ -164,6 +167,9 @@ CliOptions parse_args(int argc, char** argv) {
     } else if (a == "--usdt-file-activation") {
       // The kernel raises usdt semaphores (uprobe ref_ctr_offset) in every process mapping
       // the file, those started later too: what this flag asks bpftrace for.
+    } else if (a == "--btf") {
+      // bpftrace's "force BTF" (over kernel headers): tracelet reads kernel types from BTF
+      // only, and only when a script uses them.
     } else if (a == "-l" || a == "-lv") {
       o.list = true;
       o.list_args = o.list_args || a == "-lv";
@@ -267,6 +273,10 @@ CliOptions parse_args(int argc, char** argv) {
 
 // -l / -lv: the listing on stdout, providers the pattern named but this kernel lacks on stderr.
 int list_probes(const CliOptions& opts) {
+  if (tracelet::runtime::is_type_pattern(opts.list_pattern)) { // -l 'struct task_struct'
+    std::cout << tracelet::runtime::list_kernel_types(opts.list_pattern, opts.list_args);
+    return 0;
+  }
   tracelet::runtime::KernelInfoImpl kernel;
   std::vector<std::string> notes;
   auto probes = tracelet::runtime::list_probes(kernel, opts.list_pattern, opts.list_args, notes,

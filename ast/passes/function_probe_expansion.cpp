@@ -122,20 +122,26 @@ void expand_kernel_function(const AttachPoint& ap, KernelInfo& kernel, Diagnosti
     add(as_fentry_if_needed(concrete(ap, ap.target, name), kernel, diags));
 }
 
-// The files a usdt target stands for: the program of -p PID when it is empty, else those it
-// names (named_binaries).
+// Whether a usdt target stands for the files of the -p process: none, or "*" with -p.
+bool usdt_target_is_process(const AttachPoint& ap, KernelInfo& kernel) {
+  return ap.target.empty() || (ap.target == "*" && kernel.traced_pid() > 0);
+}
+
+// The files a usdt target stands for: those of -p PID (its program and the libraries it maps)
+// when it is empty or "*", else those it names (named_binaries). Empty (an error reported) if
+// none.
 std::vector<std::string> usdt_binaries(const AttachPoint& ap, KernelInfo& kernel,
                                        Diagnostics& diags) {
-  if (!ap.target.empty()) return named_binaries(ap, kernel, diags);
+  if (!usdt_target_is_process(ap, kernel)) return named_binaries(ap, kernel, diags);
   int pid = kernel.traced_pid();
   if (pid <= 0) {
     diags.error(ap.loc, "usdt probe without a binary needs -p PID (its program is used): "
                         "write usdt:<binary>:[<provider>:]<probe> or add -p");
     return {};
   }
-  std::string path = kernel.process_binary(pid);
-  if (path.empty()) diags.error(ap.loc, "no process with pid " + std::to_string(pid));
-  return path.empty() ? std::vector<std::string>{} : std::vector<std::string>{path};
+  auto files = kernel.process_files(pid);
+  if (files.empty()) diags.error(ap.loc, "no process with pid " + std::to_string(pid));
+  return files;
 }
 
 // usdt:<binary>:[<provider>:]<probe>: one concrete attach point per matching marker copy,
@@ -182,10 +188,11 @@ void expand_usdt(const AttachPoint& ap, KernelInfo& kernel, Diagnostics& diags,
       any = true;
     }
   }
-  if (!any && !binaries.empty())
-    missing(ap.loc, "no USDT probe in " +
-                        (binaries.size() == 1 ? binaries[0] : "'" + ap.target + "'") +
-                        " matches '" + ap.func + "'");
+  if (!any && !binaries.empty()) {
+    std::string where = binaries.size() == 1 ? binaries[0] : "'" + ap.target + "'";
+    if (usdt_target_is_process(ap, kernel)) where = binaries[0] + " or the libraries it maps";
+    missing(ap.loc, "no USDT probe in " + where + " matches '" + ap.func + "'");
+  }
 }
 
 } // namespace

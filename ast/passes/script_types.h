@@ -52,7 +52,7 @@ public:
     return kernel_.match_binary_paths(glob);
   }
   int traced_pid() override { return kernel_.traced_pid(); }
-  std::string process_binary(int pid) override { return kernel_.process_binary(pid); }
+  std::vector<std::string> process_files(int pid) override { return kernel_.process_files(pid); }
   std::vector<std::string> needed_libraries(const std::string& path) override {
     return kernel_.needed_libraries(path);
   }

@@ -1,6 +1,7 @@
 // profile, software and hardware probes: one perf event per CPU, each with the program attached.
 #include "runtime/attach/attach.h"
 #include "runtime/kernel/kernel_features.h"
+#include "runtime/kernel/perf_events.h"
 
 #include <bpf/libbpf.h>
 #include <linux/perf_event.h>
@@ -15,51 +16,9 @@ namespace tracelet::runtime {
 
 namespace {
 
-struct PerfEventDef {
-  const char* name;
-  const char* alias; // bpftrace's short name, or nullptr
-  uint64_t config;
-  uint64_t default_count; // bpftrace's default period when no count is given
-};
-
-// bpftrace 0.17's tables (src/probe_matcher / types.h).
-constexpr PerfEventDef kSoftwareEvents[] = {
-    {"cpu-clock", "cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000},
-    {"task-clock", nullptr, PERF_COUNT_SW_TASK_CLOCK, 1000000},
-    {"page-faults", "faults", PERF_COUNT_SW_PAGE_FAULTS, 100},
-    {"context-switches", "cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000},
-    {"cpu-migrations", nullptr, PERF_COUNT_SW_CPU_MIGRATIONS, 1},
-    {"minor-faults", nullptr, PERF_COUNT_SW_PAGE_FAULTS_MIN, 100},
-    {"major-faults", nullptr, PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1},
-    {"alignment-faults", nullptr, PERF_COUNT_SW_ALIGNMENT_FAULTS, 1},
-    {"emulation-faults", nullptr, PERF_COUNT_SW_EMULATION_FAULTS, 1},
-    {"dummy", nullptr, PERF_COUNT_SW_DUMMY, 1},
-    {"bpf-output", nullptr, PERF_COUNT_SW_BPF_OUTPUT, 1},
-};
-
-constexpr PerfEventDef kHardwareEvents[] = {
-    {"cpu-cycles", "cycles", PERF_COUNT_HW_CPU_CYCLES, 1000000},
-    {"instructions", nullptr, PERF_COUNT_HW_INSTRUCTIONS, 1000000},
-    {"cache-references", nullptr, PERF_COUNT_HW_CACHE_REFERENCES, 1000000},
-    {"cache-misses", nullptr, PERF_COUNT_HW_CACHE_MISSES, 1000000},
-    {"branch-instructions", "branches", PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 100000},
-    {"branch-misses", nullptr, PERF_COUNT_HW_BRANCH_MISSES, 100000},
-    {"bus-cycles", nullptr, PERF_COUNT_HW_BUS_CYCLES, 100000},
-    {"frontend-stalls", nullptr, PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, 1000000},
-    {"backend-stalls", nullptr, PERF_COUNT_HW_STALLED_CYCLES_BACKEND, 1000000},
-    {"ref-cycles", nullptr, PERF_COUNT_HW_REF_CPU_CYCLES, 1000000},
-};
-
-template <size_t N>
-const PerfEventDef* find_event(const PerfEventDef (&table)[N], const std::string& name) {
-  for (const auto& e : table)
-    if (name == e.name || (e.alias && name == e.alias)) return &e;
-  return nullptr;
-}
-
-template <size_t N> std::string event_names(const PerfEventDef (&table)[N]) {
+std::string event_names(const std::string& provider) {
   std::string s;
-  for (const auto& e : table)
+  for (const auto& e : perf_events(provider))
     s += (s.empty() ? "" : ", ") + std::string(e.name);
   return s;
 }
@@ -81,8 +40,7 @@ std::optional<perf_event_attr> event_attr(const codegen::ProgramDesc& desc) {
     return attr;
   }
   bool hw = desc.provider == "hardware";
-  const PerfEventDef* def =
-      hw ? find_event(kHardwareEvents, desc.target) : find_event(kSoftwareEvents, desc.target);
+  const PerfEventDef* def = find_perf_event(desc.provider, desc.target);
   if (!def) return std::nullopt;
   attr.type = hw ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE;
   attr.config = def->config;
@@ -94,9 +52,8 @@ std::optional<perf_event_attr> event_attr(const codegen::ProgramDesc& desc) {
 
 std::string perf_unavailable(const codegen::ProgramDesc& desc) {
   if (!event_attr(desc)) {
-    bool hw = desc.provider == "hardware";
     return "unknown " + desc.provider + " event '" + desc.target +
-           "' (known: " + (hw ? event_names(kHardwareEvents) : event_names(kSoftwareEvents)) + ")";
+           "' (known: " + event_names(desc.provider) + ")";
   }
   if (desc.provider == "hardware" && !kernel_has_hardware_pmu())
     return "this machine has no hardware performance counters (no PMU is exposed to this "

@@ -16,4 +16,9 @@ std::vector<std::string> match_binary_paths(const std::string& glob);
 // "" if there is no such process.
 std::string process_binary_path(int pid);
 
+// The files process `pid` runs code from: its program, then each library it maps executable
+// (in /proc/PID/maps order, each once), spelled as process_binary_path() spells the program.
+// Empty if there is no such process. (bpftrace lists and attaches usdt probes of all of them.)
+std::vector<std::string> process_files(int pid);
+
 } // namespace tracelet::runtime

@@ -2,6 +2,8 @@
 
 #include "runtime/kernel/interfaces.h"
 
+#include "runtime/kernel/kernel_features.h"
+#include "runtime/kernel/perf_events.h"
 #include "runtime/kernel/tracefs.h"
 #include "runtime/symbols/dwarf.h"
 
@@ -19,6 +21,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -42,17 +45,6 @@ constexpr ProviderName kProviders[] = {
     {"hardware", "h"},   {"kfunc", nullptr},  {"kprobe", "k"}, {"rawtracepoint", "rt"},
     {"software", "s"},   {"tracepoint", "t"}, {"fentry", "f"}, {"uprobe", "u"},
     {"uretprobe", "ur"}, {"usdt", "U"},
-};
-
-// bpftrace 0.17's software and hardware event names.
-constexpr const char* kSoftwareEvents[] = {
-    "alignment-faults", "bpf-output",  "context-switches", "cpu-clock",
-    "cpu-migrations",   "dummy",       "emulation-faults", "major-faults",
-    "minor-faults",     "page-faults", "task-clock",
-};
-constexpr const char* kHardwareEvents[] = {
-    "backend-stalls",   "branch-instructions", "branch-misses",   "bus-cycles",   "cache-misses",
-    "cache-references", "cpu-cycles",          "frontend-stalls", "instructions", "ref-cycles",
 };
 
 std::string expand_alias(const std::string& provider) {
@@ -165,6 +157,19 @@ bool usdt_matches(const std::string& glob, const std::string& provider_name) {
   return ast::glob_match(glob, provider_name.substr(provider_name.find(':') + 1));
 }
 
+// Whether the binary glob of a -p listing names `path` ("/proc/PID/root/usr/lib/libx.so"): ""
+// and "*" name every file, any other glob the files whose path ends with it made absolute.
+bool names_file(const std::string& binary, const std::string& path) {
+  if (binary.empty() || binary == "*") return true;
+  std::string absolute = binary;
+  if (binary[0] != '/') {
+    char cwd[PATH_MAX];
+    if (!::getcwd(cwd, sizeof cwd)) return false;
+    absolute = std::string(cwd) + "/" + binary;
+  }
+  return ast::glob_match("*" + absolute, path);
+}
+
 class Lister {
 public:
   Lister(ast::KernelInfo& kernel, const ListPattern& pattern, bool verbose,
@@ -238,40 +243,58 @@ public:
     }
   }
 
-  // -p PID: the uprobe and usdt probes (uretprobe when asked for by name) of the process's
-  // program, as "/proc/PID/root/<path>"; the pattern's binary, if any, is not compared.
+  // -p PID: the uprobe probes (uretprobe when asked for by name) of the process's program and
+  // the usdt probes of its program and of the libraries it maps, as "/proc/PID/root/<path>".
+  // A binary in a usdt pattern picks the files whose path ends with it made absolute
+  // ("usdt:/lib/libx.so:*"); uprobes are those of the program whatever binary is named.
   void process_probes(int pid) {
-    std::string path = process_binary_path(pid);
-    if (path.empty()) throw Error("no process with pid " + std::to_string(pid));
-    const std::string symbol_glob = split_once(pattern_.rest_glob).second;
+    std::vector<std::string> files = process_files(pid);
+    if (files.empty()) throw Error("no process with pid " + std::to_string(pid));
+    const auto [binary, rest] = split_once(pattern_.rest_glob);
+    const std::string symbol_glob = rest;
     bool has_binary = pattern_.rest_glob.find(':') != std::string::npos;
     for (const char* provider : {"uprobe", "uretprobe", "usdt"}) {
       bool wanted = provider == std::string("uretprobe") ? pattern_.provider_glob == provider
                                                          : pattern_.wants_provider(provider);
       if (!wanted) continue;
-      size_t skip = std::strlen(provider) + 1 + path.size() + 1; // "provider:path:"
-      list_binary(provider, path, [&](const std::string& name) {
-        if (!pattern_.bare_word.empty()) return pattern_.matches(name);
-        std::string glob = has_binary ? symbol_glob : pattern_.rest_glob;
-        if (provider == std::string("usdt")) return usdt_matches(glob, name.substr(skip));
-        return ast::glob_match(glob, name.substr(skip));
-      });
+      bool usdt = provider == std::string("usdt");
+      for (const auto& path : usdt ? files : std::vector<std::string>{files.front()}) {
+        if (usdt && has_binary && pattern_.bare_word.empty() && !names_file(binary, path)) continue;
+        size_t skip = std::strlen(provider) + 1 + path.size() + 1; // "provider:path:"
+        list_binary(provider, path, [&](const std::string& name) {
+          if (!pattern_.bare_word.empty()) return pattern_.matches(name);
+          std::string glob = has_binary ? symbol_glob : pattern_.rest_glob;
+          if (usdt) return usdt_matches(glob, name.substr(skip));
+          return ast::glob_match(glob, name.substr(skip));
+        });
+      }
     }
   }
 
+  // software and hardware events, from bpftrace's table whatever the machine has (as
+  // bpftrace: a VM without a PMU still lists hardware events; attaching one says why not).
+  // A glob lists each event it matches ("hardware:cpu*" -> "hardware:cpu-cycles:"); a name
+  // or alias without one is listed as given ("software:faults:") and must be known when the
+  // pattern names the provider. A count after the event ("software:cpu-clock:1000") is ignored.
   void events(const std::string& provider) {
-    if (provider == "hardware" && !exists("/sys/bus/event_source/devices/cpu")) {
-      if (pattern_.provider_glob == provider)
-        notes_.push_back("hardware probes are not listed: this machine exposes no hardware "
-                         "performance counters");
+    if (!pattern_.bare_word.empty()) {
+      for (const auto& e : perf_events(provider))
+        add(provider + ":" + e.name + ":");
       return;
     }
-    if (provider == "hardware")
-      for (const char* e : kHardwareEvents)
-        add("hardware:" + std::string(e) + ":");
-    else
-      for (const char* e : kSoftwareEvents)
-        add("software:" + std::string(e) + ":");
+    std::string event = split_once(pattern_.rest_glob).first;
+    if (event.find_first_of("*?[") != std::string::npos) {
+      for (const auto& e : perf_events(provider))
+        if (ast::glob_match(event, e.name)) out_.push_back({provider + ":" + e.name + ":", {}});
+    } else if (find_perf_event(provider, event)) {
+      out_.push_back({provider + ":" + event + ":", {}});
+    } else if (pattern_.provider_glob == provider) {
+      throw Error(event.empty() ? provider + " probe must have a " + provider + " event name"
+                                : event + " is not a " + provider + " probe");
+    }
+    if (provider == "hardware" && pattern_.provider_glob == provider && !kernel_has_hardware_pmu())
+      notes_.push_back("this machine exposes no hardware performance counters: hardware events "
+                       "cannot attach here");
   }
 
   std::vector<ListedProbe> take() { return std::move(out_); }

@@ -31,7 +31,7 @@ public:
   std::vector<ast::UsdtLocation> usdt_locations(const std::string& path) override;
   std::vector<std::string> match_binary_paths(const std::string& glob) override;
   int traced_pid() override { return pid; }
-  std::string process_binary(int pid) override;
+  std::vector<std::string> process_files(int pid) override;
   int pid = 0; // -p
   bool kprobes_run_as_fentry() override;
   std::vector<std::string> match_kernel_functions(const std::string& glob) override;

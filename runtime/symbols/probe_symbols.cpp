@@ -43,8 +43,8 @@ std::vector<std::string> KernelInfoImpl::match_binary_paths(const std::string& g
   return runtime::match_binary_paths(glob);
 }
 
-std::string KernelInfoImpl::process_binary(int pid) {
-  return process_binary_path(pid);
+std::vector<std::string> KernelInfoImpl::process_files(int pid) {
+  return runtime::process_files(pid);
 }
 
 std::vector<std::string> KernelInfoImpl::needed_libraries(const std::string& path) {

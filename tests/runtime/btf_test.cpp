@@ -129,3 +129,28 @@ TEST(Btf, RecordCopiedIntoAVariable) {
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(printed(r.out), std::string(u.sysname) + " " + u.nodename + " 1\n") << r.err;
 }
+
+// --btf is bpftrace's "force BTF": accepted, changing nothing (tracelet reads kernel types
+// from BTF only). bpftrace's runtime tests btf.user_supplied_c_def_using_btf,
+// btf.tracepoint_pointer_type_resolution and btf.enum_value_reference, run with it.
+TEST(Btf, BtfOptionIsAcceptedAsInBpftrace) {
+  REQUIRE_BTF();
+  auto c_def =
+      run_tracelet({"-v", "--btf", "-e", "struct foo { struct task_struct t; } BEGIN { exit(); }"});
+  EXPECT_EQ(c_def.exit_status, 0) << c_def.err;
+  EXPECT_EQ(c_def.out.rfind("Attaching 1 probe...\n", 0), 0u) << c_def.out;
+  auto enum_value =
+      run_tracelet({"--btf", "-e", R"(BEGIN { printf("%d\n", sizeof(BTF_VAR_STATIC)); exit(); })"});
+  EXPECT_EQ(enum_value.exit_status, 0) << enum_value.err;
+  EXPECT_EQ(printed(enum_value.out), "8\n"); // an enumerator is an int64, as in bpftrace
+  // An expression statement that only reads a field through the tracepoint's user pointer.
+  RunSpec spec;
+  spec.args = {"--btf", "-e", R"(BEGIN { printf("tracelet-ready\n"); }
+      tracepoint:syscalls:sys_enter_nanosleep /comm == "tl_workload"/ {
+        args->rqtp->tv_sec; printf("read\n"); exit(); })"};
+  spec.ready_marker = kReady;
+  spec.workload = [] { run_command({workload_binary(), "nanosleep", "10"}); };
+  auto r = run_tracelet(spec);
+  EXPECT_EQ(r.exit_status, 0) << r.err;
+  EXPECT_EQ(printed(r.out), "tracelet-ready\nread\n") << r.err;
+}

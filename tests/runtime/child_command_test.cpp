@@ -26,14 +26,6 @@ using namespace tracelet::test;
 
 namespace {
 
-std::vector<std::string> lines_of(const std::string& s) {
-  std::vector<std::string> v;
-  std::istringstream in(s);
-  for (std::string l; std::getline(in, l);)
-    v.push_back(l);
-  return v;
-}
-
 // A file under /tmp removed when the test ends, however it ends.
 struct TempPath {
   std::string path;

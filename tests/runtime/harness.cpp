@@ -1,6 +1,7 @@
 #include "harness.h"
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -46,6 +47,11 @@ std::string tracelet_binary() {
 }
 std::string workload_binary() {
   return TL_WORKLOAD_BINARY;
+}
+
+std::string reference_bpftrace() {
+  if (const char* env = std::getenv("TRACELET_REFERENCE_BPFTRACE"); env && *env) return env;
+  return access("/usr/bin/bpftrace", X_OK) == 0 ? "/usr/bin/bpftrace" : "";
 }
 
 RunResult run_tracelet(std::vector<std::string> args) {
@@ -206,6 +212,14 @@ char StdinTarget::state() const {
   std::getline(stat, line);
   size_t paren = line.rfind(')');
   return paren == std::string::npos || paren + 2 >= line.size() ? '?' : line[paren + 2];
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
 }
 
 size_t count_of(const std::string& text, const std::string& what) {

@@ -40,6 +40,9 @@ RunResult trace_while(const std::string& script, const std::vector<std::string>&
 int run_command(const std::vector<std::string>& argv, std::string* out = nullptr);
 
 std::string workload_binary(); // path of tl_workload
+// bpftrace 0.17 to compare with: $TRACELET_REFERENCE_BPFTRACE, else /usr/bin/bpftrace; "" if
+// neither is there (the comparisons are then skipped).
+std::string reference_bpftrace();
 std::string tracelet_binary();
 
 // GTEST_SKIP()s with the reason unless we are root with BPF available.
@@ -50,6 +53,9 @@ int count_bpf_links();
 
 // The whole content of a file ("" if it cannot be read).
 std::string read_file(const std::string& path);
+
+// The lines of `text`, without their '\n'.
+std::vector<std::string> lines_of(const std::string& text);
 
 // How many times `what` occurs in `text` (without overlaps).
 size_t count_of(const std::string& text, const std::string& what);

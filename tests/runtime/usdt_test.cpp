@@ -14,6 +14,7 @@
 
 namespace {
 
+using tracelet::test::reference_bpftrace;
 using tracelet::test::run_command;
 using tracelet::test::run_tracelet;
 using tracelet::test::RunSpec;
@@ -70,11 +71,6 @@ tracelet::test::RunResult trace_pid_runs(StdinTarget& target, const std::string&
   };
   spec.stop_signal = SIGINT;
   return run_tracelet(spec);
-}
-
-std::string reference_bpftrace() {
-  if (const char* env = std::getenv("TRACELET_REFERENCE_BPFTRACE"); env && *env) return env;
-  return access("/usr/bin/bpftrace", X_OK) == 0 ? "/usr/bin/bpftrace" : "";
 }
 
 // Every operand shape gcc writes (stack memory of 1, 2, 4 and 8 bytes, signed and unsigned;

@@ -234,24 +234,25 @@ TEST(FunctionEntryExit, ErrorsNameTheFunctionAndItsParameters) {
                    "fentry:no_btf_for_this { @y = args.x; }\n"
                    "kprobe:vfs_read { @z = args.count; }");
   EXPECT_FALSE(a->ok);
-  EXPECT_EQ(a->errors(),
-            "stdin:1:23: error: function vfs_read has no parameter 'nope'; its parameters are: "
-            "file, buf, count, pos\n"
-            "fentry:vfs_read { @ = args.nope; }\n"
-            "                      ^~~~~~~~~\n"
-            "stdin:2:24: error: retval: function ksys_sync returns void\n"
-            "fexit:ksys_sync { @v = retval; }\n"
-            "                       ^~~~~~\n"
-            "stdin:3:39: error: retval has type int64 in function vfs_read but uint64 * in "
-            "function d_lookup\n"
-            "fexit:vfs_read, fexit:d_lookup { @x = retval; }\n"
-            "                                      ^~~~~~\n"
-            "stdin:4:31: error: args: kernel BTF has no prototype for function no_btf_for_this\n"
-            "fentry:no_btf_for_this { @y = args.x; }\n"
-            "                              ^~~~\n"
-            "stdin:5:24: error: args is only available in tracepoint, fentry, fexit and uprobe probes\n"
-            "kprobe:vfs_read { @z = args.count; }\n"
-            "                       ^~~~\n");
+  EXPECT_EQ(
+      a->errors(),
+      "stdin:1:23: error: function vfs_read has no parameter 'nope'; its parameters are: "
+      "file, buf, count, pos\n"
+      "fentry:vfs_read { @ = args.nope; }\n"
+      "                      ^~~~~~~~~\n"
+      "stdin:2:24: error: retval: function ksys_sync returns void\n"
+      "fexit:ksys_sync { @v = retval; }\n"
+      "                       ^~~~~~\n"
+      "stdin:3:39: error: retval has type int64 in function vfs_read but uint64 * in "
+      "function d_lookup\n"
+      "fexit:vfs_read, fexit:d_lookup { @x = retval; }\n"
+      "                                      ^~~~~~\n"
+      "stdin:4:31: error: args: kernel BTF has no prototype for function no_btf_for_this\n"
+      "fentry:no_btf_for_this { @y = args.x; }\n"
+      "                              ^~~~\n"
+      "stdin:5:24: error: args is only available in tracepoint, fentry, fexit and uprobe probes\n"
+      "kprobe:vfs_read { @z = args.count; }\n"
+      "                       ^~~~\n");
 }
 
 } // namespace
@@ -366,6 +367,20 @@ TEST(Usdt, WildcardAndEmptyBinaries) {
             (std::vector<std::string>{"usdt:/proc/42/root/bin/y:tl:probe"}));
   EXPECT_EQ(expanded_names(*p->program->probes[1]),
             (std::vector<std::string>{"usdt:/proc/42/root/bin/y:tl:probe"}));
+  // The libraries the process maps count too (bpftrace's probes_for_pid), "*" as no binary.
+  auto lib = analyse("usdt:::lib_probe { } usdt:*:tllib:* { } usdt:::probe { }", {}, &kernel);
+  ASSERT_TRUE(lib->ok) << lib->errors();
+  EXPECT_EQ(expanded_names(*lib->program->probes[0]),
+            (std::vector<std::string>{"usdt:/proc/42/root/lib/libtl.so:tllib:lib_probe"}));
+  EXPECT_EQ(expanded_names(*lib->program->probes[1]),
+            (std::vector<std::string>{"usdt:/proc/42/root/lib/libtl.so:tllib:lib_probe"}));
+  EXPECT_EQ(expanded_names(*lib->program->probes[2]),
+            (std::vector<std::string>{"usdt:/proc/42/root/bin/y:tl:probe"}));
+  auto none = analyse("usdt:::nope { }", {}, &kernel);
+  EXPECT_EQ(none->errors(), "stdin:1:1: error: no USDT probe in /proc/42/root/bin/y or the "
+                            "libraries it maps matches ':nope'\n"
+                            "usdt:::nope { }\n"
+                            "^~~~~~~~~~~\n");
   auto no_pid = analyse("usdt:::probe { }");
   EXPECT_FALSE(no_pid->ok);
   EXPECT_EQ(no_pid->errors(),

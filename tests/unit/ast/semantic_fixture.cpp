@@ -154,6 +154,8 @@ std::vector<ast::UsdtLocation> FakeKernel::usdt_locations(const std::string& pat
   if (path == "/bin/y" || path == "/proc/42/root/bin/y")
     return {{"tl", "probe", "4@%esi", 0x10},
             {"tl", "global", "-4@counter(%rip) 8@16+table(%rip) 2@gone(%rip)", 0x1020}};
+  if (path == "/lib/libtl.so" || path == "/proc/42/root/lib/libtl.so")
+    return {{"tllib", "lib_probe", "8@%rdi", 0x30}};
   if (path != "/bin/x") return {};
   return {{"tl", "twice", "-8@%rdi", 0x400},
           {"prov", "probe", "-4@%eax 8@16(%rsp)", 0x100},
@@ -179,8 +181,9 @@ std::vector<std::string> FakeKernel::match_binary_paths(const std::string& glob)
   return out;
 }
 
-std::string FakeKernel::process_binary(int pid) {
-  return pid == 42 ? "/proc/42/root/bin/y" : "";
+std::vector<std::string> FakeKernel::process_files(int pid) {
+  if (pid != 42) return {};
+  return {"/proc/42/root/bin/y", "/proc/42/root/lib/libtl.so"};
 }
 
 std::vector<std::string> FakeKernel::needed_libraries(const std::string& path) {

@@ -47,7 +47,7 @@ public:
                                                                     std::string& error) override;
   std::vector<std::string> match_binary_paths(const std::string& glob) override;
   int traced_pid() override { return pid; }
-  std::string process_binary(int pid) override;
+  std::vector<std::string> process_files(int pid) override;
   int pid = 0;
   // BTF prototypes for fentry/fexit: vfs_read and vfs_write (ssize_t (struct file *, char *,
   // size_t, loff_t *)), d_lookup (returns struct dentry *), ksys_sync (void (void)).

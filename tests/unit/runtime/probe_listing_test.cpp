@@ -1,7 +1,12 @@
 // -l pattern handling and -lv argument text (runtime/kernel/probe_listing.h), with a fake kernel.
 #include "runtime/kernel/probe_listing.h"
 
+#include "ast/diagnostics.h"
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
 
 namespace tracelet::runtime {
 namespace {
@@ -89,6 +94,68 @@ TEST(ListProbes, SoftwareEventsWithTrailingColon) {
   auto probes = list_probes(kernel, "software:cpu*", false, notes);
   EXPECT_EQ(names(probes),
             (std::vector<std::string>{"software:cpu-clock:", "software:cpu-migrations:"}));
+}
+
+TEST(ListProbes, HardwareEventsAreListedWhateverTheMachineHas) {
+  // As bpftrace: from its table, also on a VM without a PMU (attaching one says why not).
+  FakeKernel kernel;
+  std::vector<std::string> notes;
+  auto probes = names(list_probes(kernel, "hardware:*", false, notes));
+  ASSERT_EQ(probes.size(), 10u);
+  EXPECT_EQ(probes.front(), "hardware:backend-stalls:");
+  EXPECT_NE(std::find(probes.begin(), probes.end(), "hardware:cpu-cycles:"), probes.end());
+  EXPECT_EQ(probes.back(), "hardware:ref-cycles:");
+  EXPECT_EQ(names(list_probes(kernel, "h:cpu*", false, notes)),
+            (std::vector<std::string>{"hardware:cpu-cycles:"}));
+}
+
+TEST(ListProbes, WildcardedProviderMatchesProviderNames) {
+  // bpftrace's rule: a provider glob is matched against the provider names ("*ware" is
+  // hardware and software, "h*" hardware only); aliases count only when written whole.
+  FakeKernel kernel;
+  std::vector<std::string> notes;
+  auto providers = [&](const std::string& pattern) {
+    std::set<std::string> out;
+    for (const auto& name : names(list_probes(kernel, pattern, false, notes)))
+      out.insert(name.substr(0, name.find(':')));
+    return out;
+  };
+  EXPECT_EQ(providers("*ware:*"), (std::set<std::string>{"hardware", "software"}));
+  EXPECT_EQ(providers("h*:*"), (std::set<std::string>{"hardware"}));
+  EXPECT_EQ(providers("s:*"), (std::set<std::string>{"software"}));
+  auto all = providers("*:*"); // kprobe and fentry too where this kernel attaches them
+  for (const char* p : {"hardware", "software", "tracepoint"})
+    EXPECT_EQ(all.count(p), 1u) << p;
+  EXPECT_EQ(all.count("uprobe") + all.count("usdt"), 0u) << "user probes need a binary";
+}
+
+TEST(ListProbes, EventNameOrAliasIsListedAsGivenWithoutItsCount) {
+  FakeKernel kernel;
+  std::vector<std::string> notes;
+  EXPECT_EQ(names(list_probes(kernel, "software:faults", false, notes)),
+            (std::vector<std::string>{"software:faults:"}));
+  EXPECT_EQ(names(list_probes(kernel, "hardware:cycles:1000", false, notes)),
+            (std::vector<std::string>{"hardware:cycles:"}));
+  EXPECT_EQ(names(list_probes(kernel, "software:*:100", false, notes)).size(), 11u);
+}
+
+TEST(ListProbes, UnknownEventOfANamedProviderIsAnError) {
+  FakeKernel kernel;
+  std::vector<std::string> notes;
+  try {
+    list_probes(kernel, "hardware:nonexist", false, notes);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "nonexist is not a hardware probe");
+  }
+  try {
+    list_probes(kernel, "software:", false, notes);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "software probe must have a software event name");
+  }
+  // Under a provider glob, an unknown name just matches nothing.
+  EXPECT_TRUE(list_probes(kernel, "*ware:nonexist", false, notes).empty());
 }
 
 TEST(TracepointFormatArgs, SkipsCommonFieldsKeepsDeclarations) {
