@@ -29,18 +29,12 @@ std::string script(const std::string& name) {
   return std::string(TRACELET_SOURCE_DIR) + "/scripts/" + name + ".bt";
 }
 
-constexpr const char* kReady = "Hit Ctrl-C to end.";
-
 // Runs a tool, the workload once it printed its BEGIN line, then SIGINT.
 RunResult run_tool(std::vector<std::string> args, std::function<void()> workload) {
-  RunSpec spec;
-  spec.args = std::move(args);
-  spec.ready_marker = kReady;
-  spec.workload = [&] {
+  RunSpec spec = interrupt_after(std::move(args), "Hit Ctrl-C to end.", [&] {
     workload();
     usleep(300 * 1000); // events reach the perf buffer reader
-  };
-  spec.stop_signal = SIGINT;
+  });
   spec.timeout = std::chrono::seconds(30);
   return run_tracelet(spec);
 }
