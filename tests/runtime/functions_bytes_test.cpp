@@ -2,6 +2,7 @@
 // str with a length, strncmp, strcontains, macaddr), run on the real kernel. Expected texts
 // are what bpftrace 0.17 prints for the same programs.
 #include "harness.h"
+#include "loopback.h"
 
 #include <gtest/gtest.h>
 
@@ -23,19 +24,8 @@ namespace {
 bool loopback_connection(int family) {
   int listener = socket(family, SOCK_STREAM, 0);
   if (listener < 0) return false;
-  sockaddr_storage addr{};
-  socklen_t len;
-  if (family == AF_INET) {
-    auto* in = reinterpret_cast<sockaddr_in*>(&addr);
-    in->sin_family = AF_INET;
-    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof *in;
-  } else {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&addr);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_addr = in6addr_loopback;
-    len = sizeof *in6;
-  }
+  sockaddr_storage addr;
+  socklen_t len = loopback_address(family, 0, addr);
   bool ok = bind(listener, reinterpret_cast<sockaddr*>(&addr), len) == 0 &&
             listen(listener, 1) == 0 &&
             getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
