@@ -1,7 +1,7 @@
 // Address spaces (issue 10, item 3): in a uprobe, a pointer cast from an argument is read from
 // user memory through any chain of casts, `*`, `[]`, `->` and str(); uptr()/kptr() override
 // the probe's default. bpftrace 0.17 prints the same lines for these scripts.
-#include "harness.h"
+#include "uprobe_target.h"
 
 #include <gtest/gtest.h>
 
@@ -11,20 +11,10 @@ using namespace tracelet::test;
 
 namespace {
 
-std::string target() {
-  return TL_UPROBE_TARGET;
-}
-
-// Runs `script` while the target makes one round of calls; stopped with SIGINT after.
-RunResult trace_once(const std::string& script) {
-  return trace_while(script, {target(), "calls", "1"});
-}
-
-const char* kPoint = "struct tlx_point { int x; int y; char name[8]; long values[2]; }\n";
-
 TEST(AddressSpace, UprobeArgumentPointersReadUserMemory) {
   REQUIRE_BPF();
-  auto r = trace_once(std::string(kPoint) + "uprobe:" + target() + R"(:tlx_point_sum {
+  auto r =
+      trace_uprobe_target(std::string(kTlxPoint) + "uprobe:" + uprobe_target() + R"(:tlx_point_sum {
       $p = (struct tlx_point *)arg0;
       printf("%d %d %s %d %d\n", $p->x, $p->y, $p->name, $p->values[1], *(int32 *)arg1);
       printf("%d %d %s\n", *(int32 *)arg0, ((int32 *)arg0)[1], str(arg0 + 8));
@@ -43,7 +33,7 @@ TEST(AddressSpace, UprobeArgumentPointersReadUserMemory) {
 TEST(AddressSpace, UptrAndKptrOverrideTheProbesSpace) {
   REQUIRE_BPF();
   // In a uprobe, kptr() reads the user address as a kernel one: the read faults and gives 0.
-  auto r = trace_once("uprobe:" + target() + R"(:tlx_point_sum {
+  auto r = trace_uprobe_target("uprobe:" + uprobe_target() + R"(:tlx_point_sum {
       printf("u %d k %d\n", *(int32 *)uptr(arg1), *(int32 *)kptr(arg1)); })");
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("u 5 k 0\n"), std::string::npos) << r.out;

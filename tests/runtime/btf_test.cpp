@@ -13,8 +13,6 @@ using namespace tracelet::test;
 
 namespace {
 
-constexpr const char* kReady = "tracelet-ready\n";
-
 bool have_btf(std::string* why) {
   if (access("/sys/kernel/btf/vmlinux", R_OK) == 0) return true;
   *why = "/sys/kernel/btf/vmlinux is not readable";
@@ -86,16 +84,11 @@ TEST(Btf, TracepointPointerCastToStruct) {
   REQUIRE_BTF();
   // tl_workload sleep 1234 calls nanosleep({1, 234000000}): read it through the syscall's
   // user pointer cast to the kernel's struct __kernel_timespec.
-  RunSpec spec;
-  spec.args = {"-e", R"(BEGIN { printf("tracelet-ready\n"); }
-      tracepoint:syscalls:sys_enter_clock_nanosleep
+  auto r = trace_while(R"(tracepoint:syscalls:sys_enter_clock_nanosleep
       /comm == "tl_workload"/ {
         $ts = (struct __kernel_timespec *)args->rqtp;
-        printf("%d.%09d\n", $ts->tv_sec, $ts->tv_nsec); })"};
-  spec.ready_marker = kReady;
-  spec.workload = [] { run_command({workload_binary(), "sleep", "1234"}); };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+        printf("%d.%09d\n", $ts->tv_sec, $ts->tv_nsec); })",
+                       {workload_binary(), "sleep", "1234"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("1.234000000\n"), std::string::npos) << r.out << r.err;
 }

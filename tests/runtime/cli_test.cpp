@@ -22,8 +22,6 @@ using namespace tracelet::test;
 
 namespace {
 
-constexpr const char* kReady = "tracelet-ready\n";
-
 // Runs `command` through /bin/sh, stdout and stderr together.
 int shell(const std::string& command, std::string* out) {
   return run_command({"/bin/sh", "-c", command + " 2>&1"}, out);
@@ -340,14 +338,9 @@ TEST(CliEnvironment, StrlenCutsStringsReadByProbes) {
   REQUIRE_BPF();
   ScopedEnv env("BPFTRACE_STRLEN", "16");
   std::string path = "/tmp/tracelet-cli-strlen-" + std::to_string(getpid());
-  RunSpec spec;
-  spec.args = {"-e", R"(BEGIN { printf("tracelet-ready\n"); }
-                        tracepoint:syscalls:sys_enter_openat /comm == "tl_workload"/
-                        { printf("<%s>\n", str(args.filename)); })"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] { run_command({workload_binary(), "open", path}); };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = trace_while(R"(tracepoint:syscalls:sys_enter_openat /comm == "tl_workload"/
+                          { printf("<%s>\n", str(args.filename)); })",
+                       {workload_binary(), "open", path});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("<" + path.substr(0, 15) + ">\n"), std::string::npos) << r.out;
 }
@@ -358,10 +351,7 @@ TEST(CliEnvironment, PerfRbPagesSizesThePerfBuffers) {
     ScopedEnv env("BPFTRACE_PERF_RB_PAGES", pages);
     std::string marker = "cli-rb-" + std::to_string(getpid()) + "-" + pages;
     std::vector<size_t> sizes;
-    RunSpec spec;
-    spec.args = {"-e", "BEGIN { printf(\"tracelet-ready\\n\"); } // " + marker};
-    spec.ready_marker = kReady;
-    spec.workload = [&] {
+    auto r = trace_while("// " + marker, [&] {
       int pid = find_process_with(marker);
       std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
       std::string line;
@@ -370,9 +360,7 @@ TEST(CliEnvironment, PerfRbPagesSizesThePerfBuffers) {
         unsigned long lo = 0, hi = 0;
         if (std::sscanf(line.c_str(), "%lx-%lx", &lo, &hi) == 2) sizes.push_back(hi - lo);
       }
-    };
-    spec.stop_signal = SIGINT;
-    auto r = run_tracelet(spec);
+    });
     EXPECT_EQ(r.exit_status, 0) << r.err;
     ASSERT_FALSE(sizes.empty()) << "no perf buffer mapping found";
     size_t expected = (std::stoul(pages) + 1) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
@@ -386,13 +374,9 @@ TEST(CliEnvironment, NoCppDemangleKeepsMangledNames) {
   std::string target = TL_CPP_TARGET;
   for (const char* setting : {"0", "1"}) {
     ScopedEnv env("BPFTRACE_NO_CPP_DEMANGLE", setting);
-    RunSpec spec;
-    spec.args = {"-e", R"(BEGIN { printf("tracelet-ready\n"); }
-                          uprobe:)" +
-                           target + R"(:_ZN2tl4workEi { printf("%s|\n", ustack(1)); exit(); })"};
-    spec.ready_marker = kReady;
-    spec.workload = [&] { run_command({target, "20"}); };
-    auto r = run_tracelet(spec);
+    auto r = trace_until_exit("uprobe:" + target +
+                                  R"(:_ZN2tl4workEi { printf("%s|\n", ustack(1)); exit(); })",
+                              {target, "20"});
     EXPECT_EQ(r.exit_status, 0) << r.err;
     std::string expected = std::string(setting) == "1" ? "_ZN2tl4workEi+0" : "tl::work(int)+0";
     EXPECT_NE(r.out.find("        " + expected + "\n"), std::string::npos)

@@ -1,28 +1,20 @@
 // The ctx builtin on the real kernel: the registers of a uprobe (tl_uprobe_target's
 // tl_add(i, 100)), the sample period of perf-event probes, the kprobe forms loaded with
 // --dry-run (this kernel has no kprobes), and its located errors from the command line.
-#include "harness.h"
+#include "uprobe_target.h"
 
 #include <gtest/gtest.h>
 
 using namespace tracelet::test;
 
-namespace {
-
-std::string target() {
-  return TL_UPROBE_TARGET;
-}
-
-} // namespace
-
 TEST(Context, UprobeRegistersAreTheArguments) {
   REQUIRE_BPF();
-  auto r = trace_while("uprobe:" + target() + R"(:tl_add {
+  auto r = trace_uprobe_target("uprobe:" + uprobe_target() + R"(:tl_add {
       $v = ctx;
       printf("%d %d %d %d\n", ((struct pt_regs *)ctx)->di == arg0, ctx->si, $v->di, ctx != 0); }
-    uretprobe:)" + target() +
-                           R"(:tl_add { printf("ret %d\n", ctx->ax == retval); })",
-                       {target(), "calls", "3"});
+    uretprobe:)" + uprobe_target() +
+                                   R"(:tl_add { printf("ret %d\n", ctx->ax == retval); })",
+                               3);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(count_of(r.out, "1 100 0 1\n"), 1u) << r.out;
   EXPECT_EQ(count_of(r.out, "1 100 1 1\n"), 1u) << r.out;
@@ -33,9 +25,8 @@ TEST(Context, UprobeRegistersAreTheArguments) {
 TEST(Context, UprobeContextAsARecordAndAnAddress) {
   REQUIRE_BPF();
   // tl_sum6(1, 2, 3, 4, 5, 6): r8 and r9 carry the fifth and sixth arguments.
-  auto r = trace_while("uprobe:" + target() + R"(:tl_sum6 {
-      $r = *ctx; @regs = ($r.di, $r.si, $r.r8, $r.r9); @addr = (uint64)ctx > 0; })",
-                       {target(), "calls", "1"});
+  auto r = trace_uprobe_target("uprobe:" + uprobe_target() + R"(:tl_sum6 {
+      $r = *ctx; @regs = ($r.di, $r.si, $r.r8, $r.r9); @addr = (uint64)ctx > 0; })");
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("@addr: 1\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("@regs: (1, 2, 5, 6)\n"), std::string::npos) << r.out;

@@ -11,15 +11,6 @@
 
 using namespace tracelet::test;
 
-namespace {
-
-// Scripts print this from BEGIN, which runs once every probe is attached.
-constexpr const char* kReady = "tracelet-ready\n";
-
-std::string ready_begin() { return R"(BEGIN { printf("tracelet-ready\n"); } )"; }
-
-} // namespace
-
 TEST(Core, HelloWorld) {
   REQUIRE_BPF();
   auto r = run_tracelet({"-e", R"(BEGIN { printf("hello %d %s\n", 42, "world"); exit(); })"});
@@ -32,13 +23,9 @@ TEST(Core, HelloWorld) {
 TEST(Core, OpenatFilenameAndComm) {
   REQUIRE_BPF();
   std::string path = "/tmp/tracelet-openat-" + std::to_string(getpid());
-  RunSpec spec;
-  spec.args = {"-e", ready_begin() + R"(tracepoint:syscalls:sys_enter_openat
-                      { printf("%s %s\n", comm, str(args.filename)); })"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] { run_command({workload_binary(), "open", path}); };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = trace_while(R"(tracepoint:syscalls:sys_enter_openat
+                          { printf("%s %s\n", comm, str(args.filename)); })",
+                       {workload_binary(), "open", path});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("tl_workload " + path + "\n"), std::string::npos) << r.out;
 }
@@ -46,26 +33,18 @@ TEST(Core, OpenatFilenameAndComm) {
 TEST(Core, OldStyleArgsArrow) {
   REQUIRE_BPF();
   std::string path = "/tmp/tracelet-arrow-" + std::to_string(getpid());
-  RunSpec spec;
-  spec.args = {"-e", ready_begin() + R"(tracepoint:syscalls:sys_enter_openat
-                      /comm == "tl_workload"/ { printf("%s\n", str(args->filename)); })"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] { run_command({workload_binary(), "open", path}); };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = trace_while(R"(tracepoint:syscalls:sys_enter_openat
+                          /comm == "tl_workload"/ { printf("%s\n", str(args->filename)); })",
+                       {workload_binary(), "open", path});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find(path + "\n"), std::string::npos) << r.out;
 }
 
 TEST(Core, CountByCommIsExact) {
   REQUIRE_BPF();
-  RunSpec spec;
-  spec.args = {"-e", ready_begin() + R"(tracepoint:syscalls:sys_enter_getppid
-                      /comm == "tl_workload"/ { @[comm] = count(); })"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] { run_command({workload_binary(), "getppid", "1234"}); };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = trace_while(R"(tracepoint:syscalls:sys_enter_getppid
+                          /comm == "tl_workload"/ { @[comm] = count(); })",
+                       {workload_binary(), "getppid", "1234"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("@[tl_workload]: 1234\n"), std::string::npos) << r.out;
 }
@@ -74,17 +53,15 @@ TEST(Core, WildcardTracepointsWithPidFilterAndInterval) {
   REQUIRE_BPF();
   // The pid is our own: the test process makes getppid calls while tracelet runs.
   std::string prog = "tracepoint:syscalls:sys_enter_* /pid == " + std::to_string(getpid()) +
-                     R"(/ { @[probe] = count(); } interval:ms:700 { exit(); } )" + ready_begin();
-  RunSpec spec;
-  spec.args = {"-e", prog};
-  spec.ready_marker = kReady;
+                     R"(/ { @[probe] = count(); } interval:ms:700 { exit(); })";
+  RunSpec spec = ready_spec(prog, [] {
+    for (int i = 0; i < 77; ++i)
+      getppid();
+  });
+  spec.stop_signal = 0; // interval ends the run
   // Detaching ~360 tracepoints takes the kernel one RCU grace period each under a global mutex
   // (some 20 s on a loaded machine), whatever the number of threads closing them.
   spec.timeout = std::chrono::seconds(90);
-  spec.workload = [] {
-    for (int i = 0; i < 77; ++i)
-      getppid();
-  };
   auto r = run_tracelet(spec);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("@[tracepoint:syscalls:sys_enter_getppid]: 77\n"), std::string::npos)
@@ -97,7 +74,7 @@ TEST(Core, SigtermPrintsMapsDetachesAndExitsZero) {
   RunSpec spec;
   spec.args = {"-e", R"(BEGIN { @start = 1; @hist = hist(5); printf("tracelet-ready\n"); })"
                      R"( tracepoint:sched:sched_process_exec { @execs = count(); })"};
-  spec.ready_marker = kReady;
+  spec.ready_marker = kReadyLine;
   spec.stop_signal = SIGTERM;
   auto r = run_tracelet(spec);
   EXPECT_EQ(r.exit_status, 0) << r.err;
@@ -159,7 +136,8 @@ TEST(Core, DryRunLoadsButAttachesNothing) {
 
 TEST(Core, IntervalFires) {
   REQUIRE_BPF();
-  auto r = run_tracelet({"-e", R"(interval:ms:100 { @ticks = count(); if (elapsed > 350000000) { exit(); } })"});
+  auto r = run_tracelet(
+      {"-e", R"(interval:ms:100 { @ticks = count(); if (elapsed > 350000000) { exit(); } })"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex("@ticks: (\\d+)\n"))) << r.out;
@@ -170,7 +148,9 @@ TEST(Core, IntervalFires) {
 
 TEST(Core, BuiltinsMatchTheProcess) {
   REQUIRE_BPF();
-  auto r = run_tracelet({"-e", R"(BEGIN { printf("%d %d %d %d %s %d\n", pid, tid, uid, gid, comm, cpu < 1024); exit(); })"});
+  auto r = run_tracelet(
+      {"-e",
+       R"(BEGIN { printf("%d %d %d %d %s %d\n", pid, tid, uid, gid, comm, cpu < 1024); exit(); })"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex("(\\d+) (\\d+) 0 0 tracelet 1\n"))) << r.out;

@@ -2,6 +2,7 @@
 // str with a length, strncmp, strcontains, macaddr), run on the real kernel. Expected texts
 // are what bpftrace 0.17 prints for the same programs.
 #include "harness.h"
+#include "loopback.h"
 
 #include <gtest/gtest.h>
 
@@ -18,30 +19,13 @@ using namespace tracelet::test;
 
 namespace {
 
-constexpr const char* kReady = "tracelet-ready\n";
-
-std::string ready_begin() {
-  return R"(BEGIN { printf("tracelet-ready\n"); } )";
-}
-
 // One TCP connection over loopback (IPv4 or IPv6), accepted and closed: the kernel then
 // passes through the inet_sock_set_state states SYN_SENT, ESTABLISHED, ... CLOSE.
 bool loopback_connection(int family) {
   int listener = socket(family, SOCK_STREAM, 0);
   if (listener < 0) return false;
-  sockaddr_storage addr{};
-  socklen_t len;
-  if (family == AF_INET) {
-    auto* in = reinterpret_cast<sockaddr_in*>(&addr);
-    in->sin_family = AF_INET;
-    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof *in;
-  } else {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&addr);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_addr = in6addr_loopback;
-    len = sizeof *in6;
-  }
+  sockaddr_storage addr;
+  socklen_t len = loopback_address(family, 0, addr);
   bool ok = bind(listener, reinterpret_cast<sockaddr*>(&addr), len) == 0 &&
             listen(listener, 1) == 0 &&
             getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
@@ -56,14 +40,9 @@ bool loopback_connection(int family) {
 }
 
 RunResult trace_open_of(const std::string& path, const std::string& body) {
-  RunSpec spec;
-  spec.args = {"-e", ready_begin() +
-                         "tracepoint:syscalls:sys_enter_openat /comm == \"tl_workload\"/ {" + body +
-                         " }"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] { run_command({workload_binary(), "open", path}); };
-  spec.stop_signal = SIGINT;
-  return run_tracelet(spec);
+  return trace_while("tracepoint:syscalls:sys_enter_openat /comm == \"tl_workload\"/ {" + body +
+                         " }",
+                     {workload_binary(), "open", path});
 }
 
 // /usr/sbin/tcpdrop.bt as shipped; while tracelet lacks time() (another branch adds it), the
@@ -167,21 +146,17 @@ TEST(FunctionsBytes, NtopOfTracepointAddressArrays) {
   REQUIRE_BPF();
   // sock:inet_sock_set_state carries u8 saddr[4] and u8 saddr_v6[16]; tcpdrop-style scripts
   // print them with ntop(), with and without the family.
-  RunSpec spec;
-  spec.args = {"-e", ready_begin() + R"(tracepoint:sock:inet_sock_set_state
+  bool v4 = false, v6 = false;
+  auto r = trace_while(R"(tracepoint:sock:inet_sock_set_state
       /args.newstate == 7 && args.protocol == 6/ {
         printf("%s %s %s %s\n", ntop(args.saddr), ntop(args.daddr_v6),
                ntop(args.family, args.saddr_v6), ntop(args.family, args.daddr));
         @[ntop(args.daddr)] = count();
-      })"};
-  spec.ready_marker = kReady;
-  bool v4 = false, v6 = false;
-  spec.workload = [&] {
-    v4 = loopback_connection(AF_INET);
-    v6 = loopback_connection(AF_INET6);
-  };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+      })",
+                       [&] {
+                         v4 = loopback_connection(AF_INET);
+                         v6 = loopback_connection(AF_INET6);
+                       });
   EXPECT_EQ(r.exit_status, 0) << r.err;
   ASSERT_TRUE(v4);
   // As bpftrace 0.17 prints them: the v6 fields of an IPv4 socket hold the v4-mapped address,
@@ -274,15 +249,10 @@ TEST(FunctionsBytes, TcpdropReportsARealDrop) {
           {"/bin/sh", "-c", "unshare -n sh -c 'ip link set lo up && tc qdisc add dev lo clsact'"}))
     GTEST_SKIP() << "no unshare/tc clsact here";
 
-  RunSpec spec;
-  spec.args = {tcpdrop_program(dir)};
-  spec.ready_marker = "Tracing tcp drops.";
   bool dropped = false;
-  spec.workload = [&] {
+  auto r = run_tracelet(interrupt_after({tcpdrop_program(dir)}, "Tracing tcp drops.", [&] {
     dropped = run_command({"/usr/bin/unshare", "-n", "/bin/sh", "-c", in_netns}) == 0;
-  };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  }));
   run_command({"/bin/rm", "-rf", dir});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   ASSERT_TRUE(dropped);
@@ -316,17 +286,13 @@ TEST(FunctionsBytes, StrLengthFormsAndTheNul) {
   // length reads nothing; an integer address reads as the pointer (bpftrace 0.17 prints the same).
   std::string path =
       "/tmp/abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789";
-  RunSpec spec;
-  spec.args = {"-e", ready_begin() + R"(tracepoint:syscalls:sys_enter_openat
+  auto r = trace_while(R"(tracepoint:syscalls:sys_enter_openat
       /comm == "tl_workload" && strcontains(str(args.filename), "abcdefgh")/ {
         $neg = -1;
         printf("%s|%s|%s|%s|%s|\n", str(args.filename, 100), str(args.filename, $neg),
                str(args.filename), str((uint64)args.filename, 4), str(args.filename, 5 - 3));
-      })"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] { run_command({workload_binary(), "open", path}); };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+      })",
+                       {workload_binary(), "open", path});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   std::string kept = path.substr(0, 63);
   EXPECT_NE(r.out.find(kept + "||" + kept + "|/tmp|/t|\n"), std::string::npos) << r.out;

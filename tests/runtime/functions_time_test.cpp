@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <pwd.h>
 
 #include <chrono>
 #include <csignal>
@@ -20,8 +20,6 @@
 using namespace tracelet::test;
 
 namespace {
-
-constexpr const char* kReady = "tracelet-ready\n";
 
 std::string local_time(const char* format, time_t t) {
   struct tm tm;
@@ -139,7 +137,8 @@ TEST(StrftimeFunction, ValuesInMapsAndPrint) {
 
 TEST(StrftimeFunction, TooLongPrintsAQuestionMark) {
   REQUIRE_BPF();
-  auto r = run_tracelet({"-q", "-e", R"(BEGIN { printf("%s\n", strftime("%c%c%c", 0)); exit(); })"});
+  auto r =
+      run_tracelet({"-q", "-e", R"(BEGIN { printf("%s\n", strftime("%c%c%c", 0)); exit(); })"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(r.out, "(?)\n\n\n");
   EXPECT_NE(r.err.find("strftime"), std::string::npos) << r.err;
@@ -163,54 +162,45 @@ TEST(StrftimeFunction, JsonValueIsBareAsInBpftrace) {
 TEST(JoinFunction, ExecArgumentsAsBpftraceJoinsThem) {
   REQUIRE_BPF();
   std::string bin = unique_true("join");
-  RunSpec spec;
-  spec.args = {"-e", "BEGIN { printf(\"tracelet-ready\\n\"); }\n"
-                     "tracepoint:syscalls:sys_enter_execve /str(args.filename) == \"" +
-                         bin + "\"/ { join(args.argv); join(args.argv, \",\"); @n++;\n"
-                               "if (@n == 3) { exit(); } }"};
-  spec.ready_marker = kReady;
   std::string long_arg(1500, 'y');
-  spec.workload = [&] {
-    run_command({bin, "a", "bb", "c c"});
-    std::vector<std::string> many = {bin};
-    for (int i = 1; i <= 20; ++i)
-      many.push_back(std::to_string(i));
-    run_command(many);
-    run_command({bin, long_arg, "z", "", "after an empty argument"});
-  };
-  auto r = run_tracelet(spec);
+  auto r = trace_until_exit("tracepoint:syscalls:sys_enter_execve /str(args.filename) == \"" + bin +
+                                "\"/ { join(args.argv); join(args.argv, \",\"); @n++;\n"
+                                "if (@n == 3) { exit(); } }",
+                            [&] {
+                              run_command({bin, "a", "bb", "c c"});
+                              std::vector<std::string> many = {bin};
+                              for (int i = 1; i <= 20; ++i)
+                                many.push_back(std::to_string(i));
+                              run_command(many);
+                              run_command({bin, long_arg, "z", "", "after an empty argument"});
+                            });
   ::unlink(bin.c_str());
   ASSERT_EQ(r.exit_status, 0) << r.err;
   // At most 16 arguments of at most 1023 characters; an empty argument ends the list. Each
   // exec's two lines come from one CPU, in order; the three execs may interleave.
   std::string y = long_arg.substr(0, 1023);
-  for (const std::string& expected :
-       {bin + " a bb c c\n" + bin + ",a,bb,c c\n",
-        bin + " 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n" + bin +
-            ",1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n",
-        bin + " " + y + " z\n" + bin + "," + y + ",z\n"})
-    EXPECT_NE(r.out.find(expected), std::string::npos)
-        << expected.substr(0, 80) << "\nin:\n" << r.out.substr(0, 400);
+  for (const std::string& expected : {bin + " a bb c c\n" + bin + ",a,bb,c c\n",
+                                      bin + " 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n" + bin +
+                                          ",1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n",
+                                      bin + " " + y + " z\n" + bin + "," + y + ",z\n"})
+    EXPECT_NE(r.out.find(expected), std::string::npos) << expected.substr(0, 80) << "\nin:\n"
+                                                       << r.out.substr(0, 400);
 }
 
 TEST(JoinFunction, ExecsnoopToolShowsTheCommandLine) {
   REQUIRE_BPF();
   std::string bin = unique_true("execsnoop");
-  RunSpec spec;
-  spec.args = {"/usr/sbin/execsnoop.bt"};
-  if (::access(spec.args[0].c_str(), R_OK) != 0) GTEST_SKIP() << "no /usr/sbin/execsnoop.bt";
-  spec.ready_marker = "PID"; // its BEGIN header: "TIME(ms)   PID   ARGS"
-  spec.workload = [&] {
+  if (::access("/usr/sbin/execsnoop.bt", R_OK) != 0) GTEST_SKIP() << "no /usr/sbin/execsnoop.bt";
+  // "PID": its BEGIN header, "TIME(ms)   PID   ARGS".
+  auto r = run_tracelet(interrupt_after({"/usr/sbin/execsnoop.bt"}, "PID", [&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     run_command({bin, "--from", "execsnoop"});
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  }));
   ::unlink(bin.c_str());
   ASSERT_EQ(r.exit_status, 0) << r.err;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("\n[0-9]+ +[0-9]+ +" + bin +
-                                                  " --from execsnoop\n")))
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex("\n[0-9]+ +[0-9]+ +" + bin + " --from execsnoop\n")))
       << r.out;
 }
 
@@ -276,8 +266,7 @@ TEST(SignalFunction, RefusedWithoutUnsafe) {
   REQUIRE_BPF();
   auto r = run_tracelet({"-e", "tracepoint:syscalls:sys_enter_getppid { signal(9); }"});
   EXPECT_EQ(r.exit_status, 1);
-  EXPECT_NE(r.err.find("signal() is an unsafe function being used in safe mode"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("signal() is an unsafe function being used in safe mode"), std::string::npos)
       << r.err;
 }
 
@@ -348,12 +337,9 @@ TEST(KaddrFunction, LoadsToolRunsOrSaysWhyItCannot) {
   std::string addr, type, name;
   while (kallsyms >> addr >> type >> name && !have_avenrun)
     have_avenrun = name == "avenrun";
-  RunSpec spec;
-  spec.args = {"/usr/sbin/loads.bt"};
-  spec.ready_marker = "Reading load averages";
-  spec.workload = [] { std::this_thread::sleep_for(std::chrono::milliseconds(1500)); };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = run_tracelet(interrupt_after({"/usr/sbin/loads.bt"}, "Reading load averages", [] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  }));
   if (have_avenrun) {
     ASSERT_EQ(r.exit_status, 0) << r.err;
     EXPECT_TRUE(std::regex_search(r.out, std::regex("\n[0-9:]{8} load averages: [0-9]+\\.[0-9]{3} "
@@ -373,22 +359,20 @@ TEST(KaddrFunction, LoadsToolRunsOrSaysWhyItCannot) {
 TEST(UaddrFunction, ReadsDataSymbolsOfTheProbedBinary) {
   REQUIRE_BPF();
   std::string target = globals_target();
-  RunSpec spec;
-  spec.args = {"-e", "BEGIN { printf(\"tracelet-ready\\n\"); }\n"
-                     "uprobe:" + target + ":tl_touch { printf(\"%x %x %lx\\n\", "
-                     "*uaddr(\"tl_magic16\"), *uaddr(\"tl_magic32\"), *uaddr(\"tl_magic64\")); "
-                     "exit(); }"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] { run_command({target, "1"}); };
-  auto r = run_tracelet(spec);
+  auto r = trace_until_exit(
+      "uprobe:" + target +
+          ":tl_touch { printf(\"%x %x %lx\\n\", "
+          "*uaddr(\"tl_magic16\"), *uaddr(\"tl_magic32\"), *uaddr(\"tl_magic64\")); "
+          "exit(); }",
+      {target, "1"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("beef 1234abcd 1122334455667788\n"), std::string::npos) << r.out;
 }
 
 TEST(UaddrFunction, OnlyInUprobesAndOnlyKnownSymbols) {
-  auto r = run_tracelet({"-e", "BEGIN { print(uaddr(\"tl_magic32\")); }\nuprobe:" +
-                                   globals_target() +
-                                   ":tl_touch { print(uaddr(\"tl_no_such\")); }"});
+  auto r =
+      run_tracelet({"-e", "BEGIN { print(uaddr(\"tl_magic32\")); }\nuprobe:" + globals_target() +
+                              ":tl_touch { print(uaddr(\"tl_no_such\")); }"});
   EXPECT_EQ(r.exit_status, 1);
   EXPECT_NE(r.err.find("uaddr() is only available in uprobe and uretprobe probes"),
             std::string::npos)
@@ -409,11 +393,10 @@ TEST(CgroupidFunction, IsTheIdOfTheCgroupAsTheCgroupBuiltinSeesIt) {
   std::string path = mount + (rel == "/" ? "" : rel);
   struct stat st;
   ASSERT_EQ(::stat(path.c_str(), &st), 0) << path;
-  auto r = run_tracelet(
-      {"-q", "-c", workload_binary() + " getppid 1", "-e",
-       R"(tracepoint:syscalls:sys_enter_getppid /pid == cpid/ {
+  auto r = run_tracelet({"-q", "-c", workload_binary() + " getppid 1", "-e",
+                         R"(tracepoint:syscalls:sys_enter_getppid /pid == cpid/ {
             printf("%d %d\n", cgroup, cgroupid(str($1))); exit(); })",
-       path});
+                         path});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   // A cgroup v2 id is its directory's inode number.
   std::string id = std::to_string(st.st_ino);

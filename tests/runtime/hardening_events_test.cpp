@@ -27,16 +27,11 @@ struct Tally {
 // The workload runs inside the harness's reading loop: while it runs nobody reads tracelet's
 // stdout, so the pipe fills, tracelet blocks on its write and the perf buffer overflows.
 RunResult run_burst(std::vector<std::string> args) {
-  RunSpec spec;
-  spec.args = std::move(args);
-  spec.args.push_back("-e");
-  spec.args.push_back(kBurstProgram);
-  spec.ready_marker = "ready";
-  spec.workload = [] {
+  args.insert(args.end(), {"-e", kBurstProgram});
+  RunSpec spec = interrupt_after(std::move(args), "ready", [] {
     ASSERT_EQ(run_command({workload_binary(), "getppid", std::to_string(kBurst)}), 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  };
-  spec.stop_signal = SIGINT;
+  });
   spec.timeout = std::chrono::seconds(60);
   return run_tracelet(spec);
 }

@@ -12,12 +12,9 @@ TEST(LlvmLimits, DoubleKExecsnoopRunsAndShowsTheExec) {
   REQUIRE_BPF();
   const char* tool = "/usr/sbin/execsnoop.bt";
   if (access(tool, R_OK) != 0) GTEST_SKIP() << tool << " is not installed (bpftrace's tools)";
-  RunSpec spec;
-  spec.args = {"-kk", tool};
-  spec.ready_marker = "ARGS";
-  spec.workload = [] { run_command({workload_binary(), "getppid", "3"}); };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = run_tracelet(interrupt_after({"-kk", tool}, "ARGS", [] {
+    run_command({workload_binary(), "getppid", "3"});
+  }));
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find(workload_binary() + " getppid 3"), std::string::npos) << r.out;

@@ -41,12 +41,12 @@ pid_t our_tracelet() {
 
 TEST(ExitSignals, SighupRunsEndPrintsMapsAndDetaches) {
   REQUIRE_BPF();
-  RunSpec spec;
-  spec.args = {"-e", R"(BEGIN { printf("ready\n"); }
+  RunSpec spec = ready_spec(R"(
 tracepoint:syscalls:sys_enter_getppid /comm == "tl_workload"/ { @calls = count(); }
-END { printf("end ran\n"); })"};
-  spec.ready_marker = "ready";
-  spec.workload = [] { run_command({workload_binary(), "getppid", "7"}); };
+END { printf("end ran\n"); })",
+                            [] {
+                              run_command({workload_binary(), "getppid", "7"});
+                            });
   spec.stop_signal = SIGHUP;
   auto r = run_tracelet(spec);
   ASSERT_FALSE(r.timed_out);
@@ -56,12 +56,7 @@ END { printf("end ran\n"); })"};
 
 TEST(ExitSignals, Sigusr1PrintsAllMapsAndGoesOn) {
   REQUIRE_BPF();
-  RunSpec spec;
-  spec.args = {"-e", R"(BEGIN { printf("ready\n"); @a = 1; @b[2] = 3; }
-tracepoint:syscalls:sys_enter_getppid /comm == "tl_workload"/ { @a = 5; }
-END { printf("end ran\n"); })"};
-  spec.ready_marker = "ready";
-  spec.workload = [] {
+  auto usr1_then_events = [] {
     pid_t pid = our_tracelet();
     ASSERT_GT(pid, 0);
     kill(pid, SIGUSR1);
@@ -69,8 +64,11 @@ END { printf("end ran\n"); })"};
     run_command({workload_binary(), "getppid", "1"}); // still tracing after SIGUSR1
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
   };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  // The ready line comes from the BEGIN that sets the maps, before SIGUSR1 prints them.
+  auto r = run_tracelet(interrupt_after({"-e", R"(BEGIN { printf("ready\n"); @a = 1; @b[2] = 3; }
+tracepoint:syscalls:sys_enter_getppid /comm == "tl_workload"/ { @a = 5; }
+END { printf("end ran\n"); })"},
+                                        "ready", usr1_then_events));
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   // As bpftrace 0.17: on SIGUSR1 the maps in name order, without the two blank lines of exit.
@@ -80,13 +78,11 @@ END { printf("end ran\n"); })"};
 
 TEST(ExitSignals, SigintDuringASystemFloodDetachesPromptlyAndRunsEnd) {
   REQUIRE_BPF();
-  RunSpec spec;
-  spec.args = {"--unsafe", "-e", R"(BEGIN { printf("ready\n"); }
+  RunSpec spec =
+      ready_spec(R"(
 tracepoint:sched:sched_switch { system("true"); }
-END { printf("end ran\n"); })"};
-  spec.ready_marker = "ready";
-  spec.workload = [] { std::this_thread::sleep_for(std::chrono::seconds(2)); };
-  spec.stop_signal = SIGINT;
+END { printf("end ran\n"); })",
+                 [] { std::this_thread::sleep_for(std::chrono::seconds(2)); }, {"--unsafe"});
   spec.timeout = std::chrono::seconds(30);
   auto start = std::chrono::steady_clock::now();
   auto r = run_tracelet(spec);

@@ -153,15 +153,44 @@ int count_bpf_links() {
   return n;
 }
 
+RunSpec interrupt_after(std::vector<std::string> args, std::string ready_marker,
+                        std::function<void()> workload) {
+  RunSpec spec;
+  spec.args = std::move(args);
+  spec.ready_marker = std::move(ready_marker);
+  spec.workload = std::move(workload);
+  spec.stop_signal = SIGINT;
+  return spec;
+}
+
+RunSpec ready_spec(const std::string& script, std::function<void()> workload,
+                   std::vector<std::string> options) {
+  options.insert(options.end(), {"-e", R"(BEGIN { printf("tracelet-ready\n"); } )" + script});
+  return interrupt_after(std::move(options), kReadyLine, std::move(workload));
+}
+
+RunResult trace_while(const std::string& script, std::function<void()> workload,
+                      std::vector<std::string> options) {
+  return run_tracelet(ready_spec(script, std::move(workload), std::move(options)));
+}
+
 RunResult trace_while(const std::string& script, const std::vector<std::string>& workload,
                       std::vector<std::string> options) {
-  RunSpec spec;
-  spec.args = std::move(options);
-  spec.args.insert(spec.args.end(), {"-e", R"(BEGIN { printf("tracelet-ready\n"); } )" + script});
-  spec.ready_marker = "tracelet-ready\n";
-  spec.workload = [&] { run_command(workload); };
-  spec.stop_signal = SIGINT;
+  return trace_while(
+      script, [&] { run_command(workload); }, std::move(options));
+}
+
+RunResult trace_until_exit(const std::string& script, std::function<void()> workload,
+                           std::vector<std::string> options) {
+  RunSpec spec = ready_spec(script, std::move(workload), std::move(options));
+  spec.stop_signal = 0;
   return run_tracelet(spec);
+}
+
+RunResult trace_until_exit(const std::string& script, const std::vector<std::string>& workload,
+                           std::vector<std::string> options) {
+  return trace_until_exit(
+      script, [&] { run_command(workload); }, std::move(options));
 }
 
 std::string read_file(const std::string& path) {

@@ -30,11 +30,30 @@ struct RunSpec {
 RunResult run_tracelet(const RunSpec& spec);
 RunResult run_tracelet(std::vector<std::string> args); // no workload, waits for exit
 
-// Runs `script` behind a BEGIN probe that prints a ready line; once every probe is attached,
-// runs the command `workload` to completion, then stops tracelet with SIGINT. `options` go
-// before -e.
+// tracelet with `args`: once its stdout shows `ready_marker` (a tool's BEGIN header), runs
+// `workload`, then stops tracelet with SIGINT.
+RunSpec interrupt_after(std::vector<std::string> args, std::string ready_marker,
+                        std::function<void()> workload);
+
+// What scripts print from BEGIN to say that every probe is attached.
+inline constexpr const char* kReadyLine = "tracelet-ready\n";
+
+// `options`, then -e with `script` behind a BEGIN probe that prints kReadyLine; once it is
+// printed, runs `workload`, then stops tracelet with SIGINT.
+RunSpec ready_spec(const std::string& script, std::function<void()> workload,
+                   std::vector<std::string> options = {});
+
+// Runs ready_spec: `workload` is a function, or a command run to completion.
+RunResult trace_while(const std::string& script, std::function<void()> workload,
+                      std::vector<std::string> options = {});
 RunResult trace_while(const std::string& script, const std::vector<std::string>& workload,
                       std::vector<std::string> options = {});
+
+// The same without SIGINT: the script ends itself (exit()) once the workload ran.
+RunResult trace_until_exit(const std::string& script, std::function<void()> workload,
+                           std::vector<std::string> options = {});
+RunResult trace_until_exit(const std::string& script, const std::vector<std::string>& workload,
+                           std::vector<std::string> options = {});
 
 // Runs a command to completion (workloads, bpftool); returns its exit status.
 int run_command(const std::vector<std::string>& argv, std::string* out = nullptr);

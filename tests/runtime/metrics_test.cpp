@@ -3,6 +3,7 @@
 // promtool accepts the exposition of every map type; bind errors are one line before anything
 // attaches.
 #include "harness.h"
+#include "loopback.h"
 
 #include <gtest/gtest.h>
 
@@ -34,17 +35,15 @@ namespace fs = std::filesystem;
 // A port nothing listens on now (the kernel's pick for port 0).
 int unused_port() {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+  sockaddr_storage addr;
+  socklen_t len = loopback_address(AF_INET, 0, addr);
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
       getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
     if (fd >= 0) close(fd);
     return -1;
   }
   close(fd);
-  return ntohs(addr.sin_port);
+  return port_of(addr);
 }
 
 bool have(const std::string& program) {
@@ -442,14 +441,12 @@ TEST(Metrics, WorksWithJsonOutput) {
 TEST(Metrics, BindErrorsAreOneLineBeforeAttaching) {
   REQUIRE_METRICS_TOOLS();
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  sockaddr_storage addr;
+  socklen_t len = loopback_address(AF_INET, 0, addr);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
   ASSERT_EQ(listen(fd, 1), 0);
   ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  std::string port = std::to_string(ntohs(addr.sin_port));
+  std::string port = std::to_string(port_of(addr));
   int links = count_bpf_links();
   const std::string prog = "tracepoint:syscalls:sys_enter_getppid { @ = count(); }";
 

@@ -149,17 +149,12 @@ TEST_F(PacketNet, IcmpDropDropsEveryPingAndCtrlCRestores) {
   int v4 = -1, v6 = -1;
   bool tcp = false;
   std::string link_during;
-  RunSpec spec;
-  spec.args = {script("icmp_drop.bt"), if_a_};
-  spec.ready_marker = "TYPE";
-  spec.stop_signal = SIGINT;
-  spec.workload = [&] {
+  RunResult r = run_tracelet(interrupt_after({script("icmp_drop.bt"), if_a_}, "TYPE", [&] {
     run_command({kIp, "-d", "link", "show", if_a_}, &link_during);
     v4 = ping_from_b("10.77.0.1", 5);
     v6 = ping_from_b("fd77::1", 3);
     tcp = tcp_works();
-  };
-  RunResult r = run_tracelet(spec);
+  }));
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(v4, 0) << r.out;
   EXPECT_EQ(v6, 0) << r.out;
@@ -182,11 +177,9 @@ TEST_F(PacketNet, IcmpDropDropsEveryPingAndCtrlCRestores) {
 
 TEST_F(PacketNet, IcmpDropSigkillRestoresPing) {
   int during = -1;
-  RunSpec spec;
-  spec.args = {script("icmp_drop.bt"), if_a_};
-  spec.ready_marker = "TYPE";
+  RunSpec spec = interrupt_after({script("icmp_drop.bt"), if_a_}, "TYPE",
+                                 [&] { during = ping_from_b("fd77::1", 2); });
   spec.stop_signal = SIGKILL;
-  spec.workload = [&] { during = ping_from_b("fd77::1", 2); };
   RunResult r = run_tracelet(spec);
   EXPECT_EQ(r.exit_status, 128 + SIGKILL);
   EXPECT_EQ(during, 0) << r.out;
@@ -196,22 +189,17 @@ TEST_F(PacketNet, IcmpDropSigkillRestoresPing) {
 }
 
 TEST_F(PacketNet, SigtermAndExitRestorePing) {
-  RunSpec spec;
-  spec.args = {script("icmp_drop.bt"), if_a_};
-  spec.ready_marker = "TYPE";
+  RunSpec spec = interrupt_after({script("icmp_drop.bt"), if_a_}, "TYPE",
+                                 [&] { EXPECT_EQ(ping_from_b("10.77.0.1", 2), 0); });
   spec.stop_signal = SIGTERM;
-  spec.workload = [&] { EXPECT_EQ(ping_from_b("10.77.0.1", 2), 0); };
   RunResult r = run_tracelet(spec);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(ping_from_b("10.77.0.1", 2), 2);
   // exit() from the packet program itself: the third echo request ends the run.
-  RunSpec by_exit;
-  by_exit.args = {"-e", "BEGIN { printf(\"ready\\n\"); } xdp:" + if_a_ +
-                            " /icmp && icmp->type == 8/ { @n++; if (@n == 3) { exit(); } "
-                            "return XDP_DROP; }"};
-  by_exit.ready_marker = "ready";
-  by_exit.workload = [&] { ping_from_b("10.77.0.1", 3); };
-  RunResult e = run_tracelet(by_exit);
+  RunResult e = trace_until_exit("xdp:" + if_a_ +
+                                     " /icmp && icmp->type == 8/ { @n++; if (@n == 3) { exit(); } "
+                                     "return XDP_DROP; }",
+                                 [&] { ping_from_b("10.77.0.1", 3); });
   EXPECT_EQ(e.exit_status, 0) << e.err;
   EXPECT_NE(e.out.find("@n: 3"), std::string::npos) << e.out;
   EXPECT_EQ(ping_from_b("10.77.0.1", 2), 2);
@@ -254,31 +242,27 @@ TEST_F(PacketNet, TcEgressDropsOneUdpPortAndPassesAnother) {
   ASSERT_GE(rx_dropped, 0);
   ASSERT_GE(rx_passed, 0);
   int got_dropped = -1, got_passed = -1;
-  RunSpec spec;
-  spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); } tc:" + if_a_ +
-                         ":egress /udp/ { if (ntohs(udp->dest) == " + std::to_string(dropped) +
-                         ") { @dropped = count(); return TC_ACT_SHOT; } @seen[ntohs(udp->dest)] = "
-                         "count(); }"};
-  spec.ready_marker = "ready";
-  spec.stop_signal = SIGINT;
-  spec.workload = [&] {
-    int tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    inet_pton(AF_INET, "10.77.0.2", &to.sin_addr);
-    for (int i = 0; i < 10; ++i) {
-      to.sin_port = htons(dropped);
-      sendto(tx, "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-      if (i < 7) {
-        to.sin_port = htons(passed);
-        sendto(tx, "y", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-      }
-    }
-    close(tx);
-    got_dropped = drain(rx_dropped);
-    got_passed = drain(rx_passed);
-  };
-  RunResult r = run_tracelet(spec);
+  RunResult r = trace_while(
+      "tc:" + if_a_ + ":egress /udp/ { if (ntohs(udp->dest) == " + std::to_string(dropped) +
+          ") { @dropped = count(); return TC_ACT_SHOT; } "
+          "@seen[ntohs(udp->dest)] = count(); }",
+      [&] {
+        int tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        inet_pton(AF_INET, "10.77.0.2", &to.sin_addr);
+        for (int i = 0; i < 10; ++i) {
+          to.sin_port = htons(dropped);
+          sendto(tx, "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+          if (i < 7) {
+            to.sin_port = htons(passed);
+            sendto(tx, "y", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+          }
+        }
+        close(tx);
+        got_dropped = drain(rx_dropped);
+        got_passed = drain(rx_passed);
+      });
   close(rx_dropped);
   close(rx_passed);
   ASSERT_EQ(r.exit_status, 0) << r.err;
@@ -290,13 +274,9 @@ TEST_F(PacketNet, TcEgressDropsOneUdpPortAndPassesAnother) {
 
 TEST_F(PacketNet, GenericModeOnLoopback) {
   int replies = -1;
-  RunSpec spec;
-  spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); } xdp:lo:generic /icmp && icmp->type == 8/ "
-                     "{ @[ntop(ip->daddr), pktlen > 0] = count(); return XDP_DROP; }"};
-  spec.ready_marker = "ready";
-  spec.stop_signal = SIGINT;
-  spec.workload = [&] { replies = ping("127.0.0.1", 3, /*from_a=*/true); };
-  RunResult r = run_tracelet(spec);
+  RunResult r = trace_while("xdp:lo:generic /icmp && icmp->type == 8/ "
+                            "{ @[ntop(ip->daddr), pktlen > 0] = count(); return XDP_DROP; }",
+                            [&] { replies = ping("127.0.0.1", 3, /*from_a=*/true); });
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(replies, 0);
   EXPECT_NE(r.out.find("@[127.0.0.1, 1]: 3\n"), std::string::npos) << r.out;
@@ -305,15 +285,13 @@ TEST_F(PacketNet, GenericModeOnLoopback) {
 
 // Also: the interface as a positional parameter, and two interfaces in one probe.
 TEST_F(PacketNet, JsonOutputFromAPacketProbe) {
-  RunSpec spec;
-  spec.args = {"-f", "json", "-e",
-               "BEGIN { printf(\"ready\\n\"); } xdp:$1, xdp:lo /icmp/ { printf(\"%s %d\\n\", "
-               "ntop(ip->saddr), icmp->type); @types[icmp->type] = count(); }",
-               if_a_};
-  spec.ready_marker = "ready";
-  spec.stop_signal = SIGINT;
-  spec.workload = [&] { EXPECT_EQ(ping_from_b("10.77.0.1", 2), 2); };
-  RunResult r = run_tracelet(spec);
+  // In JSON the ready line is "data": "ready\n", with a backslash.
+  RunResult r = run_tracelet(interrupt_after(
+      {"-f", "json", "-e",
+       "BEGIN { printf(\"ready\\n\"); } xdp:$1, xdp:lo /icmp/ { printf(\"%s %d\\n\", "
+       "ntop(ip->saddr), icmp->type); @types[icmp->type] = count(); }",
+       if_a_},
+      "ready", [&] { EXPECT_EQ(ping_from_b("10.77.0.1", 2), 2); }));
   ASSERT_EQ(r.exit_status, 0) << r.err;
   int printfs = 0;
   bool map_seen = false;
@@ -349,15 +327,10 @@ TEST_F(PacketNet, AttachErrorsAreOneLocatedLine) {
   EXPECT_EQ(ping("127.0.0.1", 1, true), 1); // nothing left behind
 
   // Someone else's XDP program on the interface: never replaced.
-  RunSpec first;
-  first.args = {"-e", "BEGIN { printf(\"ready\\n\"); } xdp:" + if_a_ + " { }"};
-  first.ready_marker = "ready";
-  first.stop_signal = SIGINT;
   RunResult second;
-  first.workload = [&] {
+  RunResult r = trace_while("xdp:" + if_a_ + " { }", [&] {
     second = run_tracelet({"-e", "xdp:" + if_a_ + " /icmp/ { return XDP_DROP; }"});
-  };
-  RunResult r = run_tracelet(first);
+  });
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_EQ(second.exit_status, 1);
   EXPECT_NE(second.err.find("stdin:1:1: error: xdp:" + if_a_ + " cannot attach: interface " +

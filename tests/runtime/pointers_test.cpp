@@ -3,7 +3,7 @@
 // `struct task_struct *` wherever it is stored; %d of a pointer prints its address; pointer
 // values print in decimal and pointer keys in hex, in text and JSON. bpftrace 0.17 prints the
 // same lines for these scripts (the differential cases 700-713 cover what BEGIN can show).
-#include "harness.h"
+#include "uprobe_target.h"
 
 #include <gtest/gtest.h>
 
@@ -14,21 +14,10 @@ using namespace tracelet::test;
 
 namespace {
 
-std::string target() {
-  return TL_UPROBE_TARGET;
-}
-
-// Runs `script` while the target makes one round of calls; stopped with SIGINT after.
-RunResult trace_once(const std::string& script, std::vector<std::string> options = {}) {
-  return trace_while(script, {target(), "calls", "1"}, std::move(options));
-}
-
-const char* kPoint = "struct tlx_point { int x; int y; char name[8]; long values[2]; }\n";
-
 TEST(Pointers, IndexingThroughAVariableAndAMap) {
   REQUIRE_BPF();
   // tl_greet("tracelet"): arg0 points at the string in user memory.
-  auto r = trace_once("uprobe:" + target() + R"(:tl_greet {
+  auto r = trace_uprobe_target("uprobe:" + uprobe_target() + R"(:tl_greet {
       $p = (int8 *)arg0;
       @a[0] = (int8 *)arg0;
       @s = (uint8 *)arg0;
@@ -45,13 +34,14 @@ TEST(Pointers, ScriptStructPointerInAMapReadInTheReturnProbe) {
   REQUIRE_BPF();
   // tlx_point_sum(&{3, 4, "pt", {10, 20}}, &5): the pointer is kept per thread in a map at
   // entry and read through at return, as bpftrace tools keep `struct sock *` between probes.
-  auto r = trace_once(std::string(kPoint) + "uprobe:" + target() + R"(:tlx_point_sum {
+  auto r =
+      trace_uprobe_target(std::string(kTlxPoint) + "uprobe:" + uprobe_target() + R"(:tlx_point_sum {
         @pt[tid] = (struct tlx_point *)arg0;
         $next = @pt[tid] + 1;
         printf("step %d\n", (uint64)$next - (uint64)@pt[tid]);
       }
-      uretprobe:)" + target() +
-                      R"(:tlx_point_sum /@pt[tid] != 0/ {
+      uretprobe:)" + uprobe_target() +
+                          R"(:tlx_point_sum /@pt[tid] != 0/ {
         $p = @pt[tid];
         printf("ret %d %d %s %d %d\n", retval, $p->y, @pt[tid]->name, @pt[tid]->values[1],
                ((int32 *)$p)[1]);

@@ -1,7 +1,7 @@
 // Every probe kind on the real kernel: uprobes on a test binary the build makes
 // (tl_uprobe_target), raw tracepoints, perf events, and the kinds this kernel cannot attach
 // (kprobe, fentry, hardware): loaded with --dry-run, refused with one line otherwise.
-#include "harness.h"
+#include "uprobe_target.h"
 
 #include <gtest/gtest.h>
 
@@ -20,22 +20,6 @@ extern char** environ;
 
 namespace {
 
-constexpr const char* kReady = "tracelet-ready\n";
-
-std::string ready_begin() {
-  return R"(BEGIN { printf("tracelet-ready\n"); } )";
-}
-
-std::string target() {
-  return TL_UPROBE_TARGET;
-}
-
-// Runs `script` while the target makes `calls` rounds of calls; stopped with SIGINT after.
-RunResult trace_target(const std::string& script, int calls = 3,
-                       std::vector<std::string> extra_args = {}) {
-  return trace_while(script, {target(), "calls", std::to_string(calls)}, std::move(extra_args));
-}
-
 bool file_exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
@@ -49,10 +33,10 @@ bool kernel_has_kprobes() {
 
 TEST(Uprobe, ArgumentsFromRegisters) {
   REQUIRE_BPF();
-  auto r = trace_target("uprobe:" + target() + R"(:tl_sum6 {
+  auto r = trace_uprobe_target("uprobe:" + uprobe_target() + R"(:tl_sum6 {
       printf("%d %d %d %d %d %d\n", arg0, arg1, arg2, arg3, arg4, arg5); }
-    uprobe:)" + target() +
-                        R"(:tl_add { @adds[arg1] = count(); })");
+    uprobe:)" + uprobe_target() + R"(:tl_add { @adds[arg1] = count(); })",
+                               3);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("Attaching 3 probes...\n"), std::string::npos) << r.out;
   size_t n = 0;
@@ -64,30 +48,34 @@ TEST(Uprobe, ArgumentsFromRegisters) {
 
 TEST(Uprobe, UretprobeRetvalAndFunc) {
   REQUIRE_BPF();
-  auto r = trace_target("uretprobe:" + target() + R"(:tl_square {
-      printf("%s returned %d\n", func, retval); })");
+  auto r = trace_uprobe_target("uretprobe:" + uprobe_target() + R"(:tl_square {
+      printf("%s returned %d\n", func, retval); })",
+                               3);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("tl_square returned 49\n"), std::string::npos) << r.out;
 }
 
 TEST(Uprobe, StrOfAnArgumentReadsUserMemory) {
   REQUIRE_BPF();
-  auto r = trace_target("uprobe:" + target() + R"(:tl_greet { printf("<%s>\n", str(arg0)); }
-    uretprobe:)" + target() +
-                            R"(:tl_greet { printf("len %d\n", retval); })",
-                        1);
+  auto r = trace_uprobe_target("uprobe:" + uprobe_target() +
+                                   R"(:tl_greet { printf("<%s>\n", str(arg0)); }
+    uretprobe:)" + uprobe_target() +
+                                   R"(:tl_greet { printf("len %d\n", retval); })",
+                               1);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("<tracelet>\nlen 8\n"), std::string::npos) << r.out;
 }
 
 TEST(Uprobe, WildcardOverTheBinarysSymbols) {
   REQUIRE_BPF();
-  auto r = trace_target("uprobe:" + target() + R"(:tl_* { @[func, probe] = count(); })", 2);
+  auto r = trace_uprobe_target(
+      "uprobe:" + uprobe_target() + R"(:tl_* { @[func, probe] = count(); })", 2);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("Attaching 5 probes...\n"), std::string::npos) << r.out;
   for (const char* fn : {"tl_add", "tl_sum6", "tl_square", "tl_greet"})
-    EXPECT_NE(r.out.find(std::string("@[") + fn + ", uprobe:" + target() + ":" + fn + "]: 2\n"),
-              std::string::npos)
+    EXPECT_NE(
+        r.out.find(std::string("@[") + fn + ", uprobe:" + uprobe_target() + ":" + fn + "]: 2\n"),
+        std::string::npos)
         << fn << "\n"
         << r.out;
 }
@@ -95,9 +83,11 @@ TEST(Uprobe, WildcardOverTheBinarysSymbols) {
 TEST(Uprobe, LibraryByNameAndOffset) {
   REQUIRE_BPF();
   // getpid in libc, found through the ld.so cache; the target calls it once per round.
-  auto r = trace_target(R"(uprobe:libc:getpid /comm == "tl_uprobe_targe"/ { @[probe] = count(); }
-    uprobe:)" + target() +
-                        R"(:tl_add+0 { @plus0 = count(); })");
+  auto r =
+      trace_uprobe_target(R"(uprobe:libc:getpid /comm == "tl_uprobe_targe"/ { @[probe] = count(); }
+    uprobe:)" + uprobe_target() +
+                              R"(:tl_add+0 { @plus0 = count(); })",
+                          3);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_TRUE(
       std::regex_search(r.out, std::regex(R"(@\[uprobe:/[^\]]*libc\.so[^\]]*:getpid\]: 3\n)")))
@@ -107,49 +97,47 @@ TEST(Uprobe, LibraryByNameAndOffset) {
 
 TEST(Uprobe, PidLimitsTheProbeToOneProcess) {
   REQUIRE_BPF();
-  StdinTarget traced(target()); // calls its functions once per byte
+  StdinTarget traced(uprobe_target()); // calls its functions once per byte
   ASSERT_GT(traced.pid(), 0);
-  RunSpec spec;
-  spec.args = {"-p", std::to_string(traced.pid()), "-e",
-               ready_begin() + "uprobe:" + target() + ":tl_add { @[pid] = count(); }"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] {
-    run_command({target(), "calls", "5"}); // another process: not counted
-    traced.send("x");
-    traced.send("x");
-    usleep(200 * 1000);
-  };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r =
+      trace_while("uprobe:" + uprobe_target() + ":tl_add { @[pid] = count(); }",
+                  [&] {
+                    run_command({uprobe_target(), "calls", "5"}); // another process: not counted
+                    traced.send("x");
+                    traced.send("x");
+                    usleep(200 * 1000);
+                  },
+                  {"-p", std::to_string(traced.pid())});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("@[" + std::to_string(traced.pid()) + "]: 2\n"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("]: 5\n"), std::string::npos) << r.out;
 }
 
 TEST(Uprobe, MissingFunctionIsLocated) {
-  auto r = run_tracelet({"-e", "uprobe:" + target() + ":tl_nope { }"});
+  auto r = run_tracelet({"-e", "uprobe:" + uprobe_target() + ":tl_nope { }"});
   EXPECT_EQ(r.exit_status, 1);
-  EXPECT_EQ(r.err, "stdin:1:1: error: function 'tl_nope' not found in " + target() + "\n" +
-                       "uprobe:" + target() + ":tl_nope { }\n" + "^" +
-                       std::string(("uprobe:" + target() + ":tl_nope").size() - 1, '~') + "\n");
+  EXPECT_EQ(r.err, "stdin:1:1: error: function 'tl_nope' not found in " + uprobe_target() + "\n" +
+                       "uprobe:" + uprobe_target() + ":tl_nope { }\n" + "^" +
+                       std::string(("uprobe:" + uprobe_target() + ":tl_nope").size() - 1, '~') +
+                       "\n");
 }
 
 TEST(RawTracepoint, SysEnterArgs) {
   REQUIRE_BPF();
   // arg1 of sys_enter is the syscall number; 39 is getpid on x86-64.
-  auto r = trace_target(R"(rawtracepoint:sys_enter /comm == "tl_uprobe_targe" && arg1 == 39/ {
-      @getpid = count(); })");
+  auto r =
+      trace_uprobe_target(R"(rawtracepoint:sys_enter /comm == "tl_uprobe_targe" && arg1 == 39/ {
+      @getpid = count(); })",
+                          3);
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("@getpid: 3\n"), std::string::npos) << r.out;
 }
 
 TEST(PerfEvents, ProfileAndSoftwareCpuClockFire) {
   REQUIRE_BPF();
-  RunSpec spec;
-  spec.args = {"-e", ready_begin() + R"(profile:hz:99 { @p = count(); }
+  auto r = run_tracelet({"-e", R"(profile:hz:99 { @p = count(); }
       software:cpu-clock:1000000 { @s = count(); }
-      interval:ms:300 { exit(); })"};
-  auto r = run_tracelet(spec);
+      interval:ms:300 { exit(); })"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(@p: (\d+)\n)"))) << r.out;
@@ -227,19 +215,12 @@ TEST(Usdt, ProbesWithASemaphoreFireAndReadTheirArguments) {
   REQUIRE_BPF();
   const std::string python = "/usr/bin/python3";
   if (!file_exists(python)) GTEST_SKIP() << python << " is not installed";
-  RunSpec spec;
-  spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); } usdt:" + python +
-                         ":gc__* /comm == \"python3\"/ { @[probe] = count(); }"
-                         " usdt:" +
-                         python +
-                         ":python:gc__start /comm == \"python3\"/"
-                         " { @gen[arg0] = count(); }"};
-  spec.ready_marker = "ready";
-  spec.workload = [&] {
-    run_command({python, "-S", "-c", "import gc\nfor i in range(5): gc.collect()"});
-  };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r =
+      trace_while("usdt:" + python +
+                      ":gc__* /comm == \"python3\"/ { @[probe] = count(); }"
+                      " usdt:" +
+                      python + ":python:gc__start /comm == \"python3\"/ { @gen[arg0] = count(); }",
+                  {python, "-S", "-c", "import gc\nfor i in range(5): gc.collect()"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("Attaching 4 probes...\n"), std::string::npos) << r.out << r.err;
   std::smatch m;

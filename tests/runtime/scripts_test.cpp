@@ -3,6 +3,7 @@
 // Every wait is bounded (the harness kills tracelet after its timeout; child commands run
 // under timeout(1)); cgroups and files the tests create are removed.
 #include "harness.h"
+#include "loopback.h"
 
 #include <gtest/gtest.h>
 
@@ -29,18 +30,12 @@ std::string script(const std::string& name) {
   return std::string(TRACELET_SOURCE_DIR) + "/scripts/" + name + ".bt";
 }
 
-constexpr const char* kReady = "Hit Ctrl-C to end.";
-
 // Runs a tool, the workload once it printed its BEGIN line, then SIGINT.
 RunResult run_tool(std::vector<std::string> args, std::function<void()> workload) {
-  RunSpec spec;
-  spec.args = std::move(args);
-  spec.ready_marker = kReady;
-  spec.workload = [&] {
+  RunSpec spec = interrupt_after(std::move(args), "Hit Ctrl-C to end.", [&] {
     workload();
     usleep(300 * 1000); // events reach the perf buffer reader
-  };
-  spec.stop_signal = SIGINT;
+  });
   spec.timeout = std::chrono::seconds(30);
   return run_tracelet(spec);
 }
@@ -61,20 +56,9 @@ bool have_unshare(std::string* why) {
 int tcp_connect(int family, uint16_t port) {
   int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return errno;
-  int rc;
-  if (family == AF_INET) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    rc = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  } else {
-    sockaddr_in6 a{};
-    a.sin6_family = AF_INET6;
-    a.sin6_port = htons(port);
-    a.sin6_addr = in6addr_loopback;
-    rc = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  }
+  sockaddr_storage addr;
+  socklen_t len = loopback_address(family, port, addr);
+  int rc = connect(fd, reinterpret_cast<sockaddr*>(&addr), len);
   int err = rc == 0 ? 0 : errno;
   close(fd);
   return err;
@@ -87,27 +71,15 @@ struct Listener {
   explicit Listener(int family) {
     fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return;
-    sockaddr_storage ss{};
-    socklen_t len;
-    if (family == AF_INET) {
-      auto* a = reinterpret_cast<sockaddr_in*>(&ss);
-      a->sin_family = AF_INET;
-      a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      len = sizeof *a;
-    } else {
-      auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
-      a->sin6_family = AF_INET6;
-      a->sin6_addr = in6addr_loopback;
-      len = sizeof *a;
-    }
+    sockaddr_storage ss;
+    socklen_t len = loopback_address(family, 0, ss);
     if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) || listen(fd, 8) ||
         getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len)) {
       close(fd);
       fd = -1;
       return;
     }
-    port = ntohs(family == AF_INET ? reinterpret_cast<sockaddr_in*>(&ss)->sin_port
-                                   : reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+    port = port_of(ss);
   }
   ~Listener() {
     if (fd >= 0) close(fd);

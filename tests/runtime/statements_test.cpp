@@ -12,8 +12,6 @@ using namespace tracelet::test;
 
 namespace {
 
-constexpr const char* kReady = "tracelet-ready\n";
-
 RunResult run_program(const std::string& program) {
   return run_tracelet({"-q", "-e", program});
 }
@@ -89,17 +87,12 @@ TEST(Statements, ForBodyInATracepointUsesArgsAndComm) {
   REQUIRE_BPF();
   // The probe's context reaches the callback: args, str() and kstack work in the body.
   std::string path = "/tmp/tracelet-for-" + std::to_string(getpid());
-  RunSpec spec;
-  spec.args = {"-q", "-e",
-               R"(BEGIN { printf("tracelet-ready\n"); }
-      tracepoint:syscalls:sys_enter_openat /str(args.filename) == ")" +
-                   path + R"("/ {
+  auto r = trace_until_exit(R"(tracepoint:syscalls:sys_enter_openat /str(args.filename) == ")" +
+                                path + R"("/ {
         @once[1] = 1;
         for ($kv : @once) { printf("%s %s\n", comm, str(args.filename)); @k[kstack] = count(); }
-        exit(); })"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] { run_command({workload_binary(), "open", path}); };
-  auto r = run_tracelet(spec);
+        exit(); })",
+                            {workload_binary(), "open", path}, {"-q"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("tl_workload " + path + "\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("@k[\n"), std::string::npos) << r.out;

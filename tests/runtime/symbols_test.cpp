@@ -8,12 +8,6 @@
 
 using namespace tracelet::test;
 
-namespace {
-
-constexpr const char* kReady = "tracelet-ready\n";
-
-} // namespace
-
 TEST(Symbols, KstackMapKeysAreSymbolizedKernelFrames) {
   REQUIRE_BPF();
   auto r = run_tracelet({"-e", "tracepoint:sched:sched_switch { @[kstack] = count(); exit() }"});
@@ -56,14 +50,11 @@ TEST(Symbols, KsymNamesAKernelAddress) {
 
 TEST(Symbols, UstackOfTheWorkloadNamesLibcFrames) {
   REQUIRE_BPF();
-  RunSpec spec;
-  spec.args = {"-e", R"(BEGIN { printf("tracelet-ready\n"); }
-      tracepoint:syscalls:sys_enter_clock_nanosleep,tracepoint:syscalls:sys_enter_nanosleep
-      /comm == "tl_workload"/ { printf("<%s>\n", ustack(1)); exit(); })"};
-  spec.ready_marker = kReady;
   // The process must still exist when its frames are symbolized: it sleeps for 1.5 s.
-  spec.workload = [] { run_command({workload_binary(), "sleep", "1500"}); };
-  auto r = run_tracelet(spec);
+  auto r = trace_until_exit(
+      R"(tracepoint:syscalls:sys_enter_clock_nanosleep,tracepoint:syscalls:sys_enter_nanosleep
+      /comm == "tl_workload"/ { printf("<%s>\n", ustack(1)); exit(); })",
+      {workload_binary(), "sleep", "1500"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_TRUE(
       std::regex_search(r.out, std::regex("<\n        [_A-Za-z]*nanosleep[_a-z0-9]*\\+[0-9]+\n>")))

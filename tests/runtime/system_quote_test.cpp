@@ -62,30 +62,27 @@ TEST(SystemQuote, HostileValuesArriveAsOneWord) {
       "/tmp/tlq '\\'' \"dq\" \\ $HOME *",
       "",
   };
-  RunSpec spec;
-  spec.args = {"--unsafe", "-e",
-               "BEGIN { printf(\"ready\\n\"); }\n"
-               "tracepoint:syscalls:sys_enter_openat /comm == \"" +
-                   comm + "\"/ { system(\"" + script + " %q\", str(args.filename)); }"};
-  spec.ready_marker = "ready";
-  spec.workload = [&] {
-    pid_t pid = fork();
-    if (pid == 0) {
-      prctl(PR_SET_NAME, comm.c_str());
-      for (const auto& n : names)
-        open(n.c_str(), O_RDONLY);
-      _exit(0);
-    }
-    waitpid(pid, nullptr, 0);
-    // system() commands run as tracelet handles the events: wait for all of them (bounded).
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline) {
-      std::string got = read_file(result);
-      if (std::count(got.begin(), got.end(), '\n') >= static_cast<long>(names.size())) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  };
-  spec.stop_signal = SIGINT;
+  RunSpec spec = ready_spec(
+      "tracepoint:syscalls:sys_enter_openat /comm == \"" + comm + "\"/ { system(\"" + script +
+          " %q\", str(args.filename)); }",
+      [&] {
+        pid_t pid = fork();
+        if (pid == 0) {
+          prctl(PR_SET_NAME, comm.c_str());
+          for (const auto& n : names)
+            open(n.c_str(), O_RDONLY);
+          _exit(0);
+        }
+        waitpid(pid, nullptr, 0);
+        // system() commands run as tracelet handles the events: wait for all of them (bounded).
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (std::chrono::steady_clock::now() < deadline) {
+          std::string got = read_file(result);
+          if (std::count(got.begin(), got.end(), '\n') >= static_cast<long>(names.size())) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+      },
+      {"--unsafe"});
   spec.timeout = std::chrono::milliseconds(60000);
   auto r = run_tracelet(spec);
   ASSERT_FALSE(r.timed_out) << r.err;

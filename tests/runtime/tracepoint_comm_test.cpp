@@ -17,25 +17,21 @@ TEST(TracepointComm, CharArrayFieldsCompareWithStrings) {
   REQUIRE_BPF();
   // A name of our own (at most 15 characters), so that parallel runs do not see each other.
   std::string name = "tlcomm" + std::to_string(getpid() % 1000000);
-  RunSpec spec;
-  spec.args = {"-e", R"(BEGIN { printf("tracelet-ready\n"); }
-      tracepoint:task:task_rename /args->newcomm == ")" +
-                         name + R"(" && args->oldcomm == "sh"/ {
+  auto r = trace_while(R"(tracepoint:task:task_rename /args->newcomm == ")" + name +
+                           R"(" && args->oldcomm == "sh"/ {
         printf("renamed %s -> %s\n", args->oldcomm, args->newcomm); @renames = count(); }
       tracepoint:task:task_rename /args->newcomm == ")" +
-                         name.substr(0, name.size() - 1) + R"("/ { @prefix = count(); }
+                           name.substr(0, name.size() - 1) + R"("/ { @prefix = count(); }
       tracepoint:task:task_rename /args.newcomm != ")" +
-                         name + R"(" && args.newcomm == ")" + name + R"("/ { @never = count(); }
+                           name + R"(" && args.newcomm == ")" + name + R"("/ { @never = count(); }
       tracepoint:sched:sched_process_exit /args->comm == ")" +
-                         name + R"("/ { @exits = count(); })"};
-  spec.ready_marker = "tracelet-ready";
-  spec.workload = [&] {
-    // dash runs printf as a builtin: the shell itself is renamed, then exits under the name.
-    for (int i = 0; i < 2; ++i)
-      run_command({"/bin/sh", "-c", "printf " + name + " > /proc/self/comm"});
-  };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+                           name + R"("/ { @exits = count(); })",
+                       [&] {
+                         // dash runs printf as a builtin: the shell itself is renamed, then
+                         // exits under the name.
+                         for (int i = 0; i < 2; ++i)
+                           run_command({"/bin/sh", "-c", "printf " + name + " > /proc/self/comm"});
+                       });
   ASSERT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("renamed sh -> " + name + "\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("@renames: 2\n"), std::string::npos) << r.out;

@@ -17,7 +17,6 @@ namespace {
 using tracelet::test::reference_bpftrace;
 using tracelet::test::run_command;
 using tracelet::test::run_tracelet;
-using tracelet::test::RunSpec;
 using tracelet::test::trace_while;
 
 const std::string kTarget = TL_USDT_TARGET;
@@ -61,16 +60,12 @@ private:
 // Runs `script` behind a ready BEGIN with -p on `target`; once attached, has the target run
 // its markers `runs` times and exit, then stops tracelet with SIGINT.
 tracelet::test::RunResult trace_pid_runs(StdinTarget& target, const std::string& script, int runs) {
-  RunSpec spec;
-  spec.args = {"-p", std::to_string(target.pid()), "-e",
-               "BEGIN { printf(\"ready\\n\"); } " + script};
-  spec.ready_marker = "ready";
-  spec.workload = [&] {
-    target.feed(runs);
-    target.finish();
-  };
-  spec.stop_signal = SIGINT;
-  return run_tracelet(spec);
+  return trace_while(script,
+                     [&] {
+                       target.feed(runs);
+                       target.finish();
+                     },
+                     {"-p", std::to_string(target.pid())});
 }
 
 // Every operand shape gcc writes (stack memory of 1, 2, 4 and 8 bytes, signed and unsigned;
@@ -78,31 +73,25 @@ tracelet::test::RunResult trace_pid_runs(StdinTarget& target, const std::string&
 // the real kernel; str() and a dereference read user memory through usdt arguments.
 TEST(Usdt, ArgumentsOfEveryShapeSizeAndSign) {
   REQUIRE_BPF();
-  RunSpec spec;
-  spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); }"
-                     " usdt:" +
-                         kTarget +
-                         ":tl:sizes { printf(\"sizes %d %u %d %u %d %u\","
-                         " arg0, arg1, arg2, arg3, arg4, arg5); }"
-                         " usdt:" +
-                         kTarget +
-                         ":tl:wide { printf(\" %ld %lu\\n\", arg0, arg1); }"
-                         " usdt:" +
-                         kTarget +
-                         ":tl:consts { printf(\"consts %d %d %u %d\\n\","
-                         " arg0, arg1, arg2, arg3); }"
-                         " usdt:" +
-                         kTarget +
-                         ":tl:pointers { printf(\"pointers %s %d %d\\n\","
-                         " str(arg0), *(int32 *)arg1, arg2); }"
-                         " usdt:" +
-                         kTarget +
-                         ":tl:indexed { printf(\"indexed %d %d %d\\n\","
-                         " arg0, arg1, arg2); }"};
-  spec.ready_marker = "ready";
-  spec.workload = [] { run_command({kTarget, "3"}); };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = trace_while("usdt:" + kTarget +
+                           ":tl:sizes { printf(\"sizes %d %u %d %u %d %u\","
+                           " arg0, arg1, arg2, arg3, arg4, arg5); }"
+                           " usdt:" +
+                           kTarget +
+                           ":tl:wide { printf(\" %ld %lu\\n\", arg0, arg1); }"
+                           " usdt:" +
+                           kTarget +
+                           ":tl:consts { printf(\"consts %d %d %u %d\\n\","
+                           " arg0, arg1, arg2, arg3); }"
+                           " usdt:" +
+                           kTarget +
+                           ":tl:pointers { printf(\"pointers %s %d %d\\n\","
+                           " str(arg0), *(int32 *)arg1, arg2); }"
+                           " usdt:" +
+                           kTarget +
+                           ":tl:indexed { printf(\"indexed %d %d %d\\n\","
+                           " arg0, arg1, arg2); }",
+                       {kTarget, "3"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   std::string expected;
   const char* indexed[] = {"10 -20 0", "-20 30 1", "30 -40 2"};
@@ -114,7 +103,7 @@ TEST(Usdt, ArgumentsOfEveryShapeSizeAndSign) {
                 "\n"
                 "indexed " +
                 std::string(indexed[i]) + "\n";
-  EXPECT_EQ(r.out, "Attaching 6 probes...\nready\n" + expected + "\n\n") << r.err;
+  EXPECT_EQ(r.out, "Attaching 6 probes...\ntracelet-ready\n" + expected + "\n\n") << r.err;
 }
 
 // Globals as arguments ("-4@tl_counter(%rip) -8@16+tl_table(%rip) 2@tl_small(%rip)"): read
@@ -145,13 +134,8 @@ TEST(Usdt, GlobalVariableArgumentsWithPid) {
 // reading its argument from its own register.
 TEST(Usdt, EveryCopyOfAnInlinedMarkerFires) {
   REQUIRE_BPF();
-  RunSpec spec;
-  spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); } usdt:" + kTarget +
-                         ":tl:inlined { @[arg0] = count(); @n = count(); }"};
-  spec.ready_marker = "ready";
-  spec.workload = [] { run_command({kTarget, "3"}); };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = trace_while("usdt:" + kTarget + ":tl:inlined { @[arg0] = count(); @n = count(); }",
+                       {kTarget, "3"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(r.out.find("Attaching 3 probes...\n"), std::string::npos) << r.out;
   for (const char* key : {"0", "1", "2", "1000", "1001", "1002"})
@@ -164,20 +148,10 @@ TEST(Usdt, EveryCopyOfAnInlinedMarkerFires) {
 TEST(Usdt, EmptyAndWildcardProvidersAndBinaries) {
   REQUIRE_BPF();
   std::string dir = kTarget.substr(0, kTarget.rfind('/'));
-  RunSpec spec;
-  spec.args = {"-e", "BEGIN { printf(\"ready\\n\"); }"
-                     " usdt:" +
-                         kTarget +
-                         "::consts { @a[probe] = count(); }"
-                         " usdt:" +
-                         kTarget +
-                         ":*:consts { @b[probe] = count(); }"
-                         " usdt:" +
-                         dir + "/tl_usdt_targe?:tl:consts { @c[probe] = count(); }"};
-  spec.ready_marker = "ready";
-  spec.workload = [] { run_command({kTarget, "2"}); };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = trace_while("usdt:" + kTarget + "::consts { @a[probe] = count(); } usdt:" + kTarget +
+                           ":*:consts { @b[probe] = count(); } usdt:" + dir +
+                           "/tl_usdt_targe?:tl:consts { @c[probe] = count(); }",
+                       {kTarget, "2"});
   EXPECT_EQ(r.exit_status, 0) << r.err;
   for (const char* map : {"@a", "@b"}) {
     EXPECT_NE(r.out.find(std::string(map) + "[usdt:" + kTarget + ":tl:consts]: 2\n"),
@@ -192,17 +166,9 @@ TEST(Usdt, EmptyAndWildcardProvidersAndBinaries) {
   StdinTarget target;
   ASSERT_GT(target.pid(), 0);
   std::string bin = "/proc/" + std::to_string(target.pid()) + "/root" + kTarget;
-  RunSpec p;
-  p.args = {"-p", std::to_string(target.pid()), "-e",
-            "BEGIN { printf(\"ready\\n\"); } usdt:::inlined { @[probe] = count(); }"
-            " usdt::tl:consts { @c[probe, arg2] = count(); }"};
-  p.ready_marker = "ready";
-  p.workload = [&] {
-    target.feed(3);
-    target.finish();
-  };
-  p.stop_signal = SIGINT;
-  auto rp = run_tracelet(p);
+  auto rp = trace_pid_runs(
+      target,
+      "usdt:::inlined { @[probe] = count(); } usdt::tl:consts { @c[probe, arg2] = count(); }", 3);
   EXPECT_EQ(rp.exit_status, 0) << rp.err;
   EXPECT_NE(rp.out.find("Attaching 4 probes...\n"), std::string::npos) << rp.out;
   EXPECT_NE(rp.out.find("@[usdt:" + bin + ":tl:inlined]: 6\n"), std::string::npos) << rp.out;
@@ -234,20 +200,17 @@ TEST(Usdt, SemaphoreGuardedProbesFireInEveryProcessOfTheFile) {
   for (bool flag : {false, true}) {
     StdinTarget before;
     ASSERT_GT(before.pid(), 0);
-    RunSpec spec;
-    if (flag) spec.args.push_back("--usdt-file-activation");
-    spec.args.insert(spec.args.end(),
-                     {"-e", "BEGIN { printf(\"ready\\n\"); } usdt:" + kTarget +
-                                ":tl:guarded { @[pid == " + std::to_string(before.pid()) +
-                                " ? \"before\" : \"after\", arg0] = count(); }"});
-    spec.ready_marker = "ready";
-    spec.workload = [&] {
-      before.feed(3);
-      before.finish();
-      run_command({kTarget, "2"});
-    };
-    spec.stop_signal = SIGINT;
-    auto r = run_tracelet(spec);
+    std::vector<std::string> options;
+    if (flag) options.push_back("--usdt-file-activation");
+    auto r = trace_while(
+        "usdt:" + kTarget + ":tl:guarded { @[pid == " + std::to_string(before.pid()) +
+            " ? \"before\" : \"after\", arg0] = count(); }",
+        [&] {
+          before.feed(3);
+          before.finish();
+          run_command({kTarget, "2"});
+        },
+        options);
     EXPECT_EQ(r.exit_status, 0) << r.err;
     for (const char* key : {"before, 0", "before, 1", "before, 2", "after, 0", "after, 1"})
       EXPECT_NE(r.out.find("@[" + std::string(key) + "]: 1\n"), std::string::npos)

@@ -30,12 +30,6 @@ extern char** environ;
 
 namespace {
 
-constexpr const char* kReady = "tracelet-ready\n";
-
-std::string ready_begin() {
-  return R"(BEGIN { printf("tracelet-ready\n"); } )";
-}
-
 std::string target() {
   return TL_WATCH_TARGET;
 }
@@ -120,18 +114,15 @@ RunResult run_with_command(const std::string& script, const std::string& command
 RunResult run_with_pid(StdinTarget& traced, const std::string& script,
                        const std::vector<std::string>& batches,
                        const std::function<void(size_t)>& after = {}) {
-  RunSpec spec;
-  spec.args = {"-p", std::to_string(traced.pid()), "-e", ready_begin() + script};
-  spec.ready_marker = kReady;
-  spec.workload = [&] {
-    for (size_t i = 0; i < batches.size(); ++i) {
-      traced.send(batches[i]);
-      settle();
-      if (after) after(i);
-    }
-  };
-  spec.stop_signal = SIGINT;
-  return run_tracelet(spec);
+  return trace_while(script,
+                     [&] {
+                       for (size_t i = 0; i < batches.size(); ++i) {
+                         traced.send(batches[i]);
+                         settle();
+                         if (after) after(i);
+                       }
+                     },
+                     {"-p", std::to_string(traced.pid())});
 }
 
 } // namespace
@@ -239,16 +230,11 @@ TEST(Watchpoint, AddressWithoutProcessIsWatchedOnEveryCpu) {
   // one): here a user address, written by whichever process runs there; the predicate keeps
   // the target's writes (3 + 2, in two processes).
   std::string a = counter_address();
-  RunSpec spec;
-  spec.args = {"-e", ready_begin() + "watchpoint:" + a +
-                         ":8:w /comm == \"tl_watch_target\"/ { @[probe] = count(); }"};
-  spec.ready_marker = kReady;
-  spec.workload = [&] {
-    run_command({target(), "run", "ggg"});
-    run_command({target(), "run", "gg"});
-  };
-  spec.stop_signal = SIGINT;
-  auto r = run_tracelet(spec);
+  auto r = trace_while(
+      "watchpoint:" + a + ":8:w /comm == \"tl_watch_target\"/ { @[probe] = count(); }", [&] {
+        run_command({target(), "run", "ggg"});
+        run_command({target(), "run", "gg"});
+      });
   EXPECT_EQ(r.exit_status, 0) << r.err;
   EXPECT_NE(
       r.out.find("@[watchpoint:" + std::to_string(std::stoull(a, nullptr, 16)) + ":8:w]: 5\n"),

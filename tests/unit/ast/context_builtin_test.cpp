@@ -1,35 +1,15 @@
 // The ctx builtin in the semantic passes: its type in every probe kind (as bpftrace 0.17 types
 // it, plus the packet kinds), what may be done with it, and every located error, exactly.
 // The context records come from this machine's kernel BTF (the tests skip without it).
-#include "runtime/kernel/tracefs.h"
 #include "semantic_fixture.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 namespace tracelet::test {
 namespace {
 
-// The fake kernel's probes, with kernel records from the real BTF.
-class ContextKernel : public FakeKernel {
-public:
-  std::shared_ptr<const ast::RecordDef> kernel_record(const std::string& name) override {
-    return real_.kernel_record(name);
-  }
-
-private:
-  runtime::KernelInfoImpl real_;
-};
-
-class ContextBuiltin : public ::testing::Test {
-protected:
-  void SetUp() override {
-    if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
-      GTEST_SKIP() << "no kernel BTF here (/sys/kernel/btf/vmlinux): ctx's records need it";
-  }
-  std::unique_ptr<Analysed> run(const std::string& source) { return analyse(source, {}, &kernel_); }
-  ContextKernel kernel_;
-};
+// ctx's records come from the kernel's BTF.
+using ContextBuiltin = BtfSemanticTest;
 
 TEST_F(ContextBuiltin, PtRegsInKprobesUprobesAndUsdt) {
   for (const char* probe : {"kprobe:vfs_read", "kretprobe:vfs_read", "uprobe:/bin/x:f",
@@ -80,25 +60,13 @@ TEST_F(ContextBuiltin, CastsVariablesTernariesAndItsAddress) {
   EXPECT_EQ(a->type_of("$d"), "struct bpf_perf_event_data");
 }
 
-struct ErrorCase {
-  const char* source;
-  const char* expected;
-};
-
-void PrintTo(const ErrorCase& c, std::ostream* os) {
-  *os << c.source;
-}
-
-class ContextErrors : public ContextBuiltin, public ::testing::WithParamInterface<ErrorCase> {};
+using ContextErrors = BtfSemanticErrors;
 
 TEST_P(ContextErrors, ReportedExactly) {
-  auto a = run(GetParam().source);
-  ASSERT_NE(a->program, nullptr) << a->errors();
-  EXPECT_FALSE(a->ok);
-  EXPECT_EQ(a->errors(), GetParam().expected);
+  expect_reported_exactly();
 }
 
-const ErrorCase kErrors[] = {
+const SemanticErrorCase kErrors[] = {
     {"BEGIN { $x = ctx; }",
      "stdin:1:14: error: ctx is not available in BEGIN probes: they run before any event, with "
      "no probe context\n"

@@ -1,37 +1,15 @@
 // Packet probes (xdp, tc) in the semantic passes: attach point shapes, positional interfaces,
 // the types of the packet builtins, and every located error of the packet vocabulary.
 // Header records come from this machine's kernel BTF (the tests skip without it).
-#include "runtime/kernel/tracefs.h"
 #include "semantic_fixture.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 namespace tracelet::test {
 namespace {
 
-// The fake kernel's tracepoints, with kernel records from the real BTF.
-class PacketKernel : public FakeKernel {
-public:
-  std::shared_ptr<const ast::RecordDef> kernel_record(const std::string& name) override {
-    return real_.kernel_record(name);
-  }
-
-private:
-  runtime::KernelInfoImpl real_;
-};
-
-class PacketProbes : public ::testing::Test {
-protected:
-  void SetUp() override {
-    if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
-      GTEST_SKIP() << "no kernel BTF here (/sys/kernel/btf/vmlinux): header types need it";
-  }
-  std::unique_ptr<Analysed> run(const std::string& source, std::vector<std::string> params = {}) {
-    return analyse(source, std::move(params), &kernel_);
-  }
-  PacketKernel kernel_;
-};
+// The header records come from the kernel's BTF.
+using PacketProbes = BtfSemanticTest;
 
 TEST_F(PacketProbes, AttachPointsResolve) {
   auto a = run("xdp:lo { } xdp:eth0:native { } xdp:veth1:generic { } tc:lo:ingress { } "
@@ -77,25 +55,13 @@ TEST_F(PacketProbes, HeaderTypesFromBtf) {
   EXPECT_EQ(a->type_of("ETH_P_IPV6"), "int64");
 }
 
-struct ErrorCase {
-  const char* source;
-  const char* expected;
-};
-
-void PrintTo(const ErrorCase& c, std::ostream* os) {
-  *os << c.source;
-}
-
-class PacketErrors : public PacketProbes, public ::testing::WithParamInterface<ErrorCase> {};
+using PacketErrors = BtfSemanticErrors;
 
 TEST_P(PacketErrors, ReportedExactly) {
-  auto a = run(GetParam().source, {});
-  ASSERT_NE(a->program, nullptr) << a->errors();
-  EXPECT_FALSE(a->ok);
-  EXPECT_EQ(a->errors(), GetParam().expected);
+  expect_reported_exactly();
 }
 
-const ErrorCase kErrors[] = {
+const SemanticErrorCase kErrors[] = {
     // A verdict in a non-packet probe.
     {"tracepoint:syscalls:sys_enter_read { return XDP_DROP; }",
      "stdin:1:45: error: XDP_DROP is an xdp verdict: it means something only in xdp probes\n"

@@ -4,6 +4,7 @@
 #include "runtime/kernel/tracefs.h"
 
 #include <sstream>
+#include <unistd.h>
 
 namespace tracelet::test {
 
@@ -307,6 +308,30 @@ std::unique_ptr<Analysed> analyse(const std::string& source, std::vector<std::st
   options.positional_params = std::move(params);
   result->ok = ast::analyse(*result->program, kernel ? *kernel : own, result->diags, options);
   return result;
+}
+
+BtfKernel::BtfKernel() : real_(std::make_unique<runtime::KernelInfoImpl>()) {}
+
+BtfKernel::~BtfKernel() = default;
+
+std::shared_ptr<const ast::RecordDef> BtfKernel::kernel_record(const std::string& name) {
+  return real_->kernel_record(name);
+}
+
+void BtfSemanticTest::SetUp() {
+  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+    GTEST_SKIP() << "no kernel BTF here (/sys/kernel/btf/vmlinux): the kernel records need it";
+}
+
+void PrintTo(const SemanticErrorCase& c, std::ostream* os) {
+  *os << c.source;
+}
+
+void BtfSemanticErrors::expect_reported_exactly() {
+  auto a = run(GetParam().source);
+  ASSERT_NE(a->program, nullptr) << a->errors();
+  EXPECT_FALSE(a->ok);
+  EXPECT_EQ(a->errors(), GetParam().expected);
 }
 
 } // namespace tracelet::test

@@ -7,12 +7,18 @@
 #include "ast/kernel_info.h"
 #include "ast/passes/semantic.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace tracelet::runtime {
+class KernelInfoImpl;
+}
 
 namespace tracelet::test {
 
@@ -80,5 +86,42 @@ struct Analysed {
 
 std::unique_ptr<Analysed> analyse(const std::string& source, std::vector<std::string> params = {},
                                   FakeKernel* kernel = nullptr);
+
+// The fake kernel's probes, with kernel records from this machine's BTF.
+class BtfKernel : public FakeKernel {
+public:
+  BtfKernel();
+  ~BtfKernel() override;
+  std::shared_ptr<const ast::RecordDef> kernel_record(const std::string& name) override;
+
+private:
+  std::unique_ptr<runtime::KernelInfoImpl> real_;
+};
+
+// Analyses with a BtfKernel; skips where the kernel has no BTF (/sys/kernel/btf/vmlinux).
+class BtfSemanticTest : public ::testing::Test {
+protected:
+  void SetUp() override;
+  std::unique_ptr<Analysed> run(const std::string& source, std::vector<std::string> params = {}) {
+    return analyse(source, std::move(params), &kernel_);
+  }
+  BtfKernel kernel_;
+};
+
+// A program the passes refuse, and every diagnostic they report on it, formatted.
+struct SemanticErrorCase {
+  const char* source;
+  const char* expected;
+};
+
+// Failures name the program, not the bytes of the struct.
+void PrintTo(const SemanticErrorCase& c, std::ostream* os);
+
+// Each case analysed with a BtfKernel: it parses, fails, and reports exactly `expected`.
+class BtfSemanticErrors : public BtfSemanticTest,
+                          public ::testing::WithParamInterface<SemanticErrorCase> {
+protected:
+  void expect_reported_exactly();
+};
 
 } // namespace tracelet::test

@@ -17,6 +17,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+const ast::CDeclaration* find_record(const ast::Program& p, const std::string& name) {
+  for (const auto& def : p.c_definitions)
+    for (const auto& decl : def.declarations)
+      if (decl.type.record && decl.type.record->name == "struct " + name) return &decl;
+  return nullptr;
+}
+
 // A fresh directory that is the current directory while the test runs; -I and --include
 // settings are cleared at the end.
 class IncludeTest : public ::testing::Test {
@@ -41,22 +48,22 @@ protected:
     fs::create_directories(p.parent_path());
     std::ofstream(p) << text;
   }
-  // The first probe's body as the AST printer shows it (macros expanded).
-  static std::string dump_or_messages(const std::string& text) {
-    auto r = parse_text(text);
-    return r.program ? dump(*r.program) : r.messages();
+  // Parses `text` into parsed_ and returns its AST dump (macros expanded); when it does not
+  // parse, the test fails and the dump is the messages.
+  std::string parse_dump(const std::string& text) {
+    parsed_ = parse_text(text);
+    EXPECT_NE(parsed_.program, nullptr) << parsed_.messages();
+    return parsed_.program ? dump(*parsed_.program) : parsed_.messages();
   }
+  // The struct `name` as the program parsed last defines it (nullptr if it does not).
+  const ast::CDeclaration* record(const std::string& name) const {
+    return parsed_.program ? find_record(*parsed_.program, name) : nullptr;
+  }
+  ParseResult parsed_;
 
 private:
   fs::path old_, dir_;
 };
-
-const ast::CDeclaration* find_record(const ast::Program& p, const std::string& name) {
-  for (const auto& def : p.c_definitions)
-    for (const auto& decl : def.declarations)
-      if (decl.type.record && decl.type.record->name == "struct " + name) return &decl;
-  return nullptr;
-}
 
 } // namespace
 
@@ -67,22 +74,22 @@ TEST_F(IncludeTest, HeaderDefinitionsActAsTheScripts) {
                   "enum color { RED = N, GREEN };\n"
                   "struct pair { int a[N]; long b; };\n"
                   "typedef struct pair pair_t;\n");
-  auto r = parse_text("#include \"defs.h\"\nBEGIN { printf(\"%d %d\\n\", TWICE(N), GREEN); }");
-  ASSERT_NE(r.program, nullptr) << r.messages();
-  EXPECT_NE(find_record(*r.program, "pair"), nullptr);
-  std::string ast = dump(*r.program);
+  std::string ast =
+      parse_dump("#include \"defs.h\"\nBEGIN { printf(\"%d %d\\n\", TWICE(N), GREEN); }");
+  EXPECT_NE(record("pair"), nullptr);
   EXPECT_NE(ast.find("int: 4"), std::string::npos) << ast;
   EXPECT_NE(ast.find("   *\n    int: 4\n    int: 2\n"), std::string::npos) << ast;
   // The headers' definitions come before the script's, after the #defines.
-  EXPECT_EQ(r.program->c_definitions.front().text, "#define N 4");
-  EXPECT_TRUE(r.program->includes.empty()) << "a user header is not a system header";
+  ASSERT_NE(parsed_.program, nullptr);
+  EXPECT_EQ(parsed_.program->c_definitions.front().text, "#define N 4");
+  EXPECT_TRUE(parsed_.program->includes.empty()) << "a user header is not a system header";
 }
 
 TEST_F(IncludeTest, NestedIncludesLookInTheHeadersDirectoryFirst) {
   write("h.h", "#define WHERE 1\n");
   write("c/h.h", "#define WHERE 2\n");
   write("c/nest.h", "#include \"h.h\"\n");
-  EXPECT_NE(dump_or_messages("#include \"c/nest.h\"\nBEGIN { @ = WHERE; }").find("int: 2"),
+  EXPECT_NE(dump_text("#include \"c/nest.h\"\nBEGIN { @ = WHERE; }").find("int: 2"),
             std::string::npos);
 }
 
@@ -90,14 +97,11 @@ TEST_F(IncludeTest, SearchOrderCurrentDirectoryThenIncludeDirsInOrder) {
   write("a/h.h", "#define WHERE 1\n");
   write("b/h.h", "#define WHERE 2\n");
   parser::set_include_dirs({"b", "a"});
-  EXPECT_NE(dump_or_messages("#include \"h.h\"\nBEGIN { @ = WHERE; }").find("int: 2"),
-            std::string::npos);
+  EXPECT_NE(dump_text("#include \"h.h\"\nBEGIN { @ = WHERE; }").find("int: 2"), std::string::npos);
   write("h.h", "#define WHERE 3\n");
-  EXPECT_NE(dump_or_messages("#include \"h.h\"\nBEGIN { @ = WHERE; }").find("int: 3"),
-            std::string::npos);
+  EXPECT_NE(dump_text("#include \"h.h\"\nBEGIN { @ = WHERE; }").find("int: 3"), std::string::npos);
   // <h.h> does not look in the current directory, but does in -I directories.
-  EXPECT_NE(dump_or_messages("#include <h.h>\nBEGIN { @ = WHERE; }").find("int: 2"),
-            std::string::npos);
+  EXPECT_NE(dump_text("#include <h.h>\nBEGIN { @ = WHERE; }").find("int: 2"), std::string::npos);
 }
 
 TEST_F(IncludeTest, ScriptsDirectoryIsNotSearched) {
@@ -133,10 +137,8 @@ TEST_F(IncludeTest, Conditionals) {
                   "#if UNDEFINED_NAME\n#define B 1\n#elif (VERSION << 1) == 6 /* yes */\n"
                   "#define B 2\n#else\n#define B 3\n#endif\n"
                   "#ifdef VERSION\n#define C 1\n#else\n#define C 2\n#endif\n");
-  auto r = parse_text("#include \"cond.h\"\nBEGIN { @ = A * 100 + B * 10 + C; }");
-  ASSERT_NE(r.program, nullptr) << r.messages();
-  EXPECT_EQ(find_record(*r.program, "never"), nullptr);
-  std::string ast = dump(*r.program);
+  std::string ast = parse_dump("#include \"cond.h\"\nBEGIN { @ = A * 100 + B * 10 + C; }");
+  EXPECT_EQ(record("never"), nullptr);
   EXPECT_NE(ast.find("int: 1\n"), std::string::npos) << ast;
   EXPECT_NE(ast.find("int: 2\n"), std::string::npos) << ast;
   EXPECT_EQ(ast.find("int: 3\n"), std::string::npos) << ast;
@@ -149,14 +151,13 @@ TEST_F(IncludeTest, HasIncludeAsksTheDiskWithTheIncludeSearchOrder) {
   write("here.h", "");
   write("inc/there.h", "");
   parser::set_include_dirs({"inc"});
-  auto r = parse_text("#if __has_include(\"here.h\") && __has_include(<there.h>) && "
-                      "__has_include( <stdio.h> ) && __has_include_next(<stdio.h>)\n"
-                      "#define A 1\n#else\n#define A 2\n#endif\n"
-                      "#if __has_include(\"absent.h\") || __has_include(<linux/no_such_header.h>)\n"
-                      "#define B 3\n#else\n#define B 4\n#endif\n"
-                      "BEGIN { @ = A * 10 + B; }");
-  ASSERT_NE(r.program, nullptr) << r.messages();
-  std::string ast = dump(*r.program);
+  std::string ast =
+      parse_dump("#if __has_include(\"here.h\") && __has_include(<there.h>) && "
+                 "__has_include( <stdio.h> ) && __has_include_next(<stdio.h>)\n"
+                 "#define A 1\n#else\n#define A 2\n#endif\n"
+                 "#if __has_include(\"absent.h\") || __has_include(<linux/no_such_header.h>)\n"
+                 "#define B 3\n#else\n#define B 4\n#endif\n"
+                 "BEGIN { @ = A * 10 + B; }");
   EXPECT_NE(ast.find("int: 1\n"), std::string::npos) << ast;
   EXPECT_NE(ast.find("int: 4\n"), std::string::npos) << ast;
   auto bad = parse_text("#if __has_include\n#endif\nBEGIN { }");
@@ -171,10 +172,8 @@ TEST_F(IncludeTest, CommentsAndLineContinuations) {
         "/* #define HIDDEN 1\n   struct hidden { int x; }; */\n"
         "#define LONG_ONE \\\n  (1 + \\\n   2)\n"
         "#if defined(LONG_ONE) && \\\n    LONG_ONE == 3\n#define OK 7 // seven\n#endif\n");
-  auto r = parse_text("#include \"cont.h\" // the header\nBEGIN { @ = OK + LONG_ONE; }");
-  ASSERT_NE(r.program, nullptr) << r.messages();
-  EXPECT_EQ(find_record(*r.program, "hidden"), nullptr);
-  std::string ast = dump(*r.program);
+  std::string ast = parse_dump("#include \"cont.h\" // the header\nBEGIN { @ = OK + LONG_ONE; }");
+  EXPECT_EQ(record("hidden"), nullptr);
   EXPECT_NE(ast.find("int: 7"), std::string::npos) << ast;
   EXPECT_EQ(ast.find("seven"), std::string::npos) << ast;
 }
@@ -224,9 +223,8 @@ TEST_F(IncludeTest, ForcedIncludeIsReadFirst) {
   write("b/forced.h", "#define FORCED 9\nstruct f { int z; };\n");
   parser::set_include_dirs({"b"});
   parser::set_include_files({"forced.h"});
-  auto r = parse_text("BEGIN { @ = FORCED; }");
-  ASSERT_NE(r.program, nullptr) << r.messages();
-  EXPECT_NE(find_record(*r.program, "f"), nullptr);
+  parse_dump("BEGIN { @ = FORCED; }");
+  EXPECT_NE(record("f"), nullptr);
   parser::set_include_files({"nope.h"});
   EXPECT_THROW(parse_text("BEGIN { }"), Error);
 }
