@@ -6,19 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
-
 using namespace tracelet::test;
 
 namespace {
-
-std::vector<Json> json_docs(const std::string& out) {
-  std::vector<Json> docs;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) docs.push_back(parse_json(line));
-  return docs;
-}
 
 const Json* map_doc(const std::vector<Json>& docs, const std::string& map) {
   for (const auto& d : docs)
@@ -124,7 +114,7 @@ TEST(AggregationDelete, JsonShowsOnlyTheRemainingKeys) {
       delete(@h[1]); delete(@l["b"]); delete(@s[2]); exit(); })"});
   ASSERT_EQ(r.exit_status, 0) << r.err;
   std::vector<Json> docs;
-  ASSERT_NO_THROW(docs = json_docs(r.out)) << r.out;
+  ASSERT_NO_THROW(docs = json_lines(r.out)) << r.out;
   const Json* h = map_doc(docs, "@h");
   ASSERT_TRUE(h) << r.out;
   EXPECT_EQ((*h)["type"].text, "hist");
