@@ -7,12 +7,13 @@ namespace tracelet::ast {
 
 const Field* RecordDef::find(const std::string& field_name) const {
   for (const auto& f : fields)
-    if (f.name == field_name)
-      return &f;
+    if (f.name == field_name) return &f;
   return nullptr;
 }
 
-Type Type::none() { return Type{}; }
+Type Type::none() {
+  return Type{};
+}
 
 Type Type::integer(uint64_t bytes, bool is_signed) {
   Type t;
@@ -161,14 +162,16 @@ Type Type::macaddr() {
 
 uint64_t Type::size() const {
   switch (kind) {
-  case TypeKind::None: return 0;
+  case TypeKind::None:
+    return 0;
   case TypeKind::Integer:
   case TypeKind::String:
   case TypeKind::Array:
   case TypeKind::Record:
   case TypeKind::Inet:
   case TypeKind::Buffer:
-  case TypeKind::MacAddr: return bytes;
+  case TypeKind::MacAddr:
+    return bytes;
   case TypeKind::Pointer:
   case TypeKind::Probe:
   case TypeKind::KStack:
@@ -179,17 +182,18 @@ uint64_t Type::size() const {
   case TypeKind::Count:
   case TypeKind::Sum:
   case TypeKind::Hist:
-  case TypeKind::Lhist: return 8;
+  case TypeKind::Lhist:
+    return 8;
   case TypeKind::USym:
   case TypeKind::Timestamp:
   case TypeKind::CgroupPath:
   case TypeKind::Min:
   case TypeKind::Max:
   case TypeKind::Avg:
-  case TypeKind::Stats: return 16;
+  case TypeKind::Stats:
+    return 16;
   case TypeKind::Tuple: {
-    if (elems.empty())
-      return 0;
+    if (elems.empty()) return 0;
     auto offs = offsets();
     uint64_t end = offs.back() + elems.back().size();
     uint64_t a = align();
@@ -201,11 +205,14 @@ uint64_t Type::size() const {
 
 uint64_t Type::align() const {
   switch (kind) {
-  case TypeKind::Integer: return bytes;
+  case TypeKind::Integer:
+    return bytes;
   case TypeKind::String:
   case TypeKind::Buffer:
-  case TypeKind::MacAddr: return 1;
-  case TypeKind::Array: return pointee ? pointee->align() : 1;
+  case TypeKind::MacAddr:
+    return 1;
+  case TypeKind::Array:
+    return pointee ? pointee->align() : 1;
   case TypeKind::Record:
     if (record && record->align) return record->align;
     return bytes >= 8 ? 8 : std::max<uint64_t>(1, std::bit_floor(bytes));
@@ -215,8 +222,10 @@ uint64_t Type::align() const {
       a = std::max(a, tuple_element_align(e));
     return a;
   }
-  case TypeKind::None: return 1;
-  default: return 8;
+  case TypeKind::None:
+    return 1;
+  default:
+    return 8;
   }
 }
 
@@ -240,51 +249,52 @@ std::vector<uint64_t> Type::offsets() const {
 }
 
 bool Type::compatible(const Type& o) const {
-  if (kind != o.kind)
-    return false;
+  if (kind != o.kind) return false;
   switch (kind) {
-  case TypeKind::Integer: return bytes == o.bytes && is_signed == o.is_signed;
+  case TypeKind::Integer:
+    return bytes == o.bytes && is_signed == o.is_signed;
   case TypeKind::String:
-  case TypeKind::Buffer: return true;
+  case TypeKind::Buffer:
+    return true;
   case TypeKind::Array:
     return count == o.count && pointee && o.pointee && pointee->compatible(*o.pointee);
   case TypeKind::Tuple:
-    if (elems.size() != o.elems.size())
-      return false;
+    if (elems.size() != o.elems.size()) return false;
     for (size_t i = 0; i < elems.size(); ++i)
-      if (!elems[i].compatible(o.elems[i]))
-        return false;
+      if (!elems[i].compatible(o.elems[i])) return false;
     return true;
   case TypeKind::Pointer: // the context pointer is not interchangeable with a copy elsewhere
     return pointee && o.pointee && pointee->compatible(*o.pointee) &&
            (as == AddrSpace::Ctx) == (o.as == AddrSpace::Ctx);
-  case TypeKind::Record: return record == o.record || (record && o.record && record->name == o.record->name);
+  case TypeKind::Record:
+    return record == o.record || (record && o.record && record->name == o.record->name);
   case TypeKind::Lhist:
     return lhist_min == o.lhist_min && lhist_max == o.lhist_max && lhist_step == o.lhist_step;
   case TypeKind::KStack:
-  case TypeKind::UStack: return stack_depth == o.stack_depth && stack_perf == o.stack_perf;
-  default: return true;
+  case TypeKind::UStack:
+    return stack_depth == o.stack_depth && stack_perf == o.stack_perf;
+  default:
+    return true;
   }
 }
 
 bool Type::operator==(const Type& o) const {
-  if (!compatible(o))
-    return false;
-  if ((kind == TypeKind::String || kind == TypeKind::Buffer) && bytes != o.bytes)
-    return false;
+  if (!compatible(o)) return false;
+  if ((kind == TypeKind::String || kind == TypeKind::Buffer) && bytes != o.bytes) return false;
   if (kind == TypeKind::Tuple)
     for (size_t i = 0; i < elems.size(); ++i)
-      if (elems[i] != o.elems[i])
-        return false;
+      if (elems[i] != o.elems[i]) return false;
   return true;
 }
 
 std::string Type::str() const {
   switch (kind) {
-  case TypeKind::None: return "none";
+  case TypeKind::None:
+    return "none";
   case TypeKind::Integer:
     return std::string(is_signed ? "int" : "uint") + std::to_string(bytes * 8);
-  case TypeKind::String: return "string[" + std::to_string(bytes) + "]";
+  case TypeKind::String:
+    return "string[" + std::to_string(bytes) + "]";
   case TypeKind::Tuple: {
     std::string s = "(";
     for (size_t i = 0; i < elems.size(); ++i)
@@ -295,8 +305,10 @@ std::string Type::str() const {
     return (as == AddrSpace::Ctx ? "(ctx) " : "") + (pointee ? pointee->str() : "void") + " *";
   case TypeKind::Array:
     return (pointee ? pointee->str() : "?") + "[" + std::to_string(count) + "]";
-  case TypeKind::Record: return record ? record->name : "struct ?";
-  case TypeKind::Probe: return "probe";
+  case TypeKind::Record:
+    return record ? record->name : "struct ?";
+  case TypeKind::Probe:
+    return "probe";
   case TypeKind::KStack:
   case TypeKind::UStack: {
     std::string name = kind == TypeKind::KStack ? "kstack" : "ustack";
@@ -304,22 +316,38 @@ std::string Type::str() const {
     return name + "(" + (stack_perf ? "perf" : "bpftrace") + "," + std::to_string(stack_depth) +
            ")";
   }
-  case TypeKind::KSym: return "ksym";
-  case TypeKind::USym: return "usym";
-  case TypeKind::Timestamp: return "timestamp";
-  case TypeKind::Username: return "username";
-  case TypeKind::Strerror: return "strerror";
-  case TypeKind::CgroupPath: return "cgroup_path";
-  case TypeKind::Inet: return "inet";
-  case TypeKind::Buffer: return "buffer[" + std::to_string(bytes - 1) + "]";
-  case TypeKind::MacAddr: return "macaddr";
-  case TypeKind::Count: return "count";
-  case TypeKind::Sum: return "sum";
-  case TypeKind::Avg: return "avg";
-  case TypeKind::Min: return "min";
-  case TypeKind::Max: return "max";
-  case TypeKind::Stats: return "stats";
-  case TypeKind::Hist: return "hist";
+  case TypeKind::KSym:
+    return "ksym";
+  case TypeKind::USym:
+    return "usym";
+  case TypeKind::Timestamp:
+    return "timestamp";
+  case TypeKind::Username:
+    return "username";
+  case TypeKind::Strerror:
+    return "strerror";
+  case TypeKind::CgroupPath:
+    return "cgroup_path";
+  case TypeKind::Inet:
+    return "inet";
+  case TypeKind::Buffer:
+    return "buffer[" + std::to_string(bytes - 1) + "]";
+  case TypeKind::MacAddr:
+    return "macaddr";
+  case TypeKind::Count:
+    return "count";
+  case TypeKind::Sum:
+    return "sum";
+  case TypeKind::Avg:
+    return "avg";
+  case TypeKind::Min:
+    return "min";
+  case TypeKind::Max:
+    return "max";
+  case TypeKind::Stats:
+    return "stats";
+  case TypeKind::Hist:
+    return "hist";
   case TypeKind::Lhist:
     return "lhist(" + std::to_string(lhist_min) + "," + std::to_string(lhist_max) + "," +
            std::to_string(lhist_step) + ")";
@@ -328,19 +356,21 @@ std::string Type::str() const {
 }
 
 uint64_t hist_bucket(int64_t v) {
-  if (v < 0)
-    return 0;
-  if (v == 0)
-    return 1;
+  if (v < 0) return 0;
+  if (v == 0) return 1;
   return 2 + (63 - std::countl_zero(static_cast<uint64_t>(v)));
 }
 
 uint64_t lhist_bucket(int64_t v, int64_t min, int64_t max, int64_t step) {
-  if (v < min)
-    return 0;
-  if (v >= max)
-    return static_cast<uint64_t>((max - min) / step) + 1;
+  if (v < min) return 0;
+  if (v >= max) return static_cast<uint64_t>((max - min) / step) + 1;
   return 1 + static_cast<uint64_t>((v - min) / step);
+}
+
+uint64_t bucket_count(const Type& t) {
+  if (t.kind != TypeKind::Lhist) return 66;
+  return static_cast<uint64_t>((t.lhist_max - t.lhist_min) / std::max<int64_t>(t.lhist_step, 1)) +
+         2;
 }
 
 } // namespace tracelet::ast

@@ -29,10 +29,10 @@ enum class TypeKind {
   USym,   // usym(addr): a user address; the pid is `pid` of the probe, stored alongside:
           // 16 bytes { u64 addr; u64 pid }
   // Values the runtime formats when printing (runtime/output/user_values.h):
-  Timestamp, // strftime(fmt, ns): 16 bytes { u64 format id (CompiledProgram::strftime_formats);
-             // u64 nsecs since boot }
-  Username,  // username: the uid, one u64; printed as its /etc/passwd name
-  Strerror,  // strerror(errno): the error number, one u64; printed as strerror(3) says
+  Timestamp,  // strftime(fmt, ns): 16 bytes { u64 format id (CompiledProgram::strftime_formats);
+              // u64 nsecs since boot }
+  Username,   // username: the uid, one u64; printed as its /etc/passwd name
+  Strerror,   // strerror(errno): the error number, one u64; printed as strerror(3) says
   CgroupPath, // cgroup_path(id [, filter]): 16 bytes { u64 filter id
               // (CompiledProgram::cgroup_path_filters); u64 cgroup id }
   // Byte values of bpftrace's value functions (runtime/output/value_format.cpp prints them):
@@ -163,5 +163,7 @@ struct Type {
 //   0 if v < min;  n + 1 if v >= max;  1 + (v - min) / step otherwise.
 uint64_t hist_bucket(int64_t v);
 uint64_t lhist_bucket(int64_t v, int64_t min, int64_t max, int64_t step);
+// The number of buckets of a hist (66) or lhist (n + 2) type.
+uint64_t bucket_count(const Type& t);
 
 } // namespace tracelet::ast

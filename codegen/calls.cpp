@@ -129,15 +129,18 @@ void IrEmitter::emit_delete(ast::Call& c) {
                                                                         : EventKind::ClearMap);
     return;
   }
-  if (um.bucketed) fail_at(c, "delete() of one key of a hist()/lhist() map not supported yet");
   llvm::Value* key = nullptr;
   if (c.args.size() >= 2 && !um.keyless) {
     key = stack_buffer(um.bpf_key_size, "key"); // delete(@m, k)
     emit_into(*c.args[1], um.key, key, true);
+    zero_key_padding(um, key);
   } else {
     key = emit_map_key(m, um); // delete(@m[k]) or a keyless map
   }
-  helpers_.map_delete(map_ptr(um.gv), key);
+  if (um.bucketed)
+    emit_bucket_delete(c, um, key); // one entry per bucket of the key
+  else
+    helpers_.map_delete(map_ptr(um.gv), key);
 }
 
 void IrEmitter::emit_exit() {

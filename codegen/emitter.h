@@ -280,6 +280,8 @@ private:
   UserMap& user_map(const ast::Map& m);
   // Builds the BPF key of `m` (keyless: a zero u64/u32) on the stack.
   llvm::Value* emit_map_key(ast::Map& m, const UserMap& um);
+  // hist()/lhist(): zeroes the bytes between the user key and the bucket (part of the key).
+  void zero_key_padding(const UserMap& um, llvm::Value* key);
   llvm::Value* map_ptr(llvm::GlobalVariable* gv);
   // Lookups at m's key, or at `key` when given (already emitted); a missing element reads as
   // 0 (emit_map_scalar) or is a null pointer (emit_map_value_lookup).
@@ -299,6 +301,10 @@ private:
   void lookup_or_init(UserMap& um, llvm::Value* key, InPlace in_place, Initial initial);
   llvm::Value* hist_bucket(llvm::Value* v);
   llvm::Value* lhist_bucket(llvm::Value* v, const ast::Type& lhist);
+  // delete(@h[k]) of a hist()/lhist() map (bucket_delete.cpp): deletes the entry of every
+  // bucket of the user key in `key` (a BPF key buffer; its bucket member is overwritten).
+  void emit_bucket_delete(const ast::Call& c, const UserMap& um, llvm::Value* key);
+  llvm::Function* bucket_delete_callback(const UserMap& um);
 
   // ---- events (events.cpp)
   // A buffer for one perf event record with its header written; payload at offset 8.
@@ -354,6 +360,7 @@ private:
   llvm::Value* loop_ctx_ = nullptr; // in a loop callback: its context struct (see loops.cpp)
   int callbacks_ = 0;               // loop callbacks emitted, for unique names
   llvm::Function* count_callback_ = nullptr; // len()'s bpf_for_each_map_elem callback
+  std::map<size_t, llvm::Function*> bucket_delete_callbacks_; // by UserMap::desc_index
 };
 
 } // namespace tracelet::codegen

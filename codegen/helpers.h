@@ -9,6 +9,9 @@
 
 namespace tracelet::codegen {
 
+// The most iterations bpf_loop runs (the kernel's BPF_MAX_LOOPS); it refuses more.
+constexpr uint64_t kMaxLoopIterations = 1 << 23;
+
 // Helper ids from the kernel's uapi (enum bpf_func_id).
 enum class HelperId : uint64_t {
   MapLookupElem = 1,

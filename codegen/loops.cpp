@@ -40,8 +40,6 @@ private:
   std::set<int> seen_;
 };
 
-constexpr uint64_t kMaxLoopIterations = 1 << 23; // bpf_loop refuses more (BPF_MAX_LOOPS)
-
 } // namespace
 
 llvm::Value* IrEmitter::load_aligned_pointer(llvm::Value* src) {

@@ -44,9 +44,13 @@ llvm::Value* IrEmitter::emit_map_key(ast::Map& m, const UserMap& um) {
     for (size_t i = 0; i < m.keys.size(); ++i)
       emit_into(*m.keys[i], um.key.elems[i], byte_ptr(key, offs[i]), false);
   }
+  zero_key_padding(um, key);
+  return key;
+}
+
+void IrEmitter::zero_key_padding(const UserMap& um, llvm::Value* key) {
   if (um.bucketed && um.user_key_bytes > um.key.size())
     zero_bytes(byte_ptr(key, um.key.size()), um.user_key_bytes - um.key.size());
-  return key;
 }
 
 void IrEmitter::emit_map_update(llvm::GlobalVariable* gv, llvm::Value* key, llvm::Value* value) {

@@ -194,11 +194,7 @@ std::vector<AverageRow> average_rows(const codegen::MapDesc& map,
 
 std::vector<HistRow> hist_rows(const codegen::MapDesc& map, const std::vector<MapEntry>& entries,
                                uint64_t top) {
-  bool linear = map.value.kind == TypeKind::Lhist;
-  size_t bucket_count = linear ? static_cast<size_t>((map.value.lhist_max - map.value.lhist_min) /
-                                                     std::max<int64_t>(map.value.lhist_step, 1)) +
-                                     2
-                               : 66;
+  auto bucket_count = static_cast<size_t>(ast::bucket_count(map.value));
   // Buckets of each user key; the BPF key is {user key padded to 8; u64 bucket}.
   std::map<std::vector<uint8_t>, std::vector<uint64_t>> by_key;
   for (const auto& e : entries) {

@@ -141,7 +141,7 @@ TEST(Btf, BtfOptionIsAcceptedAsInBpftrace) {
   spec.args = {"--btf", "-e", R"(BEGIN { printf("tracelet-ready\n"); }
       tracepoint:syscalls:sys_enter_nanosleep /comm == "tl_workload"/ {
         args->rqtp->tv_sec; printf("read\n"); exit(); })"};
-  spec.ready_marker = kReady;
+  spec.ready_marker = kReadyLine;
   spec.workload = [] { run_command({workload_binary(), "nanosleep", "10"}); };
   auto r = run_tracelet(spec);
   EXPECT_EQ(r.exit_status, 0) << r.err;

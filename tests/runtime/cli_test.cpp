@@ -228,11 +228,12 @@ TEST(CliOptions, ExitOfThePidProcessEndsTheRun) {
 // An error found while lowering the program (codegen/located_error.h) is printed as the passes
 // print theirs, and nothing runs.
 TEST(CliErrors, CodegenErrorHasLocationSourceLineAndCaret) {
-  auto r = run_tracelet({"-e", "BEGIN { @h[1] = hist(5);\n  delete(@h[1]); printf(\"ran\\n\"); }"});
+  auto r = run_tracelet({"-e", "BEGIN { @h[1] = lhist(5, 0, 9000000, 1);\n  delete(@h[1]); "
+                               "printf(\"ran\\n\"); }"});
   EXPECT_EQ(r.exit_status, 1);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "stdin:2:3: error: delete() of one key of a hist()/lhist() map not supported "
-                   "yet\n"
+  EXPECT_EQ(r.err, "stdin:2:3: error: delete() of one key of an lhist() map with more than "
+                   "8388608 buckets (this one has 9000002)\n"
                    "  delete(@h[1]); printf(\"ran\\n\"); }\n"
                    "  ^~~~~~~~~~~~~\n");
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -184,6 +185,16 @@ private:
 
 inline Json parse_json(const std::string& text) {
   return JsonParser(text).parse_document();
+}
+
+// Every non-empty line of -f json output parsed as one document (bpftrace prints two empty
+// lines before the maps at exit, in JSON mode too).
+inline std::vector<Json> json_lines(const std::string& out) {
+  std::vector<Json> docs;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) docs.push_back(parse_json(line));
+  return docs;
 }
 
 } // namespace tracelet::test

@@ -12,16 +12,6 @@ using namespace tracelet::test;
 
 namespace {
 
-// Every non-empty line parsed as one JSON document (bpftrace prints two empty lines before
-// the maps at exit, in JSON mode too).
-std::vector<Json> json_lines(const std::string& out) {
-  std::vector<Json> docs;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) docs.push_back(parse_json(line));
-  return docs;
-}
-
 const Json* find_typed(const std::vector<Json>& docs, const std::string& type,
                        const std::string& map = "") {
   for (const auto& d : docs)

@@ -312,4 +312,23 @@ TEST(IrShape, ArgsFieldsOfAProbeOnSeveralTracepointsUseEachOnesOffset) {
 }
 
 } // namespace
+// delete() of one key of a hist()/lhist() map: one bpf_loop over the buckets, whose callback
+// (one per map, shared by its deletes) deletes one bucket's entry; -k checks none of them.
+TEST(IrShape, HistKeyDeleteLoopsOverTheBucketsInOneCallbackPerMap) {
+  constexpr int kLoop = 181;
+  auto c = compile_source(R"(tracepoint:syscalls:sys_enter_read {
+      @h[pid] = hist(args.count); @l[pid, comm] = lhist(args.count, 0, 100, 10);
+      delete(@h[pid]); delete(@h, 7); delete(@l[pid, comm]); })",
+                          false, 1);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(count_helper_calls(c->ir, kLoop), 3) << c->ir;
+  EXPECT_EQ(count_helper_calls(c->ir, kDelete), 2) << c->ir; // one in each callback
+  EXPECT_NE(c->ir.find("define internal i64 @tl_delete_buckets_AT_h(i64 "), std::string::npos);
+  EXPECT_NE(c->ir.find("define internal i64 @tl_delete_buckets_AT_l(i64 "), std::string::npos);
+  EXPECT_NE(c->ir.find("i64 66, i8*"), std::string::npos) << c->ir; // hist: 66 buckets
+  EXPECT_NE(c->ir.find("i64 12, i8*"), std::string::npos) << c->ir; // lhist: 10 + 2
+  for (const auto& e : c->program.helper_errors)
+    EXPECT_NE(e.helper, "map_delete_elem");
+}
+
 } // namespace tracelet::testing

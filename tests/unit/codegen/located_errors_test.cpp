@@ -11,13 +11,15 @@ using tracelet::fuzz::run_frontend;
 
 namespace {
 
-TEST(CodegenLocatedErrors, DeleteOfOneHistKey) {
-  auto r = run_frontend("BEGIN { @h[1] = hist(5);\n  delete(@h[1]); }");
+TEST(CodegenLocatedErrors, DeleteOfOneKeyOfAnLhistWithTooManyBuckets) {
+  // One bpf_loop iteration per bucket: at most 2^23 (lhist(x, 0, 8388606, 1) compiles).
+  auto r = run_frontend("BEGIN { @h[1] = lhist(5, 0, 8388607, 1);\n  delete(@h[1]); }");
   EXPECT_FALSE(r.compiled);
-  EXPECT_EQ(r.errors, "fuzz.bt:2:3: error: delete() of one key of a hist()/lhist() map not "
-                      "supported yet\n"
+  EXPECT_EQ(r.errors, "fuzz.bt:2:3: error: delete() of one key of an lhist() map with more than "
+                      "8388608 buckets (this one has 8388609)\n"
                       "  delete(@h[1]); }\n"
                       "  ^~~~~~~~~~~~~\n");
+  EXPECT_TRUE(run_frontend("BEGIN { @h[1] = lhist(5, 0, 8388606, 1); delete(@h[1]); }").compiled);
 }
 
 // Forms bpftrace 0.17 runs that codegen once refused without a location: a value as a
