@@ -1,31 +1,18 @@
 #include "runtime/program_stats.h"
 
+#include "runtime/kernel/feature_report.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include <cstring>
 #include <linux/bpf.h>
-#include <sys/utsname.h>
 
 namespace tracelet::runtime {
 
-namespace {
-
-// The verifier's budget: a million processed instructions since 5.2 (bounded loops), 4096
-// before.
-unsigned instruction_limit() {
-  utsname u{};
-  if (uname(&u) != 0) return 1000000;
-  unsigned major = 0, minor = 0;
-  if (std::sscanf(u.release, "%u.%u", &major, &minor) != 2) return 1000000;
-  return major > 5 || (major == 5 && minor >= 2) ? 1000000 : 4096;
-}
-
-} // namespace
-
 void print_program_stats(const BpfObject& obj, const codegen::CompiledProgram& program,
                          std::FILE* out) {
-  unsigned limit = instruction_limit();
+  unsigned limit = verifier_instruction_limit();
   for (const auto& desc : program.programs) {
     int fd = bpf_program__fd(obj.program(desc.func_name));
     bpf_prog_info info;

@@ -27,8 +27,20 @@ bool helper(bpf_prog_type type, bpf_func_id id) {
   return libbpf_probe_bpf_helper(type, id, nullptr) == 1;
 }
 
+// BPF_MAP_LOOKUP_BATCH on an empty hash map answers ENOENT where batches exist.
+bool map_batch() {
+  UniqueFd map(bpf_map_create(BPF_MAP_TYPE_HASH, "tl_batch", 8, 8, 4, nullptr));
+  if (map.get() < 0) return false;
+  uint64_t keys[4], values[4], out_batch = 0;
+  uint32_t count = 4;
+  int err = bpf_map_lookup_batch(map.get(), nullptr, &out_batch, keys, values, &count, nullptr);
+  return err == 0 || errno == ENOENT;
+}
+
+} // namespace
+
 // A program whose loop runs four times: the verifier accepts back edges since 5.3.
-bool loads_loop() {
+bool kernel_loads_loops() {
   const bpf_insn insns[] = {
       {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0}, // r0 = 0
       {BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0, 1}, // r0 += 1
@@ -41,17 +53,9 @@ bool loads_loop() {
   return fd.get() >= 0;
 }
 
-// BPF_MAP_LOOKUP_BATCH on an empty hash map answers ENOENT where batches exist.
-bool map_batch() {
-  UniqueFd map(bpf_map_create(BPF_MAP_TYPE_HASH, "tl_batch", 8, 8, 4, nullptr));
-  if (map.get() < 0) return false;
-  uint64_t keys[4], values[4], out_batch = 0;
-  uint32_t count = 4;
-  int err = bpf_map_lookup_batch(map.get(), nullptr, &out_batch, keys, values, &count, nullptr);
-  return err == 0 || errno == ENOENT;
+unsigned verifier_instruction_limit() {
+  return kernel_loads_loops() ? 1000000 : 4096;
 }
-
-} // namespace
 
 std::vector<FeatureSection> probe_kernel_features() {
   std::vector<FeatureSection> out;
@@ -72,7 +76,7 @@ std::vector<FeatureSection> probe_kernel_features() {
                   // path() and skboutput() are not implemented (both need fentry programs).
                   {"dpath", "no"},
                   {"skboutput", "no"}}});
-  bool loops = loads_loop();
+  bool loops = kernel_loads_loops();
   out.push_back({"Kernel features",
                  {{"Instruction limit", loops ? "1000000" : "4096"},
                   {"Loop support", yes_no(loops)},

@@ -14,6 +14,11 @@ struct FeatureSection {
   std::vector<std::pair<std::string, std::string>> items; // name, value ("yes", "no", ...)
 };
 
+// Whether the verifier accepts bounded loops (5.3+): a program with a back edge loads.
+bool kernel_loads_loops();
+// The verifier's budget of processed instructions: 1000000 where loops load, 4096 before.
+unsigned verifier_instruction_limit();
+
 // The sections "Kernel helpers", "Kernel features", "Map types", "Probe types" (bpftrace's
 // names and order) and "Attach" (what tracelet can attach here, beyond loading).
 std::vector<FeatureSection> probe_kernel_features();
